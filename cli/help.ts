@@ -1,0 +1,62 @@
+// `rails-aws --help`, derived from the part list and the settings definitions.
+import { parts } from "../core/parts.js";
+import { defaultText } from "../core/reference.js";
+import {
+  allowedOf,
+  definitionOf,
+  flagOf,
+  settingNames,
+} from "../core/settings.js";
+import { RUN_OPTIONS } from "../core/run-options.js";
+
+const COMMANDS: [string, string][] = [
+  ["(none)", "generate the whole repo in dir, asking for what is not given"],
+  ...parts.map((part): [string, string] => [
+    part.name,
+    `regenerate ${part.description}, from the stored answers`,
+  ]),
+  [
+    "check",
+    "run every installed validator over dir; exits non-zero on any finding",
+  ],
+];
+
+function column(rows: [string, string][]): string[] {
+  const width = Math.max(...rows.map(([left]) => left.length)) + 2;
+  return rows.map(([left, right]) => `  ${left.padEnd(width)}${right}`);
+}
+
+export function helpText(): string {
+  const settingRows = settingNames.map((name): [string, string] => {
+    const definition = definitionOf(name);
+    const flag =
+      definition.kind === "boolean"
+        ? `--[no-]${flagOf(name)}`
+        : `--${flagOf(name)} VALUE`;
+    return [
+      flag,
+      `${definition.prompt}. ${allowedOf(definition)}; default: ${defaultText(name)}`,
+    ];
+  });
+  return [
+    "Usage: rails-aws [command] [dir] [options]",
+    "",
+    "dir defaults to the current folder; command names are reserved words, not folder names.",
+    "",
+    "Commands:",
+    ...column(COMMANDS),
+    "",
+    "Options:",
+    ...column([
+      ["--defaults", RUN_OPTIONS.defaults],
+      ["--answers FILE", RUN_OPTIONS.answers],
+      ["--force", RUN_OPTIONS.force],
+      ["-h, --help", "Show this help"],
+      ["-v, --version", "Show the version"],
+    ]),
+    "",
+    "Settings (each is also a key of an --answers file and of .yo-rc.json; see docs/answers.md):",
+    ...column(settingRows),
+    "",
+  ].join("\n");
+}

@@ -1,0 +1,146 @@
+// Derives, from validated answers, everything the templates read. Templates do no arithmetic:
+// a figure or a choice they need is computed here, once.
+import { dbMaxConnections, instanceType } from "./data.js";
+import {
+  connectionsPerInstance,
+  ENVIRONMENTS,
+  type Answers,
+  type EnvironmentName,
+} from "./settings.js";
+
+export const POSTGRES_VERSION = "17";
+export const REDIS_VERSION = "7";
+
+export interface EnvironmentContext {
+  name: EnvironmentName;
+  isProduction: boolean;
+  region: string;
+  /** The host the environment answers on. */
+  host: string;
+  instanceType: string;
+  /** Ubuntu's name for the architecture: amd64 or arm64. */
+  ubuntuArch: "amd64" | "arm64";
+  asgMin: number;
+  asgMax: number;
+  /** Target tracking needs room to scale: a fixed-size group gets no scaling policy. */
+  scales: boolean;
+  capacity: string;
+  /** On-demand instances below which nothing is spot. */
+  onDemandBase: number;
+  /** Share of instances above the base that are on demand. */
+  onDemandPercentAboveBase: number;
+  dbClass: string;
+  dbMaxConnections: number;
+  /** Connections the environment may open at its maximum size. */
+  dbConnectionsAtMax: number;
+  multiAz: boolean;
+  backupDays: number;
+  readReplica: boolean;
+  /** ElastiCache node type, or false without redis. */
+  redisNodeType: string | false;
+}
+
+export interface Context {
+  app: {
+    name: string;
+    /** The Rails application module, e.g. `BoardApp` for `board-app`. */
+    module: string;
+    domain: string;
+    githubRepository: string;
+    repoUrl: string;
+    alertEmail: string;
+    rubyVersion: string;
+    deployPath: string;
+  };
+  environments: EnvironmentContext[];
+  production: EnvironmentContext | false;
+  staging: EnvironmentContext | false;
+  /** The region of the first environment: what local tooling and docs default to. */
+  primaryRegion: string;
+  redis: boolean;
+  bastion: boolean;
+  natPerAz: boolean;
+  cpuTarget: number;
+  puma: { workers: number; threads: number };
+  jobs: { threads: number };
+  postgres: { version: string; image: string };
+  redisImage: string;
+}
+
+export function moduleName(appName: string): string {
+  return appName
+    .split("-")
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join("");
+}
+
+function environmentContext(
+  answers: Answers,
+  name: EnvironmentName,
+): EnvironmentContext {
+  const pick = <K extends string>(suffix: K) =>
+    answers[`${name}${suffix}` as keyof Answers];
+  const asgMin = Number(pick("AsgMin"));
+  const asgMax = Number(pick("AsgMax"));
+  const capacity = String(pick("Capacity"));
+  const dbClass = String(pick("DbClass"));
+  const type = String(pick("InstanceType"));
+  return {
+    name,
+    isProduction: name === "production",
+    region: String(pick("Region")),
+    host: name === "production" ? answers.domain : `${name}.${answers.domain}`,
+    instanceType: type,
+    ubuntuArch: instanceType(type).arch === "arm64" ? "arm64" : "amd64",
+    asgMin,
+    asgMax,
+    scales: asgMax > asgMin,
+    capacity,
+    onDemandBase:
+      capacity === "spot-burst" ? asgMin : capacity === "on-demand" ? asgMax : 0,
+    onDemandPercentAboveBase: capacity === "on-demand" ? 100 : 0,
+    dbClass,
+    dbMaxConnections: dbMaxConnections(dbClass),
+    dbConnectionsAtMax: asgMax * connectionsPerInstance(answers),
+    multiAz: Boolean(pick("MultiAz")),
+    backupDays: Number(pick("BackupDays")),
+    readReplica: Boolean(pick("ReadReplica")),
+    redisNodeType:
+      answers.cableAdapter === "redis" ? String(pick("RedisNodeType")) : false,
+  };
+}
+
+export function deriveContext(answers: Answers): Context {
+  const environments = ENVIRONMENTS.filter((name) =>
+    answers.environments.includes(name),
+  ).map((name) => environmentContext(answers, name));
+  const byName = (name: EnvironmentName) =>
+    environments.find((env) => env.name === name) ?? false;
+  return {
+    app: {
+      name: answers.appName,
+      module: moduleName(answers.appName),
+      domain: answers.domain,
+      githubRepository: answers.githubRepository,
+      repoUrl: `https://github.com/${answers.githubRepository}.git`,
+      alertEmail: answers.alertEmail,
+      rubyVersion: answers.rubyVersion,
+      deployPath: `/var/www/${answers.appName}`,
+    },
+    environments,
+    production: byName("production"),
+    staging: byName("staging"),
+    primaryRegion: environments[0]!.region,
+    redis: answers.cableAdapter === "redis",
+    bastion: answers.shellAccess === "bastion",
+    natPerAz: answers.natGateways === "per-az",
+    cpuTarget: answers.cpuTarget,
+    puma: { workers: answers.pumaWorkers, threads: answers.pumaThreads },
+    jobs: { threads: answers.jobThreads },
+    postgres: {
+      version: POSTGRES_VERSION,
+      image: `postgres:${POSTGRES_VERSION}`,
+    },
+    redisImage: `redis:${REDIS_VERSION}`,
+  };
+}

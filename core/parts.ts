@@ -1,0 +1,34 @@
+// The parts of a generated repo. Each part's templates live in templates/<part>/ and mirror the
+// output tree; a part is regenerated alone by `yo rails-aws:<part>` or `rails-aws <part>`.
+import type { Context } from "./context.js";
+
+export interface Part {
+  name: string;
+  description: string;
+  /** Whether an output path of this part is written for these answers (default: always). */
+  includes?: (outputPath: string, context: Context) => boolean;
+}
+
+export const parts: Part[] = [
+  {
+    name: "docker",
+    description:
+      "local development: docker-compose.yml, .env.example, Procfile.dev, bin/dev and the README",
+  },
+  {
+    name: "rails",
+    description:
+      "Rails config: database, cable, cache, queue, storage, puma, production settings and the /health route",
+  },
+];
+
+export const partNames = parts.map((part) => part.name);
+
+export function partNamed(name: string): Part {
+  const part = parts.find((candidate) => candidate.name === name);
+  if (!part)
+    throw new Error(
+      `unknown part "${name}"; allowed parts: ${partNames.join(", ")}`,
+    );
+  return part;
+}

@@ -1,0 +1,43 @@
+// docs/answers.md, the answers reference, derived from the settings definitions.
+import { format } from "prettier";
+import { allowedOf, definitionOf, flagOf, settingNames, type SettingName } from "./settings.js";
+
+export const ANSWERS_REFERENCE_PATH = "docs/answers.md";
+
+export function defaultText(name: SettingName): string {
+  const definition = definitionOf(name);
+  if (definition.defaultText) return definition.defaultText;
+  const value = definition.default({}, { folderName: "" });
+  return Array.isArray(value) ? value.join(", ") : String(value);
+}
+
+function cell(text: string): string {
+  return text.replaceAll("|", "\\|").replaceAll("\n", " ");
+}
+
+export async function answersReference(): Promise<string> {
+  const rows = settingNames.map((name) => {
+    const definition = definitionOf(name);
+    return `| \`${name}\` | \`--${flagOf(name)}\` | ${cell(definition.help)} | ${cell(allowedOf(definition))} | ${cell(defaultText(name))} |`;
+  });
+  const text = [
+    "# Answers reference",
+    "",
+    "<!-- Generated from core/settings.ts by `npm run docs`; a test fails when this page is stale. -->",
+    "",
+    "Every setting can be given as a command-line flag, as a key of an `--answers` file (YAML or JSON), or",
+    "answered at a prompt. Answers are stored in `.yo-rc.json` under `generator-rails-aws`, and later runs",
+    "reuse them. Settings of an environment that is not chosen (or of redis, when the cable adapter is",
+    "`solid_cable`) are neither asked nor stored.",
+    "",
+    "| setting | flag | what it does | allowed | default |",
+    "| --- | --- | --- | --- | --- |",
+    ...rows,
+    "",
+    "Rules across settings: each environment's `AsgMax` is at least its `AsgMin`; each environment's",
+    "database class must hold the connection budget (`AsgMax` × (`pumaWorkers` × `pumaThreads` +",
+    "`jobThreads`) × 4 databases) within its default `max_connections`.",
+    "",
+  ].join("\n");
+  return format(text, { parser: "markdown" });
+}

@@ -1,0 +1,343 @@
+// Every setting of the generator, defined once. Prompts, CLI flags, --answers parsing, validation,
+// `--help` and docs/answers.md are all derived from this file.
+import {
+  cacheNodeTypes,
+  dbClasses,
+  dbMaxConnections,
+  instanceTypes,
+  regions,
+} from "./data.js";
+
+export const ENVIRONMENTS = ["production", "staging"] as const;
+export type EnvironmentName = (typeof ENVIRONMENTS)[number];
+
+/** What a default may depend on besides earlier answers. */
+export interface Facts {
+  folderName: string;
+  /** `owner/name` of the destination's git remote, when it has one on GitHub. */
+  gitHubRemote?: string;
+}
+
+type Kind =
+  | { kind: "text"; pattern: RegExp; allowed: string }
+  | { kind: "integer"; min: number; max: number }
+  | { kind: "boolean" }
+  | { kind: "choice"; choices: readonly string[] }
+  | { kind: "list"; choices: readonly string[] };
+
+type ValueOfKind<K extends Kind> = K extends { kind: "integer" }
+  ? number
+  : K extends { kind: "boolean" }
+    ? boolean
+    : K extends { kind: "list" }
+      ? string[]
+      : string;
+
+export type Value = string | number | boolean | string[];
+export type PartialAnswers = Record<string, Value | undefined>;
+
+export type Setting<V extends Value = Value> = Kind & {
+  prompt: string;
+  help: string;
+  /** The default in words, where it depends on earlier answers or the destination. */
+  defaultText?: string;
+  /** The default, from earlier answers; `undefined` makes the setting required. */
+  default: (answers: PartialAnswers, facts: Facts) => V | undefined;
+  /** Whether the setting applies, given earlier answers; it is neither asked nor stored otherwise. */
+  when?: (answers: PartialAnswers) => boolean;
+  /** A rule beyond the kind's own, often across settings: returns what is allowed when `value` is not. */
+  rule?: (value: V, answers: PartialAnswers) => string | undefined;
+};
+
+function setting<const K extends Kind>(
+  definition: K & Omit<Setting<ValueOfKind<K>>, keyof Kind>,
+): K & Setting<ValueOfKind<K>> {
+  return definition as K & Setting<ValueOfKind<K>>;
+}
+
+const hasEnvironment = (name: EnvironmentName) => (answers: PartialAnswers) =>
+  (answers.environments as string[] | undefined)?.includes(name) ?? false;
+
+/** A setting asked once per environment: `production<Suffix>` and `staging<Suffix>`. */
+function perEnvironment<S extends string, const K extends Kind>(
+  suffix: S,
+  make: (
+    env: EnvironmentName,
+    key: (suffix: string) => string,
+  ) => K & Omit<Setting<ValueOfKind<K>>, keyof Kind>,
+): Record<`${EnvironmentName}${S}`, K & Setting<ValueOfKind<K>>> {
+  const entries = ENVIRONMENTS.map((env) => {
+    const made = make(env, (other) => `${env}${other}`);
+    const when = (answers: PartialAnswers) =>
+      hasEnvironment(env)(answers) && (made.when?.(answers) ?? true);
+    return [`${env}${suffix}`, setting({ ...made, when })];
+  });
+  return Object.fromEntries(entries) as Record<
+    `${EnvironmentName}${S}`,
+    K & Setting<ValueOfKind<K>>
+  >;
+}
+
+export function slugify(name: string): string {
+  const slug = name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^[^a-z]+/, "")
+    .replace(/-+$/, "")
+    .slice(0, 32)
+    .replace(/-+$/, "");
+  return slug || "app";
+}
+
+const HOSTNAME =
+  /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+/** Processes that hold database connections on one instance: Puma workers x threads plus the job worker. */
+export function connectionsPerInstance(answers: PartialAnswers): number {
+  const workers = Number(answers.pumaWorkers);
+  const threads = Number(answers.pumaThreads);
+  const jobThreads = Number(answers.jobThreads);
+  // Each thread may hold one connection to each of the four databases (primary, cache, queue, cable).
+  return (workers * threads + jobThreads) * DATABASES_PER_PROCESS;
+}
+export const DATABASES_PER_PROCESS = 4;
+
+const instanceTypeNames = instanceTypes.map((t) => t.type);
+const dbClassNames = dbClasses.map((c) => c.class);
+
+export const settings = {
+  appName: setting({
+    kind: "text",
+    pattern: /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/,
+    allowed:
+      "2 to 32 lowercase letters, digits and dashes, starting with a letter and not ending with a dash",
+    prompt: "Application name",
+    help: "Names the Rails application, its AWS resources, buckets and deploy folder (/var/www/<name>).",
+    defaultText: "the folder name, slugified",
+    default: (_answers, facts) => slugify(facts.folderName),
+  }),
+  domain: setting({
+    kind: "text",
+    pattern: HOSTNAME,
+    allowed: "a lowercase DNS name such as example.com",
+    prompt: "Domain the app is served on (its Route53 hosted zone)",
+    help: "Production answers on this domain; staging on staging.<domain>. It must be a Route53 hosted zone in the account.",
+    defaultText: "none: required",
+    default: () => undefined,
+  }),
+  githubRepository: setting({
+    kind: "text",
+    pattern: /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/,
+    allowed: "a GitHub repository as owner/name",
+    prompt: "GitHub repository (owner/name)",
+    help: "Capistrano's repo_url and the repository the OIDC deploy role trusts. Defaults to the git remote, else your-org/<app name>.",
+    defaultText: "the git remote's owner/name, else your-org/<appName>",
+    default: (answers, facts) =>
+      facts.gitHubRemote ?? `your-org/${String(answers.appName)}`,
+  }),
+  alertEmail: setting({
+    kind: "text",
+    pattern: /^[^@\s]+@[a-z0-9.-]+\.[a-z]{2,63}$/i,
+    allowed: "an email address",
+    prompt: "Email address for CloudWatch alarms",
+    help: "Subscribed to the alarms' SNS topic; AWS sends a confirmation mail first.",
+    defaultText: "alerts@<domain>",
+    default: (answers) => `alerts@${String(answers.domain)}`,
+  }),
+  environments: setting({
+    kind: "list",
+    choices: ENVIRONMENTS,
+    prompt: "Environments",
+    help: "Which AWS environments to create: production, staging, or both.",
+    default: () => [...ENVIRONMENTS],
+  }),
+  productionRegion: setting({
+    kind: "choice",
+    choices: regions.map((r) => r.code),
+    prompt: "AWS region for production",
+    help: "Region of production's stacks. CloudFront's certificate is issued in us-east-1 whatever this is.",
+    default: () => "us-east-1",
+    when: hasEnvironment("production"),
+  }),
+  stagingRegion: setting({
+    kind: "choice",
+    choices: regions.map((r) => r.code),
+    prompt: "AWS region for staging",
+    help: "Region of staging's stacks. Defaults to production's region.",
+    defaultText: "productionRegion, else us-east-1",
+    default: (answers) => (answers.productionRegion as string) ?? "us-east-1",
+    when: hasEnvironment("staging"),
+  }),
+  ...perEnvironment("InstanceType", (env) => ({
+    kind: "choice",
+    choices: instanceTypeNames,
+    prompt: `EC2 instance type for ${env}`,
+    help: `Instance type of ${env}'s Auto Scaling group. Graviton types (t4g, c7g, m7g, r7g) get the arm64 Ubuntu AMI.`,
+    default: () => (env === "production" ? "t3.medium" : "t3.small"),
+  })),
+  ...perEnvironment("AsgMin", (env) => ({
+    kind: "integer",
+    min: 1,
+    max: 100,
+    prompt: `Minimum instances for ${env}`,
+    help: `Smallest size of ${env}'s Auto Scaling group, and its on-demand base when spot is used for burst.`,
+    default: () => (env === "production" ? 2 : 1),
+  })),
+  ...perEnvironment("AsgMax", (env, key) => ({
+    kind: "integer",
+    min: 1,
+    max: 100,
+    prompt: `Maximum instances for ${env}`,
+    help: `Largest size of ${env}'s Auto Scaling group. Equal to the minimum means a fixed size with no scaling policy.`,
+    default: () => (env === "production" ? 10 : 1),
+    rule: (value: number, answers: PartialAnswers) => {
+      const min = Number(answers[key("AsgMin")]);
+      return value < min
+        ? `a whole number from ${min} (${key("AsgMin")}) to 100`
+        : undefined;
+    },
+  })),
+  ...perEnvironment("Capacity", (env) => ({
+    kind: "choice",
+    choices: ["on-demand", "spot-burst", "spot"],
+    prompt: `Purchase option for ${env}'s instances`,
+    help: `on-demand: every instance on demand; spot-burst: an on-demand base of the minimum, spot above it; spot: every instance spot (up to ~70 % cheaper, may be interrupted).`,
+    default: () => (env === "production" ? "spot-burst" : "spot"),
+  })),
+  cpuTarget: setting({
+    kind: "integer",
+    min: 10,
+    max: 90,
+    prompt: "Target average CPU % for scaling",
+    help: "Target tracking keeps the Auto Scaling group's average CPU near this figure.",
+    default: () => 70,
+  }),
+  pumaWorkers: setting({
+    kind: "integer",
+    min: 1,
+    max: 32,
+    prompt: "Puma worker processes per instance",
+    help: "WEB_CONCURRENCY on each instance; one per vCPU is usual.",
+    default: () => 2,
+  }),
+  pumaThreads: setting({
+    kind: "integer",
+    min: 1,
+    max: 32,
+    prompt: "Puma threads per worker",
+    help: "RAILS_MAX_THREADS; each thread may hold a connection to each database.",
+    default: () => 3,
+  }),
+  jobThreads: setting({
+    kind: "integer",
+    min: 1,
+    max: 32,
+    prompt: "Solid Queue worker threads per instance",
+    help: "Threads of the Solid Queue worker on each instance.",
+    default: () => 3,
+  }),
+  ...perEnvironment("DbClass", (env, key) => ({
+    kind: "choice",
+    choices: dbClassNames,
+    prompt: `RDS PostgreSQL 17 instance class for ${env}`,
+    help: `Instance class of ${env}'s database. It must hold the connection budget: max instances x (Puma workers x threads + job threads) x 4 databases.`,
+    default: () => (env === "production" ? "db.t4g.medium" : "db.t4g.micro"),
+    rule: (value: string, answers: PartialAnswers) => {
+      const needed =
+        Number(answers[key("AsgMax")]) * connectionsPerInstance(answers);
+      const limit = dbMaxConnections(value);
+      if (needed <= limit) return undefined;
+      const fits = dbClassNames.filter((c) => dbMaxConnections(c) >= needed);
+      return `a class whose max_connections (${value}: ${limit}) holds ${needed} connections (${key("AsgMax")} x (pumaWorkers x pumaThreads + jobThreads) x 4 databases)${fits.length ? `, such as ${fits.slice(0, 3).join(", ")}` : ""}; or fewer instances, workers or threads`;
+    },
+  })),
+  ...perEnvironment("MultiAz", (env) => ({
+    kind: "boolean",
+    prompt: `Multi-AZ database for ${env}?`,
+    help: `A standby replica of ${env}'s database in the second AZ, with automatic failover.`,
+    default: () => env === "production",
+  })),
+  ...perEnvironment("BackupDays", () => ({
+    kind: "integer",
+    min: 1,
+    max: 35,
+    prompt: "Days of automated database backups",
+    help: "Retention of RDS automated backups (point-in-time recovery window).",
+    default: () => 7,
+  })),
+  ...perEnvironment("ReadReplica", (env) => ({
+    kind: "boolean",
+    prompt: `Read replica for reporting queries in ${env}?`,
+    help: `Adds an RDS read replica to ${env}, for reporting queries.`,
+    default: () => false,
+  })),
+  cableAdapter: setting({
+    kind: "choice",
+    choices: ["solid_cable", "redis"],
+    prompt: "ActionCable pub/sub backend",
+    help: "solid_cable: broadcasts through PostgreSQL, no extra service. redis: adds ElastiCache, its alarms and the redis adapter in every environment.",
+    default: () => "solid_cable",
+  }),
+  ...perEnvironment("RedisNodeType", (env) => ({
+    kind: "choice",
+    choices: cacheNodeTypes.map((n) => n.type),
+    prompt: `ElastiCache node type for ${env}`,
+    help: `Node type of ${env}'s Redis, when the cable adapter is redis.`,
+    default: () =>
+      env === "production" ? "cache.t4g.small" : "cache.t4g.micro",
+    when: (answers: PartialAnswers) => answers.cableAdapter === "redis",
+  })),
+  natGateways: setting({
+    kind: "choice",
+    choices: ["single", "per-az"],
+    prompt: "NAT gateways",
+    help: "single: one NAT gateway per environment (cheaper); per-az: one in each AZ, so outbound traffic survives an AZ outage.",
+    default: () => "single",
+  }),
+  shellAccess: setting({
+    kind: "choice",
+    choices: ["ssm", "bastion"],
+    prompt: "Shell access to instances",
+    help: "ssm: SSM Session Manager, no port 22 open anywhere; bastion: a bastion host in a public subnet.",
+    default: () => "ssm",
+  }),
+  rubyVersion: setting({
+    kind: "text",
+    pattern: /^3\.[2-9]\.\d{1,2}$/,
+    allowed: "a Ruby version 3.2.0 or later as X.Y.Z (Rails 8.1 needs 3.2+)",
+    prompt: "Ruby version",
+    help: "Written to .ruby-version and installed on the instances.",
+    default: () => "3.4.7",
+  }),
+};
+
+export type SettingName = keyof typeof settings;
+export type Answers = {
+  [K in SettingName]: (typeof settings)[K] extends Setting<infer V> ? V : never;
+};
+export const settingNames = Object.keys(settings) as SettingName[];
+
+export function definitionOf(name: SettingName): Setting {
+  return settings[name] as unknown as Setting;
+}
+
+/** `productionAsgMin` → `production-asg-min` */
+export function flagOf(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+/** What the kind of a setting accepts, in words. */
+export function allowedOf(definition: Setting): string {
+  switch (definition.kind) {
+    case "text":
+      return definition.allowed;
+    case "integer":
+      return `a whole number from ${definition.min} to ${definition.max}`;
+    case "boolean":
+      return "true or false";
+    case "choice":
+      return `one of ${definition.choices.join(", ")}`;
+    case "list":
+      return `one or more of ${definition.choices.join(", ")}, comma-separated`;
+  }
+}

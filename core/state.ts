@@ -1,0 +1,54 @@
+// What the destination already tells: stored answers in .yo-rc.json, its folder name, its git remote.
+import { existsSync, readFileSync } from "node:fs";
+import { basename, join, resolve } from "node:path";
+import { GENERATOR_NAME } from "./paths.js";
+import { settingNames, type Answers, type Facts } from "./settings.js";
+
+export const YO_RC = ".yo-rc.json";
+
+function readYoRc(destination: string): Record<string, unknown> {
+  const path = join(destination, YO_RC);
+  if (!existsSync(path)) return {};
+  try {
+    return JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
+  } catch (error) {
+    throw new Error(`${YO_RC}: not valid JSON (${(error as Error).message})`);
+  }
+}
+
+export function readStoredAnswers(
+  destination: string,
+): Record<string, unknown> {
+  const stored = readYoRc(destination)[GENERATOR_NAME];
+  return stored && typeof stored === "object"
+    ? (stored as Record<string, unknown>)
+    : {};
+}
+
+/** .yo-rc.json with these answers under the generator's key, other generators' keys kept. */
+export function yoRcContents(destination: string, answers: Answers): string {
+  const ordered = Object.fromEntries(
+    settingNames
+      .filter((name) => answers[name] !== undefined)
+      .map((name) => [name, answers[name]]),
+  );
+  const config = { ...readYoRc(destination), [GENERATOR_NAME]: ordered };
+  return `${JSON.stringify(config, null, 2)}\n`;
+}
+
+/** `owner/name` from a GitHub remote in .git/config (https or ssh form). */
+export function gitHubRemote(destination: string): string | undefined {
+  const path = join(destination, ".git", "config");
+  if (!existsSync(path)) return undefined;
+  const match = readFileSync(path, "utf8").match(
+    /url\s*=\s*(?:https:\/\/github\.com\/|git@github\.com:|ssh:\/\/git@github\.com\/)([\w.-]+\/[\w.-]+?)(?:\.git)?\s*$/m,
+  );
+  return match?.[1];
+}
+
+export function readFacts(destination: string): Facts {
+  return {
+    folderName: basename(resolve(destination)),
+    gitHubRemote: gitHubRemote(destination),
+  };
+}

@@ -1,0 +1,138 @@
+// The Yeoman side of the generator: options and prompts derived from the settings, files written
+// through Yeoman's in-memory file system. All decisions are the core's (core/generate.ts).
+import Generator from "yeoman-generator";
+import {
+  applies,
+  defaultOf,
+  describeProblem,
+  parseValue,
+} from "../core/answers.js";
+import { filesToWrite, generate } from "../core/generate.js";
+import {
+  definitionOf,
+  flagOf,
+  settingNames,
+  type Facts,
+  type PartialAnswers,
+  type SettingName,
+} from "../core/settings.js";
+import { RUN_OPTIONS } from "../core/run-options.js";
+import { readFacts } from "../core/state.js";
+import { summarize } from "../core/summary.js";
+
+
+type Options = Record<string, unknown>;
+
+export function optionsOf(generator: Generator): Options {
+  return generator.options as unknown as Options;
+}
+
+export function declareOptions(generator: Generator): void {
+  generator.option("defaults", {
+    type: Boolean,
+    description: RUN_OPTIONS.defaults,
+  });
+  generator.option("answers", {
+    type: String,
+    description: RUN_OPTIONS.answers,
+  });
+  generator.option("force", { type: Boolean, description: RUN_OPTIONS.force });
+  for (const name of settingNames) {
+    const definition = definitionOf(name);
+    generator.option(flagOf(name), {
+      type: definition.kind === "boolean" ? Boolean : String,
+      description: definition.help,
+    });
+  }
+}
+
+/** Settings given as options, by setting name. */
+export function givenByOptions(options: Options): Record<string, unknown> {
+  return Object.fromEntries(
+    settingNames
+      .map((name) => [name, options[flagOf(name)]] as const)
+      .filter(([, value]) => value !== undefined),
+  );
+}
+
+function questionFor(name: SettingName, earlier: PartialAnswers, facts: Facts) {
+  const definition = definitionOf(name);
+  const base = {
+    name,
+    message: definition.prompt,
+    default: defaultOf(name, earlier, facts),
+    // Inquirer asks again while validate returns a message: the message says what is allowed.
+    validate: (raw: unknown) => {
+      const parsed = parseValue(name, raw, earlier);
+      return "allowed" in parsed
+        ? describeProblem(name, raw, parsed.allowed)
+        : true;
+    },
+  };
+  switch (definition.kind) {
+    case "boolean":
+      return { ...base, type: "confirm" };
+    case "choice":
+      return { ...base, type: "list", choices: [...definition.choices] };
+    case "list":
+      return { ...base, type: "checkbox", choices: [...definition.choices] };
+    default:
+      return { ...base, type: "input", default: base.default?.toString() };
+  }
+}
+
+/**
+ * Asks, in definition order, for each setting that applies and is neither given nor stored.
+ * One question at a time, so that defaults and rules see the answers before them.
+ */
+export async function promptForSettings(
+  generator: Generator,
+  known: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
+  const facts = readFacts(generator.destinationRoot());
+  const earlier: PartialAnswers = {};
+  const asked: Record<string, unknown> = {};
+  for (const name of settingNames) {
+    if (!applies(name, earlier)) continue;
+    let raw = known[name];
+    if (raw === undefined) {
+      const question = questionFor(name, earlier, facts);
+      const answer = await generator.prompt([question as never]);
+      raw = (answer as Record<string, unknown>)[name];
+      asked[name] = raw;
+    }
+    const parsed = parseValue(name, raw, earlier);
+    if ("value" in parsed) earlier[name] = parsed.value;
+  }
+  return asked;
+}
+
+/** Generates the given parts and hands the files to Yeoman's file system. */
+export async function writeParts(
+  generator: Generator,
+  parts: string[],
+  given: Record<string, unknown>,
+): Promise<string> {
+  const destination = generator.destinationRoot();
+  const result = await generate({
+    destination,
+    given,
+    parts,
+    force: Boolean(optionsOf(generator).force),
+  });
+  if (!result.ok)
+    throw new Error(
+      `invalid answers, nothing written:\n${result.problems.join("\n")}`,
+    );
+  for (const file of filesToWrite(result, destination)) {
+    const path = generator.destinationPath(file.path);
+    generator.fs.write(path, file.contents, {
+      stat: { mode: file.mode } as never,
+    });
+    // The core already decided this file may be written: Yeoman need not ask again.
+    Object.assign(generator.fs.store.get(path), { conflicter: "force" });
+  }
+  if (result.changes.some((change) => change.action === "conflict"))
+    process.exitCode = 1;
+  return summarize(result.changes, result.context, ".");
+}
