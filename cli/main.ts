@@ -102,12 +102,20 @@ async function runGenerate(
     return 1;
   }
   writeFiles(dir, filesToWrite(result, dir));
-  io.stdout(summarize(result.changes, result.context, relative(process.cwd(), dir) || "."));
+  io.stdout(
+    summarize(
+      result.changes,
+      result.context,
+      relative(process.cwd(), dir) || ".",
+    ),
+  );
   return result.changes.some((change) => change.action === "conflict") ? 1 : 0;
 }
 
 async function runCheck(dir: string, io: Io): Promise<number> {
-  const { checkRepo, formatReport } = await import("../core/check/index.js");
+  const { checkRepo, formatReport } = await import(
+    "../core/check/index.js" as string
+  );
   const report = await checkRepo(dir);
   io.stdout(formatReport(report));
   return report.findings.length ? 1 : 0;

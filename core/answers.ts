@@ -37,7 +37,8 @@ function coerce(definition: Setting, raw: unknown): Value | undefined {
         : undefined;
     case "integer": {
       const text = typeof raw === "number" ? String(raw) : raw;
-      return typeof text === "string" && /^-?\d+$/.test(text.trim()) &&
+      return typeof text === "string" &&
+        /^-?\d+$/.test(text.trim()) &&
         Number(text) >= definition.min &&
         Number(text) <= definition.max
         ? Number(text)
@@ -106,8 +107,7 @@ export function hasUnanswered(known: Record<string, unknown>): boolean {
 }
 
 export type Resolution =
-  | { ok: true; answers: Answers }
-  | { ok: false; problems: string[] };
+  { ok: true; answers: Answers } | { ok: false; problems: string[] };
 
 /**
  * Resolves every setting in definition order: the given value, else the default. A setting
@@ -138,9 +138,10 @@ export function resolveAnswers(
       continue;
     }
     const parsed = parseValue(name, raw, answers);
-    if ("allowed" in parsed)
+    if ("value" in parsed) answers[name] = parsed.value;
+    // A default that fails only because an earlier answer did would repeat that problem.
+    else if (given[name] !== undefined || problems.length === 0)
       problems.push(describeProblem(name, raw, parsed.allowed));
-    else answers[name] = parsed.value;
   }
   return problems.length
     ? { ok: false, problems }

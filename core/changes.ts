@@ -92,10 +92,7 @@ export const WRITES: ReadonlySet<Action> = new Set([
 ]);
 
 /** The manifest after this run: what the generator wrote or would have written and still owns. */
-export function nextManifest(
-  destination: string,
-  changes: Change[],
-): Manifest {
+export function nextManifest(destination: string, changes: Change[]): Manifest {
   const files = { ...readManifest(destination).files };
   for (const change of changes) {
     if (WRITES.has(change.action) || change.action === "unchanged")

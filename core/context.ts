@@ -97,7 +97,11 @@ function environmentContext(
     scales: asgMax > asgMin,
     capacity,
     onDemandBase:
-      capacity === "spot-burst" ? asgMin : capacity === "on-demand" ? asgMax : 0,
+      capacity === "spot-burst"
+        ? asgMin
+        : capacity === "on-demand"
+          ? asgMax
+          : 0,
     onDemandPercentAboveBase: capacity === "on-demand" ? 100 : 0,
     dbClass,
     dbMaxConnections: dbMaxConnections(dbClass),

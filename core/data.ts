@@ -28,8 +28,9 @@ function readData<T>(file: string): T {
   return JSON.parse(readFileSync(join(packageRoot, "data", file), "utf8")) as T;
 }
 
-export const regions = readData<{ regions: Region[] }>("aws-regions.json")
-  .regions;
+export const regions = readData<{ regions: Region[] }>(
+  "aws-regions.json",
+).regions;
 export const instanceTypes = readData<{ instanceTypes: InstanceType[] }>(
   "ec2-instance-types.json",
 ).instanceTypes;

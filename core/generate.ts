@@ -51,9 +51,7 @@ export async function generate(
   if (!resolution.ok) return resolution;
   const context = deriveContext(resolution.answers);
   const rendered = await Promise.all(
-    request.parts.map((part) =>
-      renderPart(part, context, request.destination),
-    ),
+    request.parts.map((part) => renderPart(part, context, request.destination)),
   );
   const changes = planChanges(
     rendered.flat().sort((a, b) => a.path.localeCompare(b.path)),

@@ -1,6 +1,12 @@
 // docs/answers.md, the answers reference, derived from the settings definitions.
 import { format } from "prettier";
-import { allowedOf, definitionOf, flagOf, settingNames, type SettingName } from "./settings.js";
+import {
+  allowedOf,
+  definitionOf,
+  flagOf,
+  settingNames,
+  type SettingName,
+} from "./settings.js";
 
 export const ANSWERS_REFERENCE_PATH = "docs/answers.md";
 
@@ -11,14 +17,20 @@ export function defaultText(name: SettingName): string {
   return Array.isArray(value) ? value.join(", ") : String(value);
 }
 
-function cell(text: string): string {
-  return text.replaceAll("|", "\\|").replaceAll("\n", " ");
-}
-
 export async function answersReference(): Promise<string> {
-  const rows = settingNames.map((name) => {
+  const sections = settingNames.flatMap((name) => {
     const definition = definitionOf(name);
-    return `| \`${name}\` | \`--${flagOf(name)}\` | ${cell(definition.help)} | ${cell(allowedOf(definition))} | ${cell(defaultText(name))} |`;
+    return [
+      `## \`${name}\``,
+      "",
+      `${definition.help}`,
+      "",
+      `- flag: \`--${flagOf(name)}\`${definition.kind === "boolean" ? ` or \`--no-${flagOf(name)}\`` : ""}`,
+      `- prompt: ${definition.prompt}`,
+      `- allowed: ${allowedOf(definition)}`,
+      `- default: ${defaultText(name)}`,
+      "",
+    ];
   });
   const text = [
     "# Answers reference",
@@ -30,14 +42,11 @@ export async function answersReference(): Promise<string> {
     "reuse them. Settings of an environment that is not chosen (or of redis, when the cable adapter is",
     "`solid_cable`) are neither asked nor stored.",
     "",
-    "| setting | flag | what it does | allowed | default |",
-    "| --- | --- | --- | --- | --- |",
-    ...rows,
-    "",
     "Rules across settings: each environment's `AsgMax` is at least its `AsgMin`; each environment's",
     "database class must hold the connection budget (`AsgMax` × (`pumaWorkers` × `pumaThreads` +",
     "`jobThreads`) × 4 databases) within its default `max_connections`.",
     "",
+    ...sections,
   ].join("\n");
   return format(text, { parser: "markdown" });
 }

@@ -22,7 +22,7 @@ type Kind =
   | { kind: "text"; pattern: RegExp; allowed: string }
   | { kind: "integer"; min: number; max: number }
   | { kind: "boolean" }
-  | { kind: "choice"; choices: readonly string[] }
+  | { kind: "choice"; choices: readonly string[]; allowed?: string }
   | { kind: "list"; choices: readonly string[] };
 
 type ValueOfKind<K extends Kind> = K extends { kind: "integer" }
@@ -104,6 +104,11 @@ export const DATABASES_PER_PROCESS = 4;
 
 const instanceTypeNames = instanceTypes.map((t) => t.type);
 const dbClassNames = dbClasses.map((c) => c.class);
+const regionCodes = regions.map((r) => r.code);
+
+/** Long lists from data/ are named by their file and a few examples rather than spelt out. */
+const fromData = (file: string, choices: string[]) =>
+  `a value listed in data/${file} (${choices.length} choices, such as ${choices.slice(0, 4).join(", ")})`;
 
 export const settings = {
   appName: setting({
@@ -153,7 +158,8 @@ export const settings = {
   }),
   productionRegion: setting({
     kind: "choice",
-    choices: regions.map((r) => r.code),
+    choices: regionCodes,
+    allowed: fromData("aws-regions.json", regionCodes),
     prompt: "AWS region for production",
     help: "Region of production's stacks. CloudFront's certificate is issued in us-east-1 whatever this is.",
     default: () => "us-east-1",
@@ -161,7 +167,8 @@ export const settings = {
   }),
   stagingRegion: setting({
     kind: "choice",
-    choices: regions.map((r) => r.code),
+    choices: regionCodes,
+    allowed: fromData("aws-regions.json", regionCodes),
     prompt: "AWS region for staging",
     help: "Region of staging's stacks. Defaults to production's region.",
     defaultText: "productionRegion, else us-east-1",
@@ -171,6 +178,7 @@ export const settings = {
   ...perEnvironment("InstanceType", (env) => ({
     kind: "choice",
     choices: instanceTypeNames,
+    allowed: fromData("ec2-instance-types.json", instanceTypeNames),
     prompt: `EC2 instance type for ${env}`,
     help: `Instance type of ${env}'s Auto Scaling group. Graviton types (t4g, c7g, m7g, r7g) get the arm64 Ubuntu AMI.`,
     default: () => (env === "production" ? "t3.medium" : "t3.small"),
@@ -239,6 +247,7 @@ export const settings = {
   ...perEnvironment("DbClass", (env, key) => ({
     kind: "choice",
     choices: dbClassNames,
+    allowed: fromData("rds-postgres17-classes.json", dbClassNames),
     prompt: `RDS PostgreSQL 17 instance class for ${env}`,
     help: `Instance class of ${env}'s database. It must hold the connection budget: max instances x (Puma workers x threads + job threads) x 4 databases.`,
     default: () => (env === "production" ? "db.t4g.medium" : "db.t4g.micro"),
@@ -336,7 +345,7 @@ export function allowedOf(definition: Setting): string {
     case "boolean":
       return "true or false";
     case "choice":
-      return `one of ${definition.choices.join(", ")}`;
+      return definition.allowed ?? `one of ${definition.choices.join(", ")}`;
     case "list":
       return `one or more of ${definition.choices.join(", ")}, comma-separated`;
   }

@@ -31,7 +31,10 @@ function totals(changes: Change[]): string {
   return parts.join(", ");
 }
 
-export function nextSteps(context: Context, destinationLabel: string): string[] {
+export function nextSteps(
+  context: Context,
+  destinationLabel: string,
+): string[] {
   const steps = [
     ...(destinationLabel === "." ? [] : [`cd ${destinationLabel}`]),
     "cp .env.example .env",

@@ -1,0 +1,59 @@
+// Helpers for tests that run the generator and look at what landed on disk.
+import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative, sep } from "node:path";
+import { main } from "../../cli/main.js";
+
+export function tempDir(name = "rails-aws-test-"): string {
+  return mkdtempSync(join(tmpdir(), name));
+}
+
+/** Every file below dir with its bytes and mode, keyed by relative path. */
+export function readTree(dir: string): Map<string, string> {
+  const tree = new Map<string, string>();
+  for (const entry of readdirSync(dir, {
+    recursive: true,
+    withFileTypes: true,
+  })) {
+    if (!entry.isFile()) continue;
+    const path = join(entry.parentPath, entry.name);
+    const mode = (statSync(path).mode & 0o777).toString(8);
+    tree.set(
+      relative(dir, path).split(sep).join("/"),
+      `${mode}\n${readFileSync(path, "utf8")}`,
+    );
+  }
+  return tree;
+}
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the rails-aws command in this process, non-interactively. */
+export async function runCli(argv: string[]): Promise<CliRun> {
+  let stdout = "";
+  let stderr = "";
+  const code = await main(argv, {
+    stdout: (text) => (stdout += text),
+    stderr: (text) => (stderr += text),
+    interactive: false,
+  });
+  return { code, stdout, stderr };
+}
+
+/** Generates a whole repo into a new folder named `name` and returns its path. */
+export async function generateRepo(
+  args: string[] = [],
+  name = "demo",
+): Promise<string> {
+  const dir = join(tempDir(), name);
+  const run = await runCli([dir, "--domain", "example.com", ...args]);
+  if (run.code !== 0)
+    throw new Error(
+      `generation failed (${run.code}): ${run.stderr}${run.stdout}`,
+    );
+  return dir;
+}

@@ -1,0 +1,175 @@
+// A valid and an invalid value of every setting, and what the error must say is allowed.
+import type { SettingName } from "../../core/settings.js";
+
+export interface SettingExample {
+  valid: unknown;
+  invalid: unknown;
+  /** A part of the "allowed" text the error must contain. */
+  allowed: string;
+  /** Other answers the example needs. */
+  with?: Record<string, unknown>;
+}
+
+export const settingExamples: Record<SettingName, SettingExample> = {
+  appName: {
+    valid: "board-app",
+    invalid: "Board App",
+    allowed: "lowercase letters",
+  },
+  domain: {
+    valid: "example.org",
+    invalid: "not a domain",
+    allowed: "DNS name",
+  },
+  githubRepository: {
+    valid: "acme/board",
+    invalid: "acme",
+    allowed: "owner/name",
+  },
+  alertEmail: {
+    valid: "ops@example.com",
+    invalid: "ops",
+    allowed: "email address",
+  },
+  environments: {
+    valid: "staging",
+    invalid: "prod",
+    allowed: "one or more of production, staging",
+  },
+  productionRegion: {
+    valid: "eu-west-1",
+    invalid: "mars-1",
+    allowed: "data/aws-regions.json",
+  },
+  stagingRegion: {
+    valid: "eu-west-2",
+    invalid: "moon-2",
+    allowed: "data/aws-regions.json",
+  },
+  productionInstanceType: {
+    valid: "m7i.large",
+    invalid: "t3.mega",
+    allowed: "data/ec2-instance-types.json",
+  },
+  stagingInstanceType: {
+    valid: "t4g.small",
+    invalid: "t2.nano",
+    allowed: "data/ec2-instance-types.json",
+  },
+  productionAsgMin: {
+    valid: "3",
+    invalid: "two",
+    allowed: "a whole number from 1 to 100",
+  },
+  stagingAsgMin: {
+    valid: "1",
+    invalid: "0",
+    allowed: "a whole number from 1 to 100",
+  },
+  productionAsgMax: {
+    valid: "11",
+    invalid: "1",
+    allowed: "a whole number from 2 (productionAsgMin) to 100",
+  },
+  stagingAsgMax: {
+    valid: "3",
+    invalid: "1",
+    allowed: "a whole number from 2 (stagingAsgMin) to 100",
+    with: { stagingAsgMin: 2, stagingDbClass: "db.t4g.small" },
+  },
+  productionCapacity: {
+    valid: "on-demand",
+    invalid: "reserved",
+    allowed: "one of on-demand, spot-burst, spot",
+  },
+  stagingCapacity: {
+    valid: "spot-burst",
+    invalid: "free",
+    allowed: "one of on-demand, spot-burst, spot",
+  },
+  cpuTarget: {
+    valid: "50",
+    invalid: "95",
+    allowed: "a whole number from 10 to 90",
+  },
+  pumaWorkers: {
+    valid: "1",
+    invalid: "0",
+    allowed: "a whole number from 1 to 32",
+  },
+  pumaThreads: {
+    valid: "2",
+    invalid: "33",
+    allowed: "a whole number from 1 to 32",
+  },
+  jobThreads: {
+    valid: "2",
+    invalid: "lots",
+    allowed: "a whole number from 1 to 32",
+  },
+  productionDbClass: {
+    valid: "db.r7g.large",
+    // 10 instances x (2 x 3 + 3) x 4 databases = 360 connections: more than a micro holds.
+    invalid: "db.t4g.micro",
+    allowed: "holds 360 connections",
+  },
+  stagingDbClass: {
+    valid: "db.t4g.small",
+    invalid: "db.x1.huge",
+    allowed: "data/rds-postgres17-classes.json",
+  },
+  productionMultiAz: {
+    valid: false,
+    invalid: "maybe",
+    allowed: "true or false",
+  },
+  stagingMultiAz: {
+    valid: true,
+    invalid: "sometimes",
+    allowed: "true or false",
+  },
+  productionBackupDays: {
+    valid: "14",
+    invalid: "0",
+    allowed: "a whole number from 1 to 35",
+  },
+  stagingBackupDays: {
+    valid: "35",
+    invalid: "40",
+    allowed: "a whole number from 1 to 35",
+  },
+  productionReadReplica: {
+    valid: true,
+    invalid: "often",
+    allowed: "true or false",
+  },
+  stagingReadReplica: { valid: false, invalid: 3, allowed: "true or false" },
+  cableAdapter: {
+    valid: "redis",
+    invalid: "kafka",
+    allowed: "one of solid_cable, redis",
+  },
+  productionRedisNodeType: {
+    valid: "cache.t4g.medium",
+    invalid: "cache.x9.huge",
+    allowed: "cache.t4g.micro",
+    with: { cableAdapter: "redis" },
+  },
+  stagingRedisNodeType: {
+    valid: "cache.t4g.micro",
+    invalid: "redis.small",
+    allowed: "cache.t4g.small",
+    with: { cableAdapter: "redis" },
+  },
+  natGateways: {
+    valid: "per-az",
+    invalid: "none",
+    allowed: "one of single, per-az",
+  },
+  shellAccess: {
+    valid: "bastion",
+    invalid: "ssh",
+    allowed: "one of ssm, bastion",
+  },
+  rubyVersion: { valid: "3.3.6", invalid: "2.7.8", allowed: "3.2.0 or later" },
+};
