@@ -1,0 +1,318 @@
+import assert from "node:assert/strict";
+import {
+  chmod,
+  mkdir,
+  mkdtemp,
+  rm,
+  symlink,
+  writeFile,
+} from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { checkRepo, isClean } from "../core/check/check.js";
+import { parseEnvFile } from "../core/check/env-file.js";
+import { validators } from "../core/check/registry.js";
+import { formatReport } from "../core/check/report.js";
+import { listRepoFiles, shebangInterpreter } from "../core/check/repo.js";
+import { findTool } from "../core/check/tools.js";
+import type { Validator } from "../core/check/types.js";
+import { packageRoot } from "../core/paths.js";
+import { requireTool } from "./helpers/tools.js";
+
+const fixture = (name: string) =>
+  join(packageRoot, "test/fixtures/check", name);
+const ALL_TOOLS = ["ruby", "shellcheck", "docker-compose"];
+
+async function writeRepo(
+  dir: string,
+  files: Record<string, string>,
+): Promise<void> {
+  for (const [path, contents] of Object.entries(files)) {
+    await mkdir(dirname(join(dir, path)), { recursive: true });
+    await writeFile(join(dir, path), contents);
+  }
+}
+
+/** A validator that needs no tool and reports what it is given. */
+function fake(name: string, run: Validator["run"]): Validator {
+  return {
+    name,
+    tools: [],
+    appliesTo: (file) => file.extension === ".txt",
+    run,
+  };
+}
+
+describe("check: checkRepo", function () {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), "check-repo-"));
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  it("passes the clean fixture with every validator, and fails the broken one in each", async function () {
+    requireTool(this, ALL_TOOLS);
+    const clean = await checkRepo(fixture("clean"));
+    assert.deepEqual(clean.findings, [], formatReport(clean));
+    assert.ok(isClean(clean));
+    assert.deepEqual(
+      clean.ran.map((v) => v.name),
+      validators.map((v) => v.name),
+    );
+    assert.deepEqual(clean.notRun, []);
+
+    const broken = await checkRepo(fixture("broken"));
+    assert.ok(!isClean(broken));
+    const flagged = new Set(broken.findings.map((f) => f.validator));
+    assert.deepEqual([...flagged].sort(), validators.map((v) => v.name).sort());
+  });
+
+  it("lists validators whose tools are not on PATH as not run, with why and how many files", async () => {
+    const report = await checkRepo(fixture("clean"), { path: "" });
+    assert.deepEqual(
+      report.ran.map((v) => v.name),
+      ["yaml"],
+    );
+    assert.deepEqual(
+      report.notRun.map(({ name, missing, files }) => ({
+        name,
+        missing,
+        files,
+      })),
+      [
+        { name: "ruby-syntax", missing: ["ruby"], files: 11 },
+        { name: "erb-yaml", missing: ["ruby"], files: 3 },
+        { name: "docker-compose", missing: ["docker-compose"], files: 1 },
+        { name: "shellcheck", missing: ["shellcheck"], files: 2 },
+      ],
+    );
+    assert.equal(report.notRun[0]!.reason, "ruby not found on PATH");
+    assert.ok(isClean(report), "validators not run are reported, not failures");
+    assert.match(
+      formatReport(report),
+      /^Not run: docker-compose: docker-compose not found on PATH \(1 file unchecked\)$/m,
+    );
+  });
+
+  it("runs exactly the validators whose tools the given PATH has", async function () {
+    requireTool(this, "ruby");
+    await symlink(findTool("ruby")!, join(dir, "ruby"));
+    const report = await checkRepo(fixture("clean"), { path: dir });
+    assert.deepEqual(
+      report.ran.map((v) => v.name),
+      ["yaml", "ruby-syntax", "erb-yaml"],
+    );
+    assert.deepEqual(
+      report.notRun.map((v) => v.name),
+      ["docker-compose", "shellcheck"],
+    );
+  });
+
+  it("skips .git and node_modules anywhere, and tmp, log, vendor and .rails-aws at the top", async () => {
+    const bad = "a: [\n";
+    await writeRepo(dir, {
+      ".git/config.yml": bad,
+      "node_modules/pkg/node_modules/x.yml": bad,
+      "app/node_modules/x.yml": bad,
+      "tmp/x.yml": bad,
+      "log/x.yml": bad,
+      "vendor/bundle/x.yml": bad,
+      ".rails-aws/templates/x.yml": bad,
+      "app/models/log/kept.yml": bad,
+      "config/kept.yml": bad,
+    });
+    assert.deepEqual(
+      (await listRepoFiles(dir)).map((file) => file.path),
+      ["app/models/log/kept.yml", "config/kept.yml"],
+    );
+  });
+
+  it("stamps findings with their validator, sorts them and groups them per file", async () => {
+    await writeRepo(dir, { "b.txt": "", "a.txt": "" });
+    const report = await checkRepo(dir, {
+      validators: [
+        fake("second", async (files) =>
+          files.map((f) => ({ file: f.path, line: 2, message: "late" })),
+        ),
+        fake("first", async (files) => [
+          {
+            file: files[0]!.path,
+            line: 1,
+            column: 4,
+            message: "early\nwith an excerpt",
+          },
+          { file: files[1]!.path, message: "whole file" },
+        ]),
+      ],
+    });
+    assert.deepEqual(
+      report.findings.map(({ file, line, validator }) => [
+        file,
+        line,
+        validator,
+      ]),
+      [
+        ["a.txt", 1, "first"],
+        ["a.txt", 2, "second"],
+        ["b.txt", undefined, "first"],
+        ["b.txt", 2, "second"],
+      ],
+    );
+    assert.ok(!isClean(report));
+    assert.equal(
+      formatReport(report),
+      [
+        "a.txt",
+        "  1:4: first: early",
+        "      with an excerpt",
+        "  2: second: late",
+        "",
+        "b.txt",
+        "  first: whole file",
+        "  2: second: late",
+        "",
+        "Checked: second (2 files), first (2 files)",
+        "4 findings in 2 files.",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("reports a validator that breaks as failed, which is not clean", async () => {
+    await writeRepo(dir, { "a.txt": "" });
+    const report = await checkRepo(dir, {
+      validators: [
+        fake("broken", async () => {
+          throw new Error("tool crashed");
+        }),
+      ],
+    });
+    assert.deepEqual(report.failed, [
+      { name: "broken", files: 1, error: "tool crashed" },
+    ]);
+    assert.ok(!isClean(report));
+    assert.match(formatReport(report), /^Failed: broken: tool crashed$/m);
+    assert.match(
+      formatReport(report),
+      /^0 findings in 0 files, 1 validator failed\.$/m,
+    );
+  });
+
+  it("does not run a validator that no file applies to", async () => {
+    let called = false;
+    const report = await checkRepo(dir, {
+      validators: [
+        fake("idle", async () => {
+          called = true;
+          return [];
+        }),
+      ],
+    });
+    assert.equal(called, false);
+    assert.deepEqual(
+      report.ran.map(({ name, files }) => ({ name, files })),
+      [{ name: "idle", files: 0 }],
+    );
+    assert.equal(
+      formatReport(report),
+      "Checked: idle (0 files)\nNo findings.\n",
+    );
+  });
+});
+
+describe("check: helpers", () => {
+  it("reads the interpreter from a shebang, through env and its options", () => {
+    assert.equal(shebangInterpreter("#!/bin/sh"), "sh");
+    assert.equal(shebangInterpreter("#!/bin/bash -e"), "bash");
+    assert.equal(shebangInterpreter("#! /usr/bin/env bash"), "bash");
+    assert.equal(shebangInterpreter("#!/usr/bin/env -S ruby --yjit"), "ruby");
+    assert.equal(shebangInterpreter("#!/usr/bin/env RUBYOPT=-W0 ruby"), "ruby");
+    assert.equal(shebangInterpreter("# a comment"), undefined);
+    assert.equal(shebangInterpreter(""), undefined);
+  });
+
+  it("parses a dotenv file", () => {
+    assert.deepEqual(
+      parseEnvFile(
+        [
+          "# comment",
+          "",
+          "A=1",
+          "export B = two",
+          'C="quoted # not a comment"',
+          "D='single'",
+          "E=value # a comment",
+          "F=",
+          "not a variable",
+        ].join("\n"),
+      ),
+      {
+        A: "1",
+        B: "two",
+        C: "quoted # not a comment",
+        D: "single",
+        E: "value",
+        F: "",
+      },
+    );
+  });
+
+  it("finds tools on a given PATH only, and only executable files", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "check-path-"));
+    try {
+      await writeFile(join(dir, "plain"), "");
+      await writeFile(join(dir, "runnable"), "#!/bin/sh\n");
+      await chmod(join(dir, "runnable"), 0o755);
+      assert.equal(
+        findTool("runnable", `/nonexistent:${dir}`),
+        join(dir, "runnable"),
+      );
+      assert.equal(findTool("plain", dir), undefined);
+      assert.equal(findTool("runnable", ""), undefined);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("test helper: requireTool", () => {
+  const missing = "rails-aws-no-such-tool";
+
+  it("fails on CI when a tool is missing", function () {
+    assert.throws(
+      () => requireTool(this, missing, { ci: true }),
+      /rails-aws-no-such-tool not found on PATH: CI must install it/,
+    );
+  });
+
+  it("warns and skips elsewhere", function () {
+    const warnings: string[] = [];
+    const warn = console.warn;
+    console.warn = (message: string) => warnings.push(message);
+    const skipped = new Error("skipped");
+    const context = Object.create(this, {
+      skip: {
+        value: () => {
+          throw skipped;
+        },
+      },
+    }) as Mocha.Context;
+    try {
+      assert.throws(
+        () => requireTool(context, [missing, "sh"], { ci: false }),
+        skipped,
+      );
+    } finally {
+      console.warn = warn;
+    }
+    assert.equal(warnings.length, 1);
+    assert.match(
+      warnings[0]!,
+      /SKIPPED .*rails-aws-no-such-tool not found on PATH/,
+    );
+  });
+
+  it("returns when the tools are there", function () {
+    requireTool(this, "sh", { ci: true });
+  });
+});

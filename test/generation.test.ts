@@ -1,0 +1,141 @@
+import assert from "node:assert/strict";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { generateRepo, readTree, runCli, tempDir } from "./helpers/repo.js";
+
+const read = (dir: string, path: string) =>
+  readFileSync(join(dir, path), "utf8");
+
+describe("generation", () => {
+  it("is deterministic: the same answers give the same bytes", async () => {
+    const first = await generateRepo(["--cable-adapter", "redis"]);
+    const second = await generateRepo(["--cable-adapter", "redis"]);
+    assert.deepEqual(readTree(second), readTree(first));
+  });
+
+  it("is idempotent: a second run writes nothing and says so", async () => {
+    const dir = await generateRepo();
+    const before = readTree(dir);
+    const run = await runCli([dir]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /nothing to write; all \d+ files are up to date/);
+    assert.deepEqual(readTree(dir), before);
+  });
+
+  it("ends with a summary of the files created, changed and unchanged, and the next steps", async () => {
+    const dir = join(tempDir(), "demo");
+    const first = await runCli([dir, "--domain", "example.com"]);
+    assert.match(first.stdout, /^ {2}create {4}docker-compose\.yml$/m);
+    assert.match(
+      first.stdout,
+      /rails-aws: \d+ created, 0 changed, 0 unchanged\./,
+    );
+    assert.match(
+      first.stdout,
+      /Next steps:\n {2}1\. cd .*demo\n {2}2\. cp \.env\.example \.env/,
+    );
+    const second = await runCli([dir, "--cable-adapter", "redis"]);
+    assert.match(second.stdout, /^ {2}update {4}docker-compose\.yml$/m);
+    assert.match(
+      second.stdout,
+      /rails-aws: 0 created, [1-9]\d* changed, [1-9]\d* unchanged\./,
+    );
+  });
+
+  it("reuses the answers stored in .yo-rc.json, and a changed answer is stored for the next run", async () => {
+    const dir = await generateRepo(["--app-name", "board"]);
+    const changed = await runCli([dir, "--cable-adapter", "redis"]);
+    assert.equal(changed.code, 0, changed.stderr);
+    assert.match(read(dir, "docker-compose.yml"), /redis/);
+    const stored = JSON.parse(read(dir, ".yo-rc.json"))["generator-rails-aws"];
+    assert.equal(stored.appName, "board");
+    assert.equal(stored.cableAdapter, "redis");
+    // One part alone, with no flags at all, keeps every stored answer.
+    const part = await runCli(["docker", dir]);
+    assert.equal(part.code, 0, part.stderr);
+    assert.match(part.stdout, /nothing to write/);
+  });
+
+  it("regenerating one part writes only that part's files", async () => {
+    const dir = await generateRepo();
+    const run = await runCli(["rails", dir, "--cable-adapter", "redis"]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(read(dir, "config/cable.yml"), /adapter: redis/);
+    assert.doesNotMatch(
+      read(dir, "docker-compose.yml"),
+      /redis/,
+      "the docker part was not regenerated",
+    );
+  });
+
+  it("uses a user's template at .rails-aws/templates/<part>/<path>.hbs instead of the built-in one", async () => {
+    const dir = await generateRepo();
+    mkdirSync(join(dir, ".rails-aws/templates/docker"), { recursive: true });
+    writeFileSync(
+      join(dir, ".rails-aws/templates/docker/Procfile.dev.hbs"),
+      "web: bin/rails server -p 4000 # {{app.name}}\n",
+    );
+    const run = await runCli(["docker", dir]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(
+      read(dir, "Procfile.dev"),
+      "web: bin/rails server -p 4000 # demo\n",
+    );
+  });
+
+  it("fails on a template value that does not exist, naming the template, and writes nothing", async () => {
+    const dir = await generateRepo();
+    const before = readTree(dir);
+    mkdirSync(join(dir, ".rails-aws/templates/docker"), { recursive: true });
+    writeFileSync(
+      join(dir, ".rails-aws/templates/docker/Procfile.dev.hbs"),
+      "web: {{app.nmae}}\n",
+    );
+    const run = await runCli(["docker", dir]);
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /Procfile\.dev\.hbs: "nmae" not defined/);
+    before.set(
+      ".rails-aws/templates/docker/Procfile.dev.hbs",
+      "644\nweb: {{app.nmae}}\n",
+    );
+    assert.deepEqual(readTree(dir), before);
+  });
+
+  it("writes bin/dev executable", async () => {
+    const dir = await generateRepo();
+    assert.match(readTree(dir).get("bin/dev")!, /^755\n/);
+  });
+
+  describe("a file the user edited", () => {
+    it("is kept when the generator's output for it did not change", async () => {
+      const dir = await generateRepo();
+      writeFileSync(
+        join(dir, "Procfile.dev"),
+        `${read(dir, "Procfile.dev")}extra: my-process\n`,
+      );
+      const run = await runCli([dir, "--cable-adapter", "redis"]);
+      assert.equal(run.code, 0, run.stderr);
+      assert.match(read(dir, "Procfile.dev"), /extra: my-process/);
+      assert.match(run.stdout, /^ {2}kept {6}Procfile\.dev$/m);
+    });
+
+    it("is left alone and reported as a conflict, with a non-zero exit, when the generator's output changed too", async () => {
+      const dir = await generateRepo();
+      const edited = `${read(dir, "docker-compose.yml")}# my note\n`;
+      writeFileSync(join(dir, "docker-compose.yml"), edited);
+      const run = await runCli([dir, "--cable-adapter", "redis"]);
+      assert.equal(run.code, 1);
+      assert.equal(read(dir, "docker-compose.yml"), edited);
+      assert.match(run.stdout, /^ {2}conflict {2}docker-compose\.yml$/m);
+    });
+
+    it("is overwritten with --force, which lists it", async () => {
+      const dir = await generateRepo();
+      writeFileSync(join(dir, "docker-compose.yml"), "# mine\n");
+      const run = await runCli([dir, "--cable-adapter", "redis", "--force"]);
+      assert.equal(run.code, 0, run.stderr);
+      assert.match(run.stdout, /^ {2}overwrite docker-compose\.yml$/m);
+      assert.match(read(dir, "docker-compose.yml"), /redis/);
+    });
+  });
+});

@@ -1,0 +1,156 @@
+import assert from "node:assert/strict";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import helpers from "yeoman-test";
+import { packageRoot } from "../core/paths.js";
+import { flagOf, settingNames, type SettingName } from "../core/settings.js";
+import { readTree, runCli, tempDir } from "./helpers/repo.js";
+import { settingExamples } from "./helpers/setting-examples.js";
+
+const generatorPath = (name: string) =>
+  join(packageRoot, "dist", "generators", name, "index.js");
+
+const runGenerator = (name: string, options: Record<string, unknown> = {}) =>
+  helpers
+    .run(generatorPath(name), { namespace: `rails-aws:${name}` })
+    // The generators' own options are not in yeoman-test's types.
+    .withOptions(options as never);
+
+describe("the Yeoman generators", () => {
+  it("yo rails-aws and the rails-aws command write the same bytes for the same answers", async () => {
+    const answers = {
+      "app-name": "board",
+      domain: "example.com",
+      "cable-adapter": "redis",
+    };
+    const yo = await runGenerator("app", { defaults: true, ...answers });
+    const cliDir = join(tempDir(), "board");
+    const cli = await runCli([
+      cliDir,
+      "--defaults",
+      ...Object.entries(answers).flatMap(([k, v]) => [`--${k}`, v]),
+    ]);
+    assert.equal(cli.code, 0, cli.stderr);
+    const fromYo = readTree(yo.cwd);
+    const fromCli = readTree(cliDir);
+    assert.ok(fromCli.size > 3, "the run wrote files");
+    assert.deepEqual([...fromYo.keys()].sort(), [...fromCli.keys()].sort());
+    for (const [path, contents] of fromCli)
+      assert.equal(fromYo.get(path), contents, path);
+  });
+
+  it("asks for every setting that applies, with its validation, and stores the answers", async () => {
+    const asked: string[] = [];
+    const run = await runGenerator("app").withAnswers(
+      {
+        domain: "example.com",
+        environments: ["production", "staging"],
+        cableAdapter: "redis",
+      },
+      {
+        callback(answer, { question }) {
+          const name = question.name as SettingName;
+          asked.push(name);
+          const { validate } = question as unknown as {
+            validate: (raw: unknown) => true | string;
+          };
+          const example = settingExamples[name];
+          if (!example.with) {
+            // Inquirer asks again while validate returns a message; the message says why.
+            const message = validate(example.invalid);
+            assert.equal(
+              typeof message,
+              "string",
+              `${name} rejects ${String(example.invalid)}`,
+            );
+            assert.ok(
+              String(message).includes(example.allowed),
+              `${name}: ${String(message)}`,
+            );
+          }
+          assert.equal(
+            validate(answer),
+            true,
+            `${name} accepts ${String(answer)}`,
+          );
+          return answer;
+        },
+      },
+    );
+    assert.deepEqual(
+      asked,
+      settingNames,
+      "both environments and redis: every setting is asked",
+    );
+    const stored = JSON.parse(
+      readFileSync(join(run.cwd, ".yo-rc.json"), "utf8"),
+    )["generator-rails-aws"];
+    assert.equal(stored.domain, "example.com");
+    assert.equal(stored.productionRedisNodeType, "cache.t4g.small");
+  });
+
+  it("does not ask again for answers stored in .yo-rc.json", async () => {
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, ".yo-rc.json"),
+      JSON.stringify({
+        "generator-rails-aws": {
+          domain: "example.org",
+          environments: ["staging"],
+        },
+      }),
+    );
+    const asked: string[] = [];
+    await runGenerator("app")
+      .cd(dir)
+      .withAnswers(
+        {},
+        {
+          callback: (answer, { question }) => (
+            asked.push(String(question.name)),
+            answer
+          ),
+        },
+      );
+    assert.ok(
+      asked.length > 0 &&
+        !asked.includes("domain") &&
+        !asked.includes("environments"),
+      asked.join(", "),
+    );
+    assert.ok(
+      !asked.some((name) => name.startsWith("production")),
+      "production is not chosen",
+    );
+  });
+
+  it("fails with every problem and writes nothing when an option is invalid", async () => {
+    const dir = tempDir();
+    await assert.rejects(
+      runGenerator("app", {
+        defaults: true,
+        domain: "example.com",
+        [flagOf("productionAsgMin")]: "0",
+      }).cd(dir),
+      /productionAsgMin \(--production-asg-min\): got "0"; allowed: a whole number from 1 to 100/,
+    );
+    assert.deepEqual([...readTree(dir).keys()], []);
+  });
+
+  it("yo rails-aws:docker regenerates one part from the stored answers", async () => {
+    const dir = join(tempDir(), "board");
+    assert.equal(
+      (await runCli([dir, "--defaults", "--domain", "example.com"])).code,
+      0,
+    );
+    const before = readTree(dir);
+    const run = await runGenerator("docker", { force: false }).cd(dir);
+    assert.equal(run.cwd, dir);
+    assert.deepEqual(
+      readTree(dir),
+      before,
+      "same answers, same bytes: nothing changes",
+    );
+    assert.ok(existsSync(join(dir, "docker-compose.yml")));
+  });
+});
