@@ -15,10 +15,10 @@ describe("check: erb-yaml validator", function () {
     requireTool(this, "ruby");
   });
 
-  it("renders Rails config (anchors, merge keys, Rails.env) without findings in a clean repo", async () => {
+  it("renders Rails config (anchors, merge keys, Rails.env, durations, presence) without findings in a clean repo", async () => {
     const report = await check("clean");
     assert.deepEqual(report.findings, []);
-    assert.equal(report.ran[0]?.files, 3); // cable.yml, database.yml, queue.yml
+    assert.equal(report.ran[0]?.files, 4); // cable, cache, database and queue.yml
   });
 
   it("reports an ENV.fetch without default that only an empty ENV breaks", async () => {

@@ -81,7 +81,7 @@ describe("check: checkRepo", function () {
       })),
       [
         { name: "ruby-syntax", missing: ["ruby"], files: 11 },
-        { name: "erb-yaml", missing: ["ruby"], files: 3 },
+        { name: "erb-yaml", missing: ["ruby"], files: 4 },
         { name: "docker-compose", missing: ["docker-compose"], files: 1 },
         { name: "shellcheck", missing: ["shellcheck"], files: 2 },
       ],

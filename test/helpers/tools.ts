@@ -21,8 +21,7 @@ export function requireTool(
     .filter((tool) => !findTool(tool, options.path));
   if (missing.length === 0) return;
   const what = `${missing.join(", ")} not found on PATH`;
-  const title =
-    (context.currentTest ?? context.test)?.fullTitle() ?? "this test";
+  const title = titleOf(context);
   if (options.ci ?? process.env.CI === "true") {
     throw new Error(
       `${what}: CI must install it (see .ci/run) to run "${title}"`,
@@ -37,7 +36,8 @@ export function requireTool(
 /** The test's title, or the suite's when called from a hook (which then skips the whole suite). */
 function titleOf(context: Mocha.Context): string {
   const runnable = context.test;
-  if (runnable?.type === "hook")
-    return runnable.parent?.fullTitle() ?? "this suite";
+  // @types/mocha leaves `type` off Runnable; mocha sets it to "hook" or "test".
+  if ((runnable as { type?: string } | undefined)?.type === "hook")
+    return runnable?.parent?.fullTitle() ?? "this suite";
   return runnable?.fullTitle() ?? "this test";
 }

@@ -1,0 +1,64 @@
+// The text `rails-aws check` prints: findings grouped per file, then what was checked, what
+// could not be checked and why, and a one-line verdict.
+import type { CheckReport, ValidatorRun } from "./check.js";
+import type { Finding } from "./types.js";
+
+export function formatReport(report: CheckReport): string {
+  const sections = [
+    ...findingsByFile(report.findings),
+    checkedLine(report.ran),
+    ...report.notRun.map(
+      (v) =>
+        `Not run: ${v.name}: ${v.reason} (${plural(v.files, "file")} unchecked)`,
+    ),
+    ...report.failed.map((v) => `Failed: ${v.name}: ${indent(v.error)}`),
+    verdict(report),
+  ];
+  return sections.join("\n") + "\n";
+}
+
+function findingsByFile(findings: readonly Finding[]): string[] {
+  const byFile = new Map<string, Finding[]>();
+  for (const finding of findings) {
+    byFile.set(finding.file, [...(byFile.get(finding.file) ?? []), finding]);
+  }
+  return [...byFile].map(
+    ([file, found]) => `${file}\n${found.map(findingLine).join("\n")}\n`,
+  );
+}
+
+function findingLine(finding: Finding): string {
+  const position = [finding.line, finding.column]
+    .filter((n) => n !== undefined)
+    .join(":");
+  const where = position ? `${position}: ` : "";
+  return `  ${where}${finding.validator}: ${indent(finding.message)}`;
+}
+
+/** Continuation lines of a multi-line message (a tool's excerpt of the source) stay under it. */
+function indent(message: string): string {
+  return message.replace(/\n(?=.)/g, "\n      ");
+}
+
+function checkedLine(ran: readonly ValidatorRun[]): string {
+  const list = ran
+    .map((v) => `${v.name} (${plural(v.files, "file")})`)
+    .join(", ");
+  return `Checked: ${list || "nothing"}`;
+}
+
+function verdict(report: CheckReport): string {
+  const { findings, failed } = report;
+  if (findings.length === 0 && failed.length === 0) return "No findings.";
+  const files = new Set(findings.map((finding) => finding.file)).size;
+  const parts = [
+    `${plural(findings.length, "finding")} in ${plural(files, "file")}`,
+  ];
+  if (failed.length > 0)
+    parts.push(`${plural(failed.length, "validator")} failed`);
+  return `${parts.join(", ")}.`;
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
+}
