@@ -266,11 +266,11 @@ export const settings = {
     help: `A standby replica of ${env}'s database in the second AZ, with automatic failover.`,
     default: () => env === "production",
   })),
-  ...perEnvironment("BackupDays", () => ({
+  ...perEnvironment("BackupDays", (env) => ({
     kind: "integer",
     min: 1,
     max: 35,
-    prompt: "Days of automated database backups",
+    prompt: `Days of automated database backups for ${env}`,
     help: "Retention of RDS automated backups (point-in-time recovery window).",
     default: () => 7,
   })),

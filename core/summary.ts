@@ -1,5 +1,5 @@
 // The report printed at the end of a run: what happened to each file, and what to do next.
-import type { Action, Change } from "./changes.js";
+import { WRITES, type Action, type Change } from "./changes.js";
 import type { Context } from "./context.js";
 
 const LABELS: Record<Action, string> = {
@@ -53,12 +53,17 @@ export function summarize(
   changes: Change[],
   context: Context,
   destinationLabel: string,
+  options: { listWritten: boolean } = { listWritten: true },
 ): string {
-  const written = changes.filter((change) => change.action !== "unchanged");
-  if (written.length === 0)
+  const touched = changes.filter((change) => change.action !== "unchanged");
+  if (touched.length === 0)
     return `rails-aws: nothing to write; all ${changes.length} files are up to date.\n`;
+  // Yeoman lists the files it writes itself: then only the files left alone need a line here.
+  const listed = options.listWritten
+    ? touched
+    : touched.filter((change) => !WRITES.has(change.action));
   const lines = [
-    ...written.map(
+    ...listed.map(
       (change) => `  ${LABELS[change.action].padEnd(9)} ${change.path}`,
     ),
     "",

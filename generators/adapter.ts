@@ -1,5 +1,6 @@
 // The Yeoman side of the generator: options and prompts derived from the settings, files written
 // through Yeoman's in-memory file system. All decisions are the core's (core/generate.ts).
+import { existsSync } from "node:fs";
 import Generator from "yeoman-generator";
 import {
   applies,
@@ -19,7 +20,6 @@ import {
 import { RUN_OPTIONS } from "../core/run-options.js";
 import { readFacts } from "../core/state.js";
 import { summarize } from "../core/summary.js";
-
 
 type Options = Record<string, unknown>;
 
@@ -55,6 +55,17 @@ export function givenByOptions(options: Options): Record<string, unknown> {
   );
 }
 
+/** Inquirer's checkbox validates its selected choice objects, not their values. */
+function inquirerValue(input: unknown): unknown {
+  return Array.isArray(input)
+    ? input.map((item: unknown) =>
+        item && typeof item === "object" && "value" in item
+          ? (item as { value: unknown }).value
+          : item,
+      )
+    : input;
+}
+
 function questionFor(name: SettingName, earlier: PartialAnswers, facts: Facts) {
   const definition = definitionOf(name);
   const base = {
@@ -62,7 +73,8 @@ function questionFor(name: SettingName, earlier: PartialAnswers, facts: Facts) {
     message: definition.prompt,
     default: defaultOf(name, earlier, facts),
     // Inquirer asks again while validate returns a message: the message says what is allowed.
-    validate: (raw: unknown) => {
+    validate: (input: unknown) => {
+      const raw = inquirerValue(input);
       const parsed = parseValue(name, raw, earlier);
       return "allowed" in parsed
         ? describeProblem(name, raw, parsed.allowed)
@@ -73,7 +85,7 @@ function questionFor(name: SettingName, earlier: PartialAnswers, facts: Facts) {
     case "boolean":
       return { ...base, type: "confirm" };
     case "choice":
-      return { ...base, type: "list", choices: [...definition.choices] };
+      return { ...base, type: "select", choices: [...definition.choices] };
     case "list":
       return { ...base, type: "checkbox", choices: [...definition.choices] };
     default:
@@ -130,9 +142,13 @@ export async function writeParts(
       stat: { mode: file.mode } as never,
     });
     // The core already decided this file may be written: Yeoman need not ask again.
-    Object.assign(generator.fs.store.get(path), { conflicter: "force" });
+    Object.assign(generator.fs.store.get(path), {
+      conflicter: existsSync(path) ? "force" : "create",
+    });
   }
   if (result.changes.some((change) => change.action === "conflict"))
     process.exitCode = 1;
-  return summarize(result.changes, result.context, ".");
+  return summarize(result.changes, result.context, ".", {
+    listWritten: false,
+  });
 }
