@@ -43,6 +43,8 @@ export interface EnvironmentContext {
 export interface Context {
   app: {
     name: string;
+    /** Database and channel names: `board_app` for `board-app`, as Rails would name them. */
+    dbName: string;
     /** The Rails application module, e.g. `BoardApp` for `board-app`. */
     module: string;
     domain: string;
@@ -123,6 +125,7 @@ export function deriveContext(answers: Answers): Context {
   return {
     app: {
       name: answers.appName,
+      dbName: answers.appName.replaceAll("-", "_"),
       module: moduleName(answers.appName),
       domain: answers.domain,
       githubRepository: answers.githubRepository,
