@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { hasUnanswered, readAnswersFile } from "../core/answers.js";
+import { givenAnswers, hasUnanswered } from "../core/answers.js";
 import { filesToWrite, generate } from "../core/generate.js";
 import { partNames } from "../core/parts.js";
 import { packageRoot } from "../core/paths.js";
@@ -35,6 +35,9 @@ const OPTIONS: ParseArgsConfig["options"] = {
 
 class UsageError extends Error {}
 
+const given = (values: Record<string, unknown>) =>
+  givenAnswers(values, values.answers as string | undefined);
+
 function parse(argv: string[]) {
   try {
     return parseArgs({
@@ -60,18 +63,6 @@ function commandAndDir(positionals: string[]) {
   return { command, dir: resolve(dirs[0] ?? ".") };
 }
 
-function givenAnswers(values: Record<string, unknown>) {
-  const file = values.answers
-    ? readAnswersFile(resolve(String(values.answers)))
-    : {};
-  const flags = Object.fromEntries(
-    settingNames
-      .filter((name) => values[flagOf(name)] !== undefined)
-      .map((name) => [name, values[flagOf(name)]]),
-  );
-  return { ...file, ...flags };
-}
-
 async function runYeoman(dir: string, argv: string[]): Promise<number> {
   const { createEnv } = await import("yeoman-environment");
   const env = createEnv({ cwd: dir });
@@ -91,7 +82,7 @@ async function runGenerate(
 ): Promise<number> {
   const result = await generate({
     destination: dir,
-    given: givenAnswers(values),
+    given: given(values),
     parts,
     force: Boolean(values.force),
   });
@@ -140,7 +131,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     const { command, dir } = commandAndDir(positionals);
     if (command === "check") return await runCheck(dir, io);
     if (command) return await runGenerate(dir, [command], values, io);
-    const known = { ...readStoredAnswers(dir), ...givenAnswers(values) };
+    const known = { ...readStoredAnswers(dir), ...given(values) };
     if (io.interactive && !values.defaults && hasUnanswered(known))
       return await runYeoman(dir, argv);
     return await runGenerate(dir, partNames, values, io);

@@ -1,5 +1,6 @@
 // Turns raw answers (CLI flags, an answers file, .yo-rc.json, prompts) into validated Answers.
 import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import {
   allowedOf,
@@ -163,4 +164,21 @@ export function readAnswersFile(path: string): Record<string, unknown> {
       `answers file ${path}: expected a mapping of setting names to values`,
     );
   return parsed as Record<string, unknown>;
+}
+
+/**
+ * The answers given for one run: an answers file, then one flag per setting (flags win).
+ * `flags` holds option values by flag name (`production-asg-min`), as both adapters parse them.
+ */
+export function givenAnswers(
+  flags: Record<string, unknown>,
+  answersFile?: string,
+): Record<string, unknown> {
+  const fromFile = answersFile ? readAnswersFile(resolve(answersFile)) : {};
+  const fromFlags = Object.fromEntries(
+    settingNames
+      .filter((name) => flags[flagOf(name)] !== undefined)
+      .map((name) => [name, flags[flagOf(name)]]),
+  );
+  return { ...fromFile, ...fromFlags };
 }

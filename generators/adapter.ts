@@ -46,15 +46,6 @@ export function declareOptions(generator: Generator): void {
   }
 }
 
-/** Settings given as options, by setting name. */
-export function givenByOptions(options: Options): Record<string, unknown> {
-  return Object.fromEntries(
-    settingNames
-      .map((name) => [name, options[flagOf(name)]] as const)
-      .filter(([, value]) => value !== undefined),
-  );
-}
-
 /** Inquirer's checkbox validates its selected choice objects, not their values. */
 function inquirerValue(input: unknown): unknown {
   return Array.isArray(input)

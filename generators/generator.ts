@@ -1,12 +1,10 @@
 // Builds the Yeoman generator class for a set of parts: `app` (every part, with prompts) and one
 // per part (`rails-aws:docker`, ...), which regenerates from the stored answers without asking.
-import { resolve } from "node:path";
 import Generator from "yeoman-generator";
-import { readAnswersFile } from "../core/answers.js";
+import { givenAnswers } from "../core/answers.js";
 import { readStoredAnswers } from "../core/state.js";
 import {
   declareOptions,
-  givenByOptions,
   optionsOf,
   promptForSettings,
   writeParts,
@@ -27,10 +25,10 @@ export function railsAwsGenerator(
 
     async prompting() {
       const runOptions = optionsOf(this);
-      const file = runOptions.answers
-        ? readAnswersFile(resolve(String(runOptions.answers)))
-        : {};
-      this.given = { ...file, ...givenByOptions(runOptions) };
+      this.given = givenAnswers(
+        runOptions,
+        runOptions.answers as string | undefined,
+      );
       if (!options.interactive || runOptions.defaults) return;
       const known = {
         ...readStoredAnswers(this.destinationRoot()),
