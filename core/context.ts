@@ -38,11 +38,41 @@ export interface EnvironmentContext {
   readReplica: boolean;
   /** ElastiCache node type, or false without redis. */
   redisNodeType: string | false;
+  /** Names that several parts must agree on (CloudFormation creates, the deploy reads). */
+  names: EnvironmentNames;
+}
+
+/**
+ * The contract between parts. CloudFormation creates these resources under these names; the
+ * deploy, the instances' user data, the workflows and the docs find them by the same names.
+ */
+export interface EnvironmentNames {
+  /** Prefix of the environment's stacks: `<prefix>-network`, `-data`, `-app`. */
+  stackPrefix: string;
+  /** The Auto Scaling group of the app's instances: the deploy discovers its hosts from it. */
+  autoScalingGroup: string;
+  /** SSM parameters under this path: `release-bucket` (set by CloudFormation) and `current-release` (S3 key of the release instances serve, set by each deploy). */
+  ssmPrefix: string;
+  /** Secrets Manager name of the app's secret_key_base. */
+  secretKeyBaseSecret: string;
+  /** IAM role the GitHub workflows assume through OIDC for this environment. */
+  deployRole: string;
+  /** GitHub environment name (deploy jobs, and the OIDC subject the role trusts). */
+  githubEnvironment: string;
 }
 
 export interface Context {
   app: {
     name: string;
+    /** Unix user that owns the release tree and runs the services on the instances. */
+    deployUser: string;
+    /** The services' environment file on the instances, written at boot by the user data. */
+    envFile: string;
+    /** systemd units: Puma, the Solid Queue worker, and the target that groups them. */
+    units: { web: string; jobs: string; target: string };
+    /** The port Puma listens on behind the load balancer. */
+    port: number;
+    healthPath: string;
     /** Database and channel names: `board_app` for `board-app`, as Rails would name them. */
     dbName: string;
     /** The Rails application module, e.g. `BoardApp` for `board-app`. */
@@ -113,6 +143,18 @@ function environmentContext(
     readReplica: Boolean(pick("ReadReplica")),
     redisNodeType:
       answers.cableAdapter === "redis" ? String(pick("RedisNodeType")) : false,
+    names: environmentNames(answers.appName, name),
+  };
+}
+
+function environmentNames(app: string, env: EnvironmentName): EnvironmentNames {
+  return {
+    stackPrefix: `${app}-${env}`,
+    autoScalingGroup: `${app}-${env}-web`,
+    ssmPrefix: `/${app}/${env}`,
+    secretKeyBaseSecret: `${app}/${env}/secret-key-base`,
+    deployRole: `${app}-${env}-github-deploy`,
+    githubEnvironment: env,
   };
 }
 
@@ -125,6 +167,15 @@ export function deriveContext(answers: Answers): Context {
   return {
     app: {
       name: answers.appName,
+      deployUser: "deploy",
+      envFile: `/etc/${answers.appName}/env`,
+      units: {
+        web: `${answers.appName}-web.service`,
+        jobs: `${answers.appName}-jobs.service`,
+        target: `${answers.appName}.target`,
+      },
+      port: 3000,
+      healthPath: "/health",
       dbName: answers.appName.replaceAll("-", "_"),
       module: moduleName(answers.appName),
       domain: answers.domain,

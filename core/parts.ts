@@ -5,6 +5,8 @@ import type { Context } from "./context.js";
 export interface Part {
   name: string;
   description: string;
+  /** Values only this part's templates need, derived from the shared context. */
+  extendContext?: (context: Context) => Record<string, unknown>;
   /** Whether an output path of this part is written for these answers (default: always). */
   includes?: (outputPath: string, context: Context) => boolean;
 }

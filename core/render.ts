@@ -73,6 +73,7 @@ export async function renderPart(
   destination: string,
 ): Promise<PlannedFile[]> {
   const part = partNamed(partName);
+  const partContext = { ...context, ...part.extendContext?.(context) };
   const builtIn = builtInTemplateDir(partName);
   const custom = userTemplateDir(destination, partName);
   const templates = [
@@ -88,9 +89,9 @@ export async function renderPart(
     const targets = outputPath.includes(ENV_SEGMENT)
       ? context.environments.map((env) => ({
           path: outputPath.replaceAll(ENV_SEGMENT, env.name),
-          context: { ...context, env },
+          context: { ...partContext, env },
         }))
-      : [{ path: outputPath, context }];
+      : [{ path: outputPath, context: partContext }];
     return targets
       .filter((target) => part.includes?.(target.path, context) ?? true)
       .map((target) => ({
