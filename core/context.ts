@@ -51,12 +51,16 @@ export interface EnvironmentNames {
   stackPrefix: string;
   /** The Auto Scaling group of the app's instances: the deploy discovers its hosts from it. */
   autoScalingGroup: string;
-  /** SSM parameters under this path: `release-bucket` (set by CloudFormation) and `current-release` (S3 key of the release instances serve, set by each deploy). */
-  ssmPrefix: string;
+  /** SSM parameter holding the release bucket's name (set by CloudFormation). */
+  releaseBucketParameter: string;
+  /** SSM parameter holding the S3 key of the release instances serve (set by each deploy; `none` before the first). */
+  currentReleaseParameter: string;
   /** Secrets Manager name of the app's secret_key_base. */
   secretKeyBaseSecret: string;
   /** IAM role the GitHub workflows assume through OIDC for this environment. */
   deployRole: string;
+  /** IAM role CloudFormation itself acts as (passed with --role-arn), so the deploy role stays narrow. */
+  cloudFormationRole: string;
   /** GitHub environment name (deploy jobs, and the OIDC subject the role trusts). */
   githubEnvironment: string;
 }
@@ -70,6 +74,10 @@ export interface Context {
     envFile: string;
     /** systemd units: Puma, the Solid Queue worker, and the target that groups them. */
     units: { web: string; jobs: string; target: string };
+    /** Where the units live in the repo (and so in every release). */
+    unitsDir: string;
+    /** Root-owned script the user data writes: installs the current release's units (the deploy runs it through sudo). */
+    installUnitsScript: string;
     /** The port Puma listens on behind the load balancer. */
     port: number;
     healthPath: string;
@@ -151,9 +159,11 @@ function environmentNames(app: string, env: EnvironmentName): EnvironmentNames {
   return {
     stackPrefix: `${app}-${env}`,
     autoScalingGroup: `${app}-${env}-web`,
-    ssmPrefix: `/${app}/${env}`,
+    releaseBucketParameter: `/${app}/${env}/release-bucket`,
+    currentReleaseParameter: `/${app}/${env}/current-release`,
     secretKeyBaseSecret: `${app}/${env}/secret-key-base`,
     deployRole: `${app}-${env}-github-deploy`,
+    cloudFormationRole: `${app}-${env}-cloudformation`,
     githubEnvironment: env,
   };
 }
@@ -174,6 +184,8 @@ export function deriveContext(answers: Answers): Context {
         jobs: `${answers.appName}-jobs.service`,
         target: `${answers.appName}.target`,
       },
+      unitsDir: "config/systemd",
+      installUnitsScript: `/usr/local/sbin/${answers.appName}-install-units`,
       port: 3000,
       healthPath: "/health",
       dbName: answers.appName.replaceAll("-", "_"),
