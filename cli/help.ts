@@ -16,6 +16,10 @@ const COMMANDS: [string, string][] = [
     `regenerate ${part.description}, from the stored answers`,
   ]),
   [
+    "eject <part>",
+    "copy a part's templates to dir/.rails-aws/templates/<part>/ to customise them",
+  ],
+  [
     "check",
     "run every installed validator over dir; exits non-zero on any finding",
   ],
@@ -48,9 +52,10 @@ export function helpText(): string {
     "",
     "Options:",
     ...column([
-      ["--defaults", RUN_OPTIONS.defaults],
-      ["--answers FILE", RUN_OPTIONS.answers],
-      ["--force", RUN_OPTIONS.force],
+      ...Object.entries(RUN_OPTIONS).map(([name, option]): [string, string] => [
+        "value" in option ? `--${name} ${option.value}` : `--${name}`,
+        option.description,
+      ]),
       ["-h, --help", "Show this help"],
       ["-v, --version", "Show the version"],
     ]),

@@ -4,9 +4,11 @@ import { readFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { givenAnswers, hasUnanswered } from "../core/answers.js";
+import { ejectPart } from "../core/eject.js";
 import { filesToWrite, generate } from "../core/generate.js";
 import { partNames } from "../core/parts.js";
 import { packageRoot } from "../core/paths.js";
+import { RUN_OPTIONS } from "../core/run-options.js";
 import { definitionOf, flagOf, settingNames } from "../core/settings.js";
 import { readStoredAnswers } from "../core/state.js";
 import { summarize } from "../core/summary.js";
@@ -20,9 +22,12 @@ export interface Io {
 }
 
 const OPTIONS: ParseArgsConfig["options"] = {
-  defaults: { type: "boolean" },
-  answers: { type: "string" },
-  force: { type: "boolean" },
+  ...Object.fromEntries(
+    Object.entries(RUN_OPTIONS).map(([name, option]) => [
+      name,
+      { type: option.type },
+    ]),
+  ),
   help: { type: "boolean", short: "h" },
   version: { type: "boolean", short: "v" },
   ...Object.fromEntries(
@@ -33,9 +38,13 @@ const OPTIONS: ParseArgsConfig["options"] = {
   ),
 };
 
+export const COMMANDS = ["check", "eject"] as const;
+
 class UsageError extends Error {}
 
-const given = (values: Record<string, unknown>) =>
+type Values = Record<string, unknown>;
+
+const given = (values: Values) =>
   givenAnswers(values, values.answers as string | undefined);
 
 function parse(argv: string[]) {
@@ -52,15 +61,26 @@ function parse(argv: string[]) {
   }
 }
 
-/** `[command] [dir]`: a reserved word first is a command, anything else is the folder. */
-function commandAndDir(positionals: string[]) {
-  const reserved = [...partNames, "check"];
+/** `[command] [part] [dir]`: reserved words first are commands, anything else is the folder. */
+function route(positionals: string[]) {
   const [first, ...rest] = positionals;
+  const reserved: readonly string[] = [...partNames, ...COMMANDS];
   const command = first && reserved.includes(first) ? first : undefined;
-  const dirs = command ? rest : positionals;
-  if (dirs.length > 1)
-    throw new UsageError(`expected at most one folder, got ${dirs.join(" ")}`);
-  return { command, dir: resolve(dirs[0] ?? ".") };
+  let operands = command ? rest : positionals;
+  let part: string | undefined;
+  if (command === "eject") {
+    part = operands[0];
+    if (!part || !partNames.includes(part))
+      throw new UsageError(
+        `eject needs a part: one of ${partNames.join(", ")}`,
+      );
+    operands = operands.slice(1);
+  }
+  if (operands.length > 1)
+    throw new UsageError(
+      `expected at most one folder, got ${operands.join(" ")}`,
+    );
+  return { command, part, dir: resolve(operands[0] ?? ".") };
 }
 
 async function runYeoman(dir: string, argv: string[]): Promise<number> {
@@ -74,10 +94,12 @@ async function runYeoman(dir: string, argv: string[]): Promise<number> {
   return Number(process.exitCode ?? 0);
 }
 
+const label = (dir: string) => relative(process.cwd(), dir) || ".";
+
 async function runGenerate(
   dir: string,
   parts: string[],
-  values: Record<string, unknown>,
+  values: Values,
   io: Io,
 ): Promise<number> {
   const result = await generate({
@@ -85,6 +107,7 @@ async function runGenerate(
     given: given(values),
     parts,
     force: Boolean(values.force),
+    restoreDeleted: Boolean(values["restore-deleted"]),
   });
   if (!result.ok) {
     io.stderr(
@@ -92,31 +115,47 @@ async function runGenerate(
     );
     return 1;
   }
-  writeFiles(dir, filesToWrite(result, dir));
+  const dryRun = Boolean(values["dry-run"]);
+  if (!dryRun) writeFiles(dir, filesToWrite(result, dir));
   io.stdout(
-    summarize(
-      result.changes,
-      result.context,
-      relative(process.cwd(), dir) || ".",
-    ),
+    summarize(result.changes, result.context, label(dir), {
+      dryRun,
+      warnings: result.warnings,
+    }),
   );
   return result.changes.some((change) => change.action === "conflict") ? 1 : 0;
 }
 
-async function runCheck(dir: string, io: Io): Promise<number> {
-  const { checkRepo, formatReport } = await import(
-    "../core/check/index.js" as string
+function runEject(dir: string, part: string, values: Values, io: Io): number {
+  const ejection = ejectPart(dir, part, { force: Boolean(values.force) });
+  if (!values["dry-run"]) writeFiles(dir, ejection.files);
+  const copies = ejection.files.filter((file) => file.path.endsWith(".hbs"));
+  io.stdout(
+    [
+      ...copies.map((file) => `  eject     ${file.path}`),
+      ...ejection.kept.map(
+        (path) => `  kept      ${path} (yours, changed: --force replaces it)`,
+      ),
+      "",
+      `rails-aws${values["dry-run"] ? " (dry run: nothing was written)" : ""}: ${copies.length} templates of ${part} ejected to ${label(dir)}/.rails-aws/templates/${part}/; later runs use them.`,
+      "",
+    ].join("\n"),
   );
+  return 0;
+}
+
+async function runCheck(dir: string, io: Io): Promise<number> {
+  const { checkRepo, formatReport, isClean } =
+    await import("../core/check/index.js");
   const report = await checkRepo(dir);
   io.stdout(formatReport(report));
-  return report.findings.length ? 1 : 0;
+  return isClean(report) ? 0 : 1;
 }
 
 export async function main(argv: string[], io: Io): Promise<number> {
   try {
     const parsed = parse(argv);
-    const values = parsed.values as Record<string, unknown>;
-    const positionals = parsed.positionals;
+    const values = parsed.values as Values;
     if (values.help) {
       io.stdout(helpText());
       return 0;
@@ -128,11 +167,13 @@ export async function main(argv: string[], io: Io): Promise<number> {
       io.stdout(`${pkg.version}\n`);
       return 0;
     }
-    const { command, dir } = commandAndDir(positionals);
+    const { command, part, dir } = route(parsed.positionals);
     if (command === "check") return await runCheck(dir, io);
+    if (command === "eject") return runEject(dir, part!, values, io);
     if (command) return await runGenerate(dir, [command], values, io);
     const known = { ...readStoredAnswers(dir), ...given(values) };
-    if (io.interactive && !values.defaults && hasUnanswered(known))
+    const ask = values["ask-answered"] || hasUnanswered(known);
+    if (io.interactive && !values.defaults && ask)
       return await runYeoman(dir, argv);
     return await runGenerate(dir, partNames, values, io);
   } catch (error) {

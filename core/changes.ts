@@ -1,102 +1,183 @@
-// Compares planned files with the destination and the manifest of what the generator last wrote,
-// deciding per file what a run does. The manifest lets the generator tell its own output from
-// the user's edits: a file is only replaced when it still holds what the generator last wrote.
-import { createHash } from "node:crypto";
+// Decides, file by file, what a run does with the generator's output. This is the update
+// algorithm, kept in one place (docs/regeneration.md draws it):
+//
+//   on disk?  in manifest?  decision
+//   no        no            create
+//   no        yes           deleted: the user deleted it; it stays deleted unless restoreDeleted
+//   = output  any           unchanged
+//   yes       no            not the generator's file: adopted by the part's rule (create-only
+//                           files are kept; Gemfile and routes get only what is missing), else
+//                           merged against an empty base (in practice, a conflict to resolve)
+//   = base    yes           update: the user did not touch it
+//   yes       output = base kept: the user changed it, the generator did not
+//   yes       yes           three-way merge of yours, base and output: merged, or conflict
+//
+// --force replaces every kept, merged or conflicting file by the output, and says so.
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { STATE_DIR } from "./paths.js";
+import {
+  manifestEntry,
+  readManifest,
+  type Manifest,
+  type ManifestEntry,
+} from "./manifest.js";
+import { hasConflictMarkers, mergeThreeWay } from "./merge.js";
 import type { PlannedFile } from "./render.js";
 
-export const MANIFEST_PATH = `${STATE_DIR}/manifest.json`;
-
 export type Action =
-  /** New file. */
   | "create"
-  /** The file still holds the generator's last output: replaced by the new one. */
   | "update"
-  /** Already what the generator would write. */
   | "unchanged"
-  /** The user changed it and the generator's output did not: the user's version stays. */
   | "kept"
-  /** The user changed it and so did the generator's output: left alone and reported. */
+  | "merged"
   | "conflict"
-  /** A conflict overwritten because the user asked for --force. */
-  | "overwrite";
+  | "overwrite"
+  | "deleted";
 
-export interface Change extends PlannedFile {
+/**
+ * How a part takes over a file that exists but that the generator never wrote (an existing app):
+ * `keep` leaves it as it is; a function returns the user's file with what the generator needs
+ * added (it must return its input unchanged when nothing is missing).
+ */
+export type Adoption =
+  "keep" | ((existing: string, generated: string) => string);
+
+export interface Change {
+  path: string;
+  mode: number;
   action: Action;
+  /** The generator's output for this path. */
+  generated: string;
+  /** What the run writes (the output, or a merge), when the action writes. */
+  contents: string;
+  /** What was on disk before, for diffs. */
+  previous?: string;
+  /** Whether the manifest records this file as the generator's. */
+  tracked: boolean;
 }
 
-export interface Manifest {
-  /** Path → sha256 of what the generator last wrote there. */
-  files: Record<string, string>;
-}
-
-export function sha256(contents: string | Buffer): string {
-  return createHash("sha256").update(contents).digest("hex");
-}
-
-export function readManifest(destination: string): Manifest {
-  const path = join(destination, MANIFEST_PATH);
-  if (!existsSync(path)) return { files: {} };
-  return JSON.parse(readFileSync(path, "utf8")) as Manifest;
-}
-
-/** Sorted keys and a final newline: the same manifest always has the same bytes. */
-export function manifestContents(manifest: Manifest): string {
-  const files = Object.fromEntries(
-    Object.entries(manifest.files).sort(([a], [b]) => a.localeCompare(b)),
-  );
-  return `${JSON.stringify({ files }, null, 2)}\n`;
-}
-
-function decide(
-  file: PlannedFile,
-  destination: string,
-  lastWritten: string | undefined,
-  force: boolean,
-): Action {
-  const path = join(destination, file.path);
-  if (!existsSync(path)) return "create";
-  const onDisk = readFileSync(path);
-  const sameMode = (statSync(path).mode & 0o777) === file.mode;
-  if (onDisk.equals(Buffer.from(file.contents)))
-    return sameMode ? "unchanged" : "update";
-  const diskHash = sha256(onDisk);
-  if (diskHash === lastWritten) return "update";
-  if (sha256(file.contents) === lastWritten) return "kept";
-  return force ? "overwrite" : "conflict";
-}
-
-export function planChanges(
-  files: PlannedFile[],
-  destination: string,
-  options: { force?: boolean } = {},
-): Change[] {
-  const manifest = readManifest(destination);
-  return files.map((file) => ({
-    ...file,
-    action: decide(
-      file,
-      destination,
-      manifest.files[file.path],
-      options.force ?? false,
-    ),
-  }));
+export interface PlanOptions {
+  force?: boolean;
+  restoreDeleted?: boolean;
+  adoptionOf?: (path: string) => Adoption | undefined;
 }
 
 export const WRITES: ReadonlySet<Action> = new Set([
   "create",
   "update",
+  "merged",
+  "conflict",
   "overwrite",
 ]);
 
-/** The manifest after this run: what the generator wrote or would have written and still owns. */
-export function nextManifest(destination: string, changes: Change[]): Manifest {
-  const files = { ...readManifest(destination).files };
-  for (const change of changes) {
-    if (WRITES.has(change.action) || change.action === "unchanged")
-      files[change.path] = sha256(change.contents);
+type Decision = Pick<Change, "action" | "contents"> & { tracked?: boolean };
+
+function mergeOrConflict(
+  onDisk: string,
+  base: string,
+  file: PlannedFile,
+  force: boolean,
+): Decision {
+  if (force) return { action: "overwrite", contents: file.contents };
+  const merged = mergeThreeWay(onDisk, base, file.contents);
+  return {
+    action: merged.conflict ? "conflict" : "merged",
+    contents: merged.contents,
+  };
+}
+
+function adopt(
+  onDisk: string,
+  file: PlannedFile,
+  adoption: Adoption | undefined,
+  force: boolean,
+): Decision {
+  if (adoption === "keep")
+    return { action: "kept", contents: onDisk, tracked: false };
+  if (adoption) {
+    const adopted = adoption(onDisk, file.contents);
+    return adopted === onDisk
+      ? { action: "unchanged", contents: onDisk, tracked: false }
+      : { action: "merged", contents: adopted, tracked: false };
   }
-  return { files };
+  return mergeOrConflict(onDisk, "", file, force);
+}
+
+function decide(
+  file: PlannedFile,
+  destination: string,
+  entry: ManifestEntry | undefined,
+  options: PlanOptions,
+): Decision & { previous?: string } {
+  const path = join(destination, file.path);
+  const force = options.force ?? false;
+  if (!existsSync(path))
+    return entry && !options.restoreDeleted
+      ? { action: "deleted", contents: file.contents }
+      : { action: "create", contents: file.contents };
+  const onDisk = readFileSync(path, "utf8");
+  const previous = { previous: onDisk };
+  if (onDisk === file.contents) {
+    const sameMode = (statSync(path).mode & 0o777) === file.mode;
+    return {
+      ...previous,
+      action: sameMode ? "unchanged" : "update",
+      contents: file.contents,
+    };
+  }
+  if (!entry)
+    return {
+      ...previous,
+      ...adopt(onDisk, file, options.adoptionOf?.(file.path), force),
+    };
+  if (onDisk === entry.base)
+    return { ...previous, action: "update", contents: file.contents };
+  if (file.contents === entry.base) {
+    // Unresolved markers from an earlier run stay a conflict until the user resolves them.
+    const action = hasConflictMarkers(onDisk) ? "conflict" : "kept";
+    if (force)
+      return { ...previous, action: "overwrite", contents: file.contents };
+    return { ...previous, action, contents: onDisk };
+  }
+  return { ...previous, ...mergeOrConflict(onDisk, entry.base, file, force) };
+}
+
+export function planChanges(
+  files: PlannedFile[],
+  destination: string,
+  options: PlanOptions = {},
+): Change[] {
+  const manifest = readManifest(destination);
+  return files.map((file) => {
+    const decision = decide(
+      file,
+      destination,
+      manifest.files[file.path],
+      options,
+    );
+    return {
+      path: file.path,
+      mode: file.mode,
+      generated: file.contents,
+      tracked: true,
+      ...decision,
+    };
+  });
+}
+
+/** Whether a change writes to disk (a conflict left by an earlier run is only reported). */
+export function writes(change: Change): boolean {
+  return WRITES.has(change.action) && change.contents !== change.previous;
+}
+
+/** The manifest after this run: the base of each file the generator now owns is its output. */
+export function nextManifest(manifest: Manifest, changes: Change[]): Manifest {
+  const files = { ...manifest.files };
+  for (const change of changes) {
+    const owned =
+      change.tracked &&
+      (WRITES.has(change.action) || change.action === "unchanged");
+    if (owned) files[change.path] = manifestEntry(change.generated);
+  }
+  return { ...manifest, files };
 }

@@ -1,15 +1,19 @@
 // One run of the generator, with no I/O but reading the destination: answers → validated answers
 // → context → rendered files → change set. Adapters (the CLI, the Yeoman generators) write it.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { resolveAnswers } from "./answers.js";
-import {
-  manifestContents,
-  MANIFEST_PATH,
-  nextManifest,
-  planChanges,
-  WRITES,
-  type Change,
-} from "./changes.js";
+import { planChanges, writes, type Change } from "./changes.js";
 import { deriveContext, type Context } from "./context.js";
+import { changedEjectedTemplates } from "./eject.js";
+import {
+  MANIFEST_PATH,
+  manifestContents,
+  readManifest,
+  type Manifest,
+} from "./manifest.js";
+import { nextManifest } from "./changes.js";
+import { partNamed } from "./parts.js";
 import { renderPart, type PlannedFile } from "./render.js";
 import type { Answers } from "./settings.js";
 import { readFacts, readStoredAnswers, YO_RC, yoRcContents } from "./state.js";
@@ -20,78 +24,94 @@ export interface GenerateRequest {
   given: Record<string, unknown>;
   parts: string[];
   force?: boolean;
+  restoreDeleted?: boolean;
 }
 
-export type GenerateResult =
-  | { ok: false; problems: string[] }
-  | {
-      ok: true;
-      answers: Answers;
-      context: Context;
-      /** One entry per generated file, in path order. */
-      changes: Change[];
-      /** .yo-rc.json and the manifest, when they change. */
-      state: PlannedFile[];
-    };
-
-export function answersFor(
-  destination: string,
-  given: Record<string, unknown>,
-) {
-  return resolveAnswers(
-    { ...readStoredAnswers(destination), ...given },
-    readFacts(destination),
-  );
+export interface Generated {
+  ok: true;
+  answers: Answers;
+  context: Context;
+  /** One entry per generated file, in path order. */
+  changes: Change[];
+  /** .yo-rc.json and the manifest. */
+  state: PlannedFile[];
+  /** Things the user should know that are not about one file's change. */
+  warnings: string[];
 }
+
+export type GenerateResult = { ok: false; problems: string[] } | Generated;
 
 export async function generate(
   request: GenerateRequest,
 ): Promise<GenerateResult> {
-  const resolution = answersFor(request.destination, request.given);
+  const { destination } = request;
+  const resolution = resolveAnswers(
+    { ...readStoredAnswers(destination), ...request.given },
+    readFacts(destination),
+  );
   if (!resolution.ok) return resolution;
   const context = deriveContext(resolution.answers);
   const rendered = await Promise.all(
-    request.parts.map((part) => renderPart(part, context, request.destination)),
+    request.parts.map((part) => renderPart(part, context, destination)),
+  );
+  const partOf = new Map(
+    rendered.flatMap((files, index) =>
+      files.map(
+        (file) => [file.path, partNamed(request.parts[index]!)] as const,
+      ),
+    ),
   );
   const changes = planChanges(
     rendered.flat().sort((a, b) => a.path.localeCompare(b.path)),
-    request.destination,
-    { force: request.force },
+    destination,
+    {
+      force: request.force,
+      restoreDeleted: request.restoreDeleted,
+      adoptionOf: (path) => partOf.get(path)?.adoption?.(path),
+    },
   );
+  const manifest = readManifest(destination);
   return {
     ok: true,
     answers: resolution.answers,
     context,
     changes,
-    state: stateFiles(request.destination, resolution.answers, changes),
+    state: stateFiles(
+      destination,
+      resolution.answers,
+      nextManifest(manifest, changes),
+    ),
+    warnings: changedEjectedTemplates(destination, manifest, request.parts),
   };
 }
 
 function stateFiles(
   destination: string,
   answers: Answers,
-  changes: Change[],
+  manifest: Manifest,
 ): PlannedFile[] {
   return [
     { path: YO_RC, contents: yoRcContents(destination, answers), mode: 0o644 },
-    {
-      path: MANIFEST_PATH,
-      contents: manifestContents(nextManifest(destination, changes)),
-      mode: 0o644,
-    },
+    { path: MANIFEST_PATH, contents: manifestContents(manifest), mode: 0o644 },
   ];
 }
 
-/** The files a run writes: changed generated files and changed state files. */
+function differsOnDisk(destination: string, file: PlannedFile): boolean {
+  try {
+    return readFileSync(join(destination, file.path), "utf8") !== file.contents;
+  } catch {
+    return true;
+  }
+}
+
+/** The files a run writes: generated files that change, then state files that change. */
 export function filesToWrite(
-  result: Extract<GenerateResult, { ok: true }>,
+  result: Generated,
   destination: string,
 ): PlannedFile[] {
-  const generated = result.changes.filter((change) =>
-    WRITES.has(change.action),
-  );
-  const state = planChanges(result.state, destination, { force: true }).filter(
-    (change) => change.action !== "unchanged",
-  );
+  const generated = result.changes
+    .filter(writes)
+    .map(({ path, contents, mode }) => ({ path, contents, mode }));
+  const state = result.state.filter((file) => differsOnDisk(destination, file));
   return [...generated, ...state];
 }

@@ -1,10 +1,17 @@
 // The parts of a generated repo. Each part's templates live in templates/<part>/ and mirror the
 // output tree; a part is regenerated alone by `yo rails-aws:<part>` or `rails-aws <part>`.
+import { railsAdoption } from "./adoption.js";
+import type { Adoption } from "./changes.js";
 import type { Context } from "./context.js";
 
 export interface Part {
   name: string;
   description: string;
+  /**
+   * How the part takes over an output path that exists but that the generator never wrote
+   * (onboarding an existing app); undefined: a three-way merge against an empty base.
+   */
+  adoption?: (path: string) => Adoption | undefined;
   /** Values only this part's templates need, derived from the shared context. */
   extendContext?: (context: Context) => Record<string, unknown>;
   /** Whether an output path of this part is written for these answers (default: always). */
@@ -21,6 +28,7 @@ export const parts: Part[] = [
     name: "rails",
     description:
       "Rails config: database, cable, cache, queue, storage, puma, production settings and the /health route",
+    adoption: railsAdoption,
   },
 ];
 

@@ -37,7 +37,7 @@ export function userTemplateDir(destination: string, part: string): string {
   return join(destination, STATE_DIR, "templates", part);
 }
 
-function listTemplates(dir: string): string[] {
+export function listTemplates(dir: string): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile() && entry.name.endsWith(TEMPLATE_SUFFIX))

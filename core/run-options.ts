@@ -1,7 +1,41 @@
 // Options of a run (not settings: they are not stored), shared by the CLI and the Yeoman generators.
+export interface RunOption {
+  type: "boolean" | "string";
+  /** Shown in --help after the flag, for options that take a value. */
+  value?: string;
+  description: string;
+}
+
 export const RUN_OPTIONS = {
-  defaults: "Use the default of every setting not given, without asking",
-  answers: "Read answers from a YAML or JSON file",
-  force:
-    "Overwrite files that were edited since the generator wrote them (they are listed)",
-} as const;
+  defaults: {
+    type: "boolean",
+    description: "Use the default of every setting not given, without asking",
+  },
+  answers: {
+    type: "string",
+    value: "FILE",
+    description: "Read answers from a YAML or JSON file",
+  },
+  "ask-answered": {
+    type: "boolean",
+    description:
+      "Ask again for settings already stored in .yo-rc.json, to change them",
+  },
+  "dry-run": {
+    type: "boolean",
+    description:
+      "Print what would happen to each file, with a diff, and write nothing",
+  },
+  force: {
+    type: "boolean",
+    description:
+      "Replace files you edited by the generator's output instead of merging (they are listed)",
+  },
+  "restore-deleted": {
+    type: "boolean",
+    description:
+      "Write again the generated files you deleted (by default they stay deleted)",
+  },
+} as const satisfies Record<string, RunOption>;
+
+export type RunOptionName = keyof typeof RUN_OPTIONS;

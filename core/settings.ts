@@ -16,6 +16,9 @@ export interface Facts {
   folderName: string;
   /** `owner/name` of the destination's git remote, when it has one on GitHub. */
   gitHubRemote?: string;
+  /** What an existing Rails app in the destination already says. */
+  appName?: string;
+  rubyVersion?: string;
 }
 
 type Kind =
@@ -118,8 +121,9 @@ export const settings = {
       "2 to 32 lowercase letters, digits and dashes, starting with a letter and not ending with a dash",
     prompt: "Application name",
     help: "Names the Rails application, its AWS resources, buckets and deploy folder (/var/www/<name>).",
-    defaultText: "the folder name, slugified",
-    default: (_answers, facts) => slugify(facts.folderName),
+    defaultText:
+      "an existing app's name (config/application.rb), else the folder name, slugified",
+    default: (_answers, facts) => facts.appName ?? slugify(facts.folderName),
   }),
   domain: setting({
     kind: "text",
@@ -316,7 +320,8 @@ export const settings = {
     allowed: "a Ruby version 3.2.0 or later as X.Y.Z (Rails 8.1 needs 3.2+)",
     prompt: "Ruby version",
     help: "Written to .ruby-version and installed on the instances.",
-    default: () => "3.4.7",
+    defaultText: "an existing app's .ruby-version, else 3.4.7",
+    default: (_answers, facts) => facts.rubyVersion ?? "3.4.7",
   }),
 };
 

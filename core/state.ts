@@ -46,9 +46,34 @@ export function gitHubRemote(destination: string): string | undefined {
   return match?.[1];
 }
 
+function readIfExists(destination: string, path: string): string | undefined {
+  const full = join(destination, path);
+  return existsSync(full) ? readFileSync(full, "utf8") : undefined;
+}
+
+/** `board-app` from `module BoardApp` in an existing app's config/application.rb. */
+export function existingAppName(destination: string): string | undefined {
+  const module = readIfExists(destination, "config/application.rb")?.match(
+    /^module\s+([A-Z]\w*)/m,
+  )?.[1];
+  return module
+    ?.replace(/([a-z0-9])([A-Z])/g, "$1-$2")
+    .toLowerCase()
+    .replaceAll("_", "-");
+}
+
+/** `3.4.7` from an existing .ruby-version (`3.4.7` or `ruby-3.4.7`). */
+export function existingRubyVersion(destination: string): string | undefined {
+  return readIfExists(destination, ".ruby-version")
+    ?.trim()
+    .replace(/^ruby-/, "");
+}
+
 export function readFacts(destination: string): Facts {
   return {
     folderName: basename(resolve(destination)),
     gitHubRemote: gitHubRemote(destination),
+    appName: existingAppName(destination),
+    rubyVersion: existingRubyVersion(destination),
   };
 }

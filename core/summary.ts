@@ -1,5 +1,6 @@
 // The report printed at the end of a run: what happened to each file, and what to do next.
-import { WRITES, type Action, type Change } from "./changes.js";
+import { createTwoFilesPatch } from "diff";
+import { writes, type Action, type Change } from "./changes.js";
 import type { Context } from "./context.js";
 
 const LABELS: Record<Action, string> = {
@@ -7,27 +8,41 @@ const LABELS: Record<Action, string> = {
   update: "update",
   unchanged: "identical",
   kept: "kept",
+  merged: "merged",
   conflict: "conflict",
   overwrite: "overwrite",
+  deleted: "deleted",
 };
 
-function count(changes: Change[], action: Action): number {
-  return changes.filter((change) => change.action === action).length;
+export interface SummaryOptions {
+  /** Yeoman lists the files it writes itself: then only the others need a line here. */
+  listWritten?: boolean;
+  /** Nothing was written: say so and show each file's diff. */
+  dryRun?: boolean;
+  warnings?: string[];
+}
+
+function count(changes: Change[], ...actions: Action[]): number {
+  return changes.filter((change) => actions.includes(change.action)).length;
 }
 
 function totals(changes: Change[]): string {
-  const created = count(changes, "create");
-  const changed = count(changes, "update") + count(changes, "overwrite");
-  const unchanged = count(changes, "unchanged");
   const parts = [
-    `${created} created`,
-    `${changed} changed`,
-    `${unchanged} unchanged`,
+    `${count(changes, "create")} created`,
+    `${count(changes, "update", "overwrite", "merged")} changed`,
+    `${count(changes, "unchanged")} unchanged`,
   ];
-  const kept = count(changes, "kept");
-  if (kept) parts.push(`${kept} kept with your edits`);
-  const conflicts = count(changes, "conflict");
-  if (conflicts) parts.push(`${conflicts} in conflict`);
+  const extras: [Action, string][] = [
+    ["merged", "merged with your edits"],
+    ["kept", "kept as you edited them"],
+    ["deleted", "left deleted"],
+    ["overwrite", "overwritten (--force)"],
+    ["conflict", "in conflict"],
+  ];
+  for (const [action, words] of extras) {
+    const n = count(changes, action);
+    if (n) parts.push(`${n} ${words}`);
+  }
   return parts.join(", ");
 }
 
@@ -49,33 +64,51 @@ export function nextSteps(
   return steps;
 }
 
+function diffOf(change: Change): string {
+  return createTwoFilesPatch(
+    `a/${change.path}`,
+    `b/${change.path}`,
+    change.previous ?? "",
+    change.contents,
+    undefined,
+    undefined,
+    { context: 2 },
+  );
+}
+
 export function summarize(
   changes: Change[],
   context: Context,
   destinationLabel: string,
-  options: { listWritten: boolean } = { listWritten: true },
+  options: SummaryOptions = {},
 ): string {
+  const warnings = (options.warnings ?? []).map((w) => `warning: ${w}`);
   const touched = changes.filter((change) => change.action !== "unchanged");
   if (touched.length === 0)
-    return `rails-aws: nothing to write; all ${changes.length} files are up to date.\n`;
-  // Yeoman lists the files it writes itself: then only the files left alone need a line here.
-  const listed = options.listWritten
-    ? touched
-    : touched.filter((change) => !WRITES.has(change.action));
+    return [
+      ...warnings,
+      `rails-aws: nothing to write; all ${changes.length} files are up to date.`,
+      "",
+    ].join("\n");
+  const listed =
+    options.listWritten === false
+      ? touched.filter((change) => !writes(change))
+      : touched;
   const lines = [
     ...listed.map(
       (change) => `  ${LABELS[change.action].padEnd(9)} ${change.path}`,
     ),
+    ...(options.dryRun ? ["", ...touched.filter(writes).map(diffOf)] : []),
     "",
-    `rails-aws: ${totals(changes)}.`,
+    ...warnings,
+    `rails-aws${options.dryRun ? " (dry run: nothing was written)" : ""}: ${totals(changes)}.`,
   ];
-  const conflicts = changes.filter((change) => change.action === "conflict");
-  if (conflicts.length)
+  if (count(changes, "conflict"))
     lines.push(
-      "Files in conflict were edited since the generator wrote them and its output changed too;",
-      "they were left as they are. Rerun with --force to replace them with the generator's output.",
+      "Files in conflict hold both versions between <<<<<<< yours and >>>>>>> rails-aws markers:",
+      "keep what you want, delete the markers, and run again. --force replaces them by the generator's output.",
     );
-  else
+  else if (!options.dryRun)
     lines.push(
       "",
       "Next steps:",

@@ -28,15 +28,11 @@ export function optionsOf(generator: Generator): Options {
 }
 
 export function declareOptions(generator: Generator): void {
-  generator.option("defaults", {
-    type: Boolean,
-    description: RUN_OPTIONS.defaults,
-  });
-  generator.option("answers", {
-    type: String,
-    description: RUN_OPTIONS.answers,
-  });
-  generator.option("force", { type: Boolean, description: RUN_OPTIONS.force });
+  for (const [name, option] of Object.entries(RUN_OPTIONS))
+    generator.option(name, {
+      type: option.type === "boolean" ? Boolean : String,
+      description: option.description,
+    });
   for (const name of settingNames) {
     const definition = definitionOf(name);
     generator.option(flagOf(name), {
@@ -57,12 +53,17 @@ function inquirerValue(input: unknown): unknown {
     : input;
 }
 
-function questionFor(name: SettingName, earlier: PartialAnswers, facts: Facts) {
+function questionFor(
+  name: SettingName,
+  earlier: PartialAnswers,
+  facts: Facts,
+  previous: unknown,
+) {
   const definition = definitionOf(name);
   const base = {
     name,
     message: definition.prompt,
-    default: defaultOf(name, earlier, facts),
+    default: previous ?? defaultOf(name, earlier, facts),
     // Inquirer asks again while validate returns a message: the message says what is allowed.
     validate: (input: unknown) => {
       const raw = inquirerValue(input);
@@ -85,12 +86,14 @@ function questionFor(name: SettingName, earlier: PartialAnswers, facts: Facts) {
 }
 
 /**
- * Asks, in definition order, for each setting that applies and is neither given nor stored.
- * One question at a time, so that defaults and rules see the answers before them.
+ * Asks, in definition order, for each setting that applies and is not known. One question at a
+ * time, so that defaults and rules see the answers before them. A previous answer (stored, when
+ * the user asked to change stored answers) is the question's default.
  */
 export async function promptForSettings(
   generator: Generator,
   known: Record<string, unknown>,
+  previous: Record<string, unknown> = {},
 ): Promise<Record<string, unknown>> {
   const facts = readFacts(generator.destinationRoot());
   const earlier: PartialAnswers = {};
@@ -99,7 +102,7 @@ export async function promptForSettings(
     if (!applies(name, earlier)) continue;
     let raw = known[name];
     if (raw === undefined) {
-      const question = questionFor(name, earlier, facts);
+      const question = questionFor(name, earlier, facts, previous[name]);
       const answer = await generator.prompt([question as never]);
       raw = (answer as Record<string, unknown>)[name];
       asked[name] = raw;
@@ -117,17 +120,20 @@ export async function writeParts(
   given: Record<string, unknown>,
 ): Promise<string> {
   const destination = generator.destinationRoot();
+  const options = optionsOf(generator);
   const result = await generate({
     destination,
     given,
     parts,
-    force: Boolean(optionsOf(generator).force),
+    force: Boolean(options.force),
+    restoreDeleted: Boolean(options["restore-deleted"]),
   });
   if (!result.ok)
     throw new Error(
       `invalid answers, nothing written:\n${result.problems.join("\n")}`,
     );
-  for (const file of filesToWrite(result, destination)) {
+  const dryRun = Boolean(options["dry-run"]);
+  for (const file of dryRun ? [] : filesToWrite(result, destination)) {
     const path = generator.destinationPath(file.path);
     generator.fs.write(path, file.contents, {
       stat: { mode: file.mode } as never,
@@ -140,6 +146,8 @@ export async function writeParts(
   if (result.changes.some((change) => change.action === "conflict"))
     process.exitCode = 1;
   return summarize(result.changes, result.context, ".", {
-    listWritten: false,
+    listWritten: dryRun,
+    dryRun,
+    warnings: result.warnings,
   });
 }

@@ -30,11 +30,14 @@ export function railsAwsGenerator(
         runOptions.answers as string | undefined,
       );
       if (!options.interactive || runOptions.defaults) return;
-      const known = {
-        ...readStoredAnswers(this.destinationRoot()),
-        ...this.given,
-      };
-      Object.assign(this.given, await promptForSettings(this, known));
+      // With --ask-answered, stored answers are only the defaults of the questions.
+      const stored = readStoredAnswers(this.destinationRoot());
+      const askAnswered = Boolean(runOptions["ask-answered"]);
+      const known = { ...(askAnswered ? {} : stored), ...this.given };
+      Object.assign(
+        this.given,
+        await promptForSettings(this, known, askAnswered ? stored : {}),
+      );
     }
 
     async writing() {

@@ -105,37 +105,4 @@ describe("generation", () => {
     const dir = await generateRepo();
     assert.match(readTree(dir).get("bin/dev")!, /^755\n/);
   });
-
-  describe("a file the user edited", () => {
-    it("is kept when the generator's output for it did not change", async () => {
-      const dir = await generateRepo();
-      writeFileSync(
-        join(dir, "Procfile.dev"),
-        `${read(dir, "Procfile.dev")}extra: my-process\n`,
-      );
-      const run = await runCli([dir, "--cable-adapter", "redis"]);
-      assert.equal(run.code, 0, run.stderr);
-      assert.match(read(dir, "Procfile.dev"), /extra: my-process/);
-      assert.match(run.stdout, /^ {2}kept {6}Procfile\.dev$/m);
-    });
-
-    it("is left alone and reported as a conflict, with a non-zero exit, when the generator's output changed too", async () => {
-      const dir = await generateRepo();
-      const edited = `${read(dir, "docker-compose.yml")}# my note\n`;
-      writeFileSync(join(dir, "docker-compose.yml"), edited);
-      const run = await runCli([dir, "--cable-adapter", "redis"]);
-      assert.equal(run.code, 1);
-      assert.equal(read(dir, "docker-compose.yml"), edited);
-      assert.match(run.stdout, /^ {2}conflict {2}docker-compose\.yml$/m);
-    });
-
-    it("is overwritten with --force, which lists it", async () => {
-      const dir = await generateRepo();
-      writeFileSync(join(dir, "docker-compose.yml"), "# mine\n");
-      const run = await runCli([dir, "--cable-adapter", "redis", "--force"]);
-      assert.equal(run.code, 0, run.stderr);
-      assert.match(run.stdout, /^ {2}overwrite docker-compose\.yml$/m);
-      assert.match(read(dir, "docker-compose.yml"), /redis/);
-    });
-  });
 });

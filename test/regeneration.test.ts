@@ -1,0 +1,215 @@
+// Regeneration never loses a user's edit. Every assertion reads the files from disk.
+import assert from "node:assert/strict";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { join } from "node:path";
+import { MANIFEST_PATH } from "../core/manifest.js";
+import { packageRoot } from "../core/paths.js";
+import { generateRepo, readTree, runCli, tempDir } from "./helpers/repo.js";
+
+const read = (dir: string, path: string) =>
+  readFileSync(join(dir, path), "utf8");
+const edit = (dir: string, path: string, change: (text: string) => string) =>
+  writeFileSync(join(dir, path), change(read(dir, path)));
+const actionLine = (action: string, path: string) =>
+  new RegExp(`^ {2}${action} +${path.replaceAll(".", "\\.")}$`, "m");
+
+describe("regeneration", () => {
+  it("updates a file the user did not touch", async () => {
+    const dir = await generateRepo();
+    const run = await runCli([dir, "--cable-adapter", "redis"]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, actionLine("update", "config/cable.yml"));
+    assert.match(read(dir, "config/cable.yml"), /adapter: redis/);
+  });
+
+  it("keeps a file the user changed when the generator's output for it did not change", async () => {
+    const dir = await generateRepo();
+    edit(dir, "Procfile.dev", (text) => `${text}worker: bin/my-worker\n`);
+    const run = await runCli([dir, "--cable-adapter", "redis"]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, actionLine("kept", "Procfile.dev"));
+    assert.match(read(dir, "Procfile.dev"), /worker: bin\/my-worker/);
+  });
+
+  it("merges the user's edits with the generator's new output when they touch different lines", async () => {
+    const dir = await generateRepo();
+    edit(dir, "config/cable.yml", (text) =>
+      text.replace("test:\n", "test:\n  # our team's note\n"),
+    );
+    const run = await runCli([dir, "--cable-adapter", "redis"]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, actionLine("merged", "config/cable.yml"));
+    const merged = read(dir, "config/cable.yml");
+    assert.match(merged, /^ {2}# our team's note$/m);
+    assert.match(merged, /adapter: redis/);
+    // The next run starts from the merge: nothing more to do.
+    const again = await runCli([dir]);
+    assert.match(again.stdout, actionLine("kept", "config/cable.yml"));
+    assert.equal(read(dir, "config/cable.yml"), merged);
+  });
+
+  it("writes conflict markers, lists the file and exits non-zero when both changed the same lines", async () => {
+    const dir = await generateRepo();
+    edit(dir, "config/cable.yml", (text) =>
+      text.replace(/polling_interval: .*/, "polling_interval: 0.5.seconds"),
+    );
+    const run = await runCli([dir, "--cable-adapter", "redis"]);
+    assert.equal(run.code, 1);
+    assert.match(run.stdout, actionLine("conflict", "config/cable.yml"));
+    const text = read(dir, "config/cable.yml");
+    assert.match(text, /^<<<<<<< yours$/m);
+    assert.match(text, /polling_interval: 0\.5\.seconds/);
+    assert.match(text, /^=======$/m);
+    assert.match(text, /^>>>>>>> rails-aws$/m);
+    // Until the markers are resolved, later runs keep reporting it, and change nothing.
+    const again = await runCli([dir]);
+    assert.equal(again.code, 1);
+    assert.equal(read(dir, "config/cable.yml"), text);
+  });
+
+  it("leaves a file the user deleted deleted, unless asked to restore it", async () => {
+    const dir = await generateRepo();
+    rmSync(join(dir, "Procfile.dev"));
+    const run = await runCli([dir, "--cable-adapter", "redis"]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, actionLine("deleted", "Procfile.dev"));
+    assert.equal(existsSync(join(dir, "Procfile.dev")), false);
+    const restored = await runCli([dir, "--restore-deleted"]);
+    assert.match(restored.stdout, actionLine("create", "Procfile.dev"));
+    assert.ok(existsSync(join(dir, "Procfile.dev")));
+  });
+
+  it("replaces edited files only with --force, and lists each one", async () => {
+    const dir = await generateRepo();
+    edit(dir, "config/cable.yml", (text) =>
+      text.replace(/polling_interval: .*/, "polling_interval: 0.5.seconds"),
+    );
+    edit(dir, "Procfile.dev", (text) => `${text}worker: bin/my-worker\n`);
+    const run = await runCli([dir, "--cable-adapter", "redis", "--force"]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, actionLine("overwrite", "config/cable.yml"));
+    assert.match(run.stdout, actionLine("overwrite", "Procfile.dev"));
+    assert.match(run.stdout, /2 overwritten \(--force\)/);
+    assert.doesNotMatch(read(dir, "config/cable.yml"), /0\.5\.seconds|<<<<<<</);
+  });
+
+  it("--dry-run prints each file's fate with a diff and writes nothing", async () => {
+    const dir = await generateRepo();
+    edit(dir, "Procfile.dev", (text) => `${text}worker: bin/my-worker\n`);
+    const before = readTree(dir);
+    const run = await runCli([dir, "--cable-adapter", "redis", "--dry-run"]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(readTree(dir), before);
+    assert.match(run.stdout, actionLine("update", "config/cable.yml"));
+    assert.match(run.stdout, actionLine("kept", "Procfile.dev"));
+    assert.match(run.stdout, /^\+\+\+ b\/config\/cable\.yml$/m);
+    assert.match(run.stdout, /^\+ {2}adapter: redis$/m);
+    assert.match(run.stdout, /dry run: nothing was written/);
+  });
+
+  describe("eject", () => {
+    it("copies a part's templates, and regeneration uses the copies", async () => {
+      const dir = await generateRepo();
+      const run = await runCli(["eject", "docker", dir]);
+      assert.equal(run.code, 0, run.stderr);
+      const copy = ".rails-aws/templates/docker/Procfile.dev.hbs";
+      assert.equal(
+        read(dir, copy),
+        readFileSync(
+          join(packageRoot, "templates/docker/Procfile.dev.hbs"),
+          "utf8",
+        ),
+      );
+      edit(dir, copy, (text) => `${text}jobs: bin/jobs # {{app.name}}\n`);
+      const regenerated = await runCli(["docker", dir]);
+      assert.equal(regenerated.code, 0, regenerated.stderr);
+      assert.match(read(dir, "Procfile.dev"), /^jobs: bin\/jobs # demo$/m);
+    });
+
+    it("does not replace a copy the user changed, unless --force", async () => {
+      const dir = await generateRepo();
+      await runCli(["eject", "docker", dir]);
+      const copy = ".rails-aws/templates/docker/Procfile.dev.hbs";
+      writeFileSync(join(dir, copy), "web: bin/rails server\n");
+      const run = await runCli(["eject", "docker", dir]);
+      assert.match(
+        run.stdout,
+        /kept {6}\.rails-aws\/templates\/docker\/Procfile\.dev\.hbs/,
+      );
+      assert.equal(read(dir, copy), "web: bin/rails server\n");
+    });
+
+    it("says so when a built-in template changed since it was ejected", async () => {
+      const dir = await generateRepo();
+      await runCli(["eject", "docker", dir]);
+      // As if the copy had been ejected from an older version of the built-in template.
+      edit(dir, MANIFEST_PATH, (text) =>
+        text.replace(/("docker\/Procfile\.dev\.hbs": )"[0-9a-f]+"/, '$1"0000"'),
+      );
+      const run = await runCli(["docker", dir]);
+      assert.match(
+        run.stdout,
+        /warning: the built-in template docker\/Procfile\.dev\.hbs changed since you ejected it/,
+      );
+    });
+  });
+});
+
+describe("onboarding an existing Rails app", () => {
+  function existingApp(): string {
+    const dir = join(tempDir(), "shop");
+    cpSync(join(packageRoot, "test/fixtures/rails-app"), dir, {
+      recursive: true,
+    });
+    mkdirSync(join(dir, ".git"));
+    renameSync(join(dir, "git-config"), join(dir, ".git/config"));
+    return dir;
+  }
+
+  it("infers the app name, Ruby and GitHub repository, and adds or merges without replacing the user's files", async () => {
+    const dir = existingApp();
+    const application = read(dir, "config/application.rb");
+    const run = await runCli([dir, "--domain", "shop.example.com"]);
+    const stored = JSON.parse(read(dir, ".yo-rc.json"))["generator-rails-aws"];
+    assert.equal(stored.appName, "shop-front");
+    assert.equal(stored.rubyVersion, "3.3.6");
+    assert.equal(stored.githubRepository, "acme/shop-front");
+
+    assert.equal(read(dir, "config/application.rb"), application);
+    assert.match(run.stdout, actionLine("kept", "config/application.rb"));
+    const gemfile = read(dir, "Gemfile");
+    assert.match(gemfile, /^gem "devise"$/m, "the user's gems stay");
+    assert.equal(
+      gemfile.match(/^gem "rails"/gm)?.length,
+      1,
+      "rails is not added twice",
+    );
+    assert.match(gemfile, /^gem "solid_cable"/m);
+    const routes = read(dir, "config/routes.rb");
+    assert.match(routes, /resources :products/);
+    assert.match(routes, /get "health" => "rails\/health#show"/);
+    // The user's own database.yml differs from the generated one: both versions, marked.
+    assert.match(run.stdout, actionLine("conflict", "config/database.yml"));
+    assert.match(
+      read(dir, "config/database.yml"),
+      /shop_front_development[\s\S]*=======/,
+    );
+    assert.equal(run.code, 1);
+  });
+
+  it("changes nothing when run a second time", async () => {
+    const dir = existingApp();
+    await runCli([dir, "--domain", "shop.example.com"]);
+    const before = readTree(dir);
+    await runCli([dir]);
+    assert.deepEqual(readTree(dir), before);
+  });
+});
