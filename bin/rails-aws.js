@@ -8,3 +8,10 @@ const io = {
   interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY),
 };
 process.exitCode = await main(process.argv.slice(2), io);
+// The benchmark asks where the time went (npm run bench).
+if (process.env.RAILS_AWS_TIMINGS) {
+  const { timings } = await import("../dist/core/timings.js");
+  process.stderr.write(
+    `${JSON.stringify({ timings: timings(), uptime: process.uptime() * 1000 })}\n`,
+  );
+}

@@ -1,5 +1,6 @@
 // Formats generated files with prettier where prettier applies, so output is stable and tidy.
 import { format } from "prettier";
+import type { PlannedFile } from "./render.js";
 
 const PARSERS: Record<string, string> = {
   ".yml": "yaml",
@@ -22,4 +23,15 @@ export async function formatFile(
 ): Promise<string> {
   const parser = parserFor(path, contents);
   return parser ? format(contents, { parser }) : contents;
+}
+
+export async function formatFiles(
+  files: PlannedFile[],
+): Promise<PlannedFile[]> {
+  return Promise.all(
+    files.map(async (file) => ({
+      ...file,
+      contents: await formatFile(file.path, file.contents),
+    })),
+  );
 }

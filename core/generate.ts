@@ -13,10 +13,12 @@ import {
   type Manifest,
 } from "./manifest.js";
 import { nextManifest } from "./changes.js";
+import { formatFiles } from "./format.js";
 import { partNamed } from "./parts.js";
 import { renderPart, type PlannedFile } from "./render.js";
 import type { Answers } from "./settings.js";
 import { readFacts, readStoredAnswers, YO_RC, yoRcContents } from "./state.js";
+import { timed, timedAsync } from "./timings.js";
 
 export interface GenerateRequest {
   destination: string;
@@ -45,30 +47,38 @@ export async function generate(
   request: GenerateRequest,
 ): Promise<GenerateResult> {
   const { destination } = request;
-  const resolution = resolveAnswers(
-    { ...readStoredAnswers(destination), ...request.given },
-    readFacts(destination),
+  const resolution = timed("answers", () =>
+    resolveAnswers(
+      { ...readStoredAnswers(destination), ...request.given },
+      readFacts(destination),
+    ),
   );
   if (!resolution.ok) return resolution;
   const context = deriveContext(resolution.answers);
-  const rendered = await Promise.all(
-    request.parts.map((part) => renderPart(part, context, destination)),
+  const rendered = timed("render", () =>
+    request.parts.map((part) => ({
+      part: partNamed(part),
+      files: renderPart(part, context, destination),
+    })),
   );
   const partOf = new Map(
-    rendered.flatMap((files, index) =>
-      files.map(
-        (file) => [file.path, partNamed(request.parts[index]!)] as const,
-      ),
+    rendered.flatMap(({ part, files }) =>
+      files.map((file) => [file.path, part] as const),
     ),
   );
-  const changes = planChanges(
-    rendered.flat().sort((a, b) => a.path.localeCompare(b.path)),
-    destination,
-    {
-      force: request.force,
-      restoreDeleted: request.restoreDeleted,
-      adoptionOf: (path) => partOf.get(path)?.adoption?.(path),
-    },
+  const formatted = await timedAsync("format", () =>
+    formatFiles(rendered.flatMap(({ files }) => files)),
+  );
+  const changes = timed("plan", () =>
+    planChanges(
+      formatted.sort((a, b) => a.path.localeCompare(b.path)),
+      destination,
+      {
+        force: request.force,
+        restoreDeleted: request.restoreDeleted,
+        adoptionOf: (path) => partOf.get(path)?.adoption?.(path),
+      },
+    ),
   );
   const manifest = readManifest(destination);
   return {

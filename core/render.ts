@@ -5,7 +5,6 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import Handlebars from "handlebars";
 import type { Context } from "./context.js";
-import { formatFile } from "./format.js";
 import { partNamed } from "./parts.js";
 import { packageRoot, STATE_DIR } from "./paths.js";
 
@@ -66,12 +65,12 @@ function renderTemplate(
   }
 }
 
-/** Renders every file of one part, formatted, sorted by path. */
-export async function renderPart(
+/** Renders every file of one part, unformatted (see formatFiles), sorted by template path. */
+export function renderPart(
   partName: string,
   context: Context,
   destination: string,
-): Promise<PlannedFile[]> {
+): PlannedFile[] {
   const part = partNamed(partName);
   const partContext = { ...context, ...part.extendContext?.(context) };
   const builtIn = builtInTemplateDir(partName);
@@ -97,13 +96,8 @@ export async function renderPart(
       .map((target) => ({
         path: target.path,
         contents: renderTemplate(source, templatePath, target.context),
+        mode: modeOf(target.path),
       }));
   });
-  return Promise.all(
-    rendered.map(async (file) => ({
-      path: file.path,
-      contents: await formatFile(file.path, file.contents),
-      mode: modeOf(file.path),
-    })),
-  );
+  return rendered;
 }

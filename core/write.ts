@@ -2,12 +2,16 @@
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { PlannedFile } from "./render.js";
+import { timed } from "./timings.js";
+
+function writeFile(destination: string, file: PlannedFile): void {
+  const path = join(destination, file.path);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, file.contents, { mode: file.mode });
+  // writeFileSync applies the mode to new files only (and through the umask).
+  chmodSync(path, file.mode);
+}
 
 export function writeFiles(destination: string, files: PlannedFile[]): void {
-  for (const file of files) {
-    const path = join(destination, file.path);
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, file.contents, { mode: file.mode });
-    chmodSync(path, file.mode);
-  }
+  timed("write", () => files.forEach((file) => writeFile(destination, file)));
 }

@@ -1,0 +1,38 @@
+// Where a run's time goes, by phase, for the benchmark (`npm run bench`). Phases may overlap in
+// time (formatting is asynchronous): each figure is the time spent inside that phase's calls.
+import { performance } from "node:perf_hooks";
+
+export type Phase = "answers" | "render" | "format" | "plan" | "write";
+
+const spent: Record<Phase, number> = {
+  answers: 0,
+  render: 0,
+  format: 0,
+  plan: 0,
+  write: 0,
+};
+
+export function timed<T>(phase: Phase, run: () => T): T {
+  const start = performance.now();
+  try {
+    return run();
+  } finally {
+    spent[phase] += performance.now() - start;
+  }
+}
+
+export async function timedAsync<T>(
+  phase: Phase,
+  run: () => Promise<T>,
+): Promise<T> {
+  const start = performance.now();
+  try {
+    return await run();
+  } finally {
+    spent[phase] += performance.now() - start;
+  }
+}
+
+export function timings(): Readonly<Record<Phase, number>> {
+  return { ...spent };
+}
