@@ -14,6 +14,37 @@ const OWNED_CONFIG = new Set([
 ]);
 
 const GEM_LINE = /^\s*gem\s+["']([^"']+)["']/;
+
+/**
+ * The gems an existing app gets: those the generated config and workflows use. Not the rest of
+ * a new app's Gemfile (propshaft, tailwindcss-rails, bootsnap...): an app may rightly use others.
+ */
+const GEMS_THE_CONFIG_NEEDS = new Set([
+  "pg",
+  "puma",
+  "solid_cache",
+  "solid_queue",
+  "solid_cable",
+  "redis",
+  "aws-sdk-s3",
+  "aws-actionmailer-ses",
+  "brakeman",
+  "bundler-audit",
+  "rubocop-rails-omakase",
+]);
+
+/** Files of a new app only: an existing app has its own way (structure.sql, RSpec, its CSS). */
+const NEW_APP_ONLY = [
+  /^db\/schema\.rb$/,
+  /^test\//,
+  /^\.rubocop\.yml$/,
+  /^app\/assets\//,
+  /^bin\/setup$/,
+];
+
+export function newAppOnly(path: string): boolean {
+  return NEW_APP_ONLY.some((pattern) => pattern.test(path));
+}
 const GROUP_LINE = /^\s*group\s+(.+?)\s+do\s*$/;
 
 /** The gem lines of a Gemfile, by the group they are in ("" outside any group). */
@@ -42,7 +73,14 @@ export function addMissingGems(existing: string, generated: string): string {
   const blocks = [...gemsByGroup(generated)]
     .map(
       ([group, lines]) =>
-        [group, lines.filter((l) => !present.has(gemName(l)))] as const,
+        [
+          group,
+          lines.filter(
+            (line) =>
+              GEMS_THE_CONFIG_NEEDS.has(gemName(line)) &&
+              !present.has(gemName(line)),
+          ),
+        ] as const,
     )
     .filter(([, lines]) => lines.length > 0)
     .map(([group, lines]) =>

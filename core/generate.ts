@@ -1,6 +1,6 @@
 // One run of the generator, with no I/O but reading the destination: answers → validated answers
 // → context → rendered files → change set. Adapters (the CLI, the Yeoman generators) write it.
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { resolveAnswers } from "./answers.js";
 import { planChanges, writes, type Change } from "./changes.js";
@@ -55,11 +55,16 @@ export async function generate(
   );
   if (!resolution.ok) return resolution;
   const context = deriveContext(resolution.answers);
+  const manifest = readManifest(destination);
+  const existingApp = isExistingApp(destination, manifest);
   const rendered = timed("render", () =>
-    request.parts.map((part) => ({
-      part: partNamed(part),
-      files: renderPart(part, context, destination),
-    })),
+    request.parts.map((name) => {
+      const part = partNamed(name);
+      const files = renderPart(name, context, destination).filter(
+        (file) => !(existingApp && part.newAppOnly?.(file.path)),
+      );
+      return { part, files };
+    }),
   );
   const partOf = new Map(
     rendered.flatMap(({ part, files }) =>
@@ -80,7 +85,6 @@ export async function generate(
       },
     ),
   );
-  const manifest = readManifest(destination);
   return {
     ok: true,
     answers: resolution.answers,
@@ -93,6 +97,14 @@ export async function generate(
     ),
     warnings: changedEjectedTemplates(destination, manifest, request.parts),
   };
+}
+
+/** A Rails app the generator did not write: it is onboarded, not completed. */
+function isExistingApp(destination: string, manifest: Manifest): boolean {
+  const application = "config/application.rb";
+  return (
+    existsSync(join(destination, application)) && !manifest.files[application]
+  );
 }
 
 function stateFiles(

@@ -1,6 +1,6 @@
 // The parts of a generated repo. Each part's templates live in templates/<part>/ and mirror the
 // output tree; a part is regenerated alone by `yo rails-aws:<part>` or `rails-aws <part>`.
-import { railsAdoption } from "./adoption.js";
+import { newAppOnly, railsAdoption } from "./adoption.js";
 import type { Adoption } from "./changes.js";
 import type { Context } from "./context.js";
 
@@ -12,6 +12,8 @@ export interface Part {
    * (onboarding an existing app); undefined: a three-way merge against an empty base.
    */
   adoption?: (path: string) => Adoption | undefined;
+  /** Output paths written only into a new app, never added to an existing one. */
+  newAppOnly?: (path: string) => boolean;
   /** Values only this part's templates need, derived from the shared context. */
   extendContext?: (context: Context) => Record<string, unknown>;
   /** Whether an output path of this part is written for these answers (default: always). */
@@ -27,8 +29,9 @@ export const parts: Part[] = [
   {
     name: "rails",
     description:
-      "Rails config: database, cable, cache, queue, storage, puma, production settings and the /health route",
+      "Rails config (database, cable, cache, queue, storage, puma, production settings, the /health route) and, in a new project, the minimal Rails 8.1 app around it",
     adoption: railsAdoption,
+    newAppOnly,
   },
 ];
 
