@@ -1,6 +1,7 @@
 // How the rails part joins an existing Rails app: the app keeps its own files; its Gemfile gets
 // the gems the generated config needs and its routes the health checks, each once.
 import type { Adoption } from "./changes.js";
+import { DEPLOY_GEMS } from "./deploy/capistrano.js";
 
 /** The Rails config files the generator owns: an existing one is merged (or a conflict). */
 const OWNED_CONFIG = new Set([
@@ -31,6 +32,7 @@ const GEMS_THE_CONFIG_NEEDS = new Set([
   "brakeman",
   "bundler-audit",
   "rubocop-rails-omakase",
+  ...DEPLOY_GEMS.map((gem) => gem.name),
 ]);
 
 /** Files of a new app only: an existing app has its own way (structure.sql, RSpec, its CSS). */

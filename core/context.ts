@@ -10,6 +10,8 @@ import {
 
 export const POSTGRES_VERSION = "17";
 export const REDIS_VERSION = "7";
+/** Four hours: a rolling replacement of many instances outlasts the default hour. */
+export const DEPLOY_ROLE_MAX_SESSION_SECONDS = 14400;
 
 export interface EnvironmentContext {
   name: EnvironmentName;
@@ -78,6 +80,8 @@ export interface Context {
     unitsDir: string;
     /** Root-owned script the user data writes: installs the current release's units (the deploy runs it through sudo). */
     installUnitsScript: string;
+    /** The deploy role's MaxSessionDuration: a workflow job may last no longer. */
+    deployRoleMaxSessionSeconds: number;
     /** The port Puma listens on behind the load balancer. */
     port: number;
     healthPath: string;
@@ -186,6 +190,7 @@ export function deriveContext(answers: Answers): Context {
       },
       unitsDir: "config/systemd",
       installUnitsScript: `/usr/local/sbin/${answers.appName}-install-units`,
+      deployRoleMaxSessionSeconds: DEPLOY_ROLE_MAX_SESSION_SECONDS,
       port: 3000,
       healthPath: "/health",
       dbName: answers.appName.replaceAll("-", "_"),

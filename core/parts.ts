@@ -2,7 +2,10 @@
 // output tree; a part is regenerated alone by `yo rails-aws:<part>` or `rails-aws <part>`.
 import { newAppOnly, railsAdoption } from "./adoption.js";
 import type { Adoption } from "./changes.js";
+import { cloudformationPart } from "./cloudformation/part.js";
 import type { Context } from "./context.js";
+import { capistranoPart, DEPLOY_GEMS } from "./deploy/capistrano.js";
+import { systemdPart } from "./deploy/systemd.js";
 
 export interface Part {
   name: string;
@@ -32,7 +35,11 @@ export const parts: Part[] = [
       "Rails config (database, cable, cache, queue, storage, puma, production settings, the /health route) and, in a new project, the minimal Rails 8.1 app around it",
     adoption: railsAdoption,
     newAppOnly,
+    extendContext: () => ({ deployGems: DEPLOY_GEMS }),
   },
+  cloudformationPart,
+  capistranoPart,
+  systemdPart,
 ];
 
 export const partNames = parts.map((part) => part.name);

@@ -1,6 +1,7 @@
 // Renders a part's templates into planned files. Templates mirror the output tree:
 // templates/<part>/<path>.hbs → <path>. A path segment `[env]` renders once per environment,
-// with `env` in the context. A user's copy at .rails-aws/templates/<part>/<path>.hbs wins.
+// with `env` in the context; `[app]` is the app name (systemd unit files are named after it).
+// A user's copy at .rails-aws/templates/<part>/<path>.hbs wins.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import Handlebars from "handlebars";
@@ -18,6 +19,7 @@ export interface PlannedFile {
 
 const TEMPLATE_SUFFIX = ".hbs";
 const ENV_SEGMENT = "[env]";
+const APP_SEGMENT = "[app]";
 
 const handlebars = Handlebars.create();
 handlebars.registerHelper("eq", (a: unknown, b: unknown) => a === b);
@@ -84,7 +86,9 @@ export function renderPart(
       ? customPath
       : join(builtIn, template);
     const source = readFileSync(templatePath, "utf8");
-    const outputPath = template.slice(0, -TEMPLATE_SUFFIX.length);
+    const outputPath = template
+      .slice(0, -TEMPLATE_SUFFIX.length)
+      .replaceAll(APP_SEGMENT, context.app.name);
     const targets = outputPath.includes(ENV_SEGMENT)
       ? context.environments.map((env) => ({
           path: outputPath.replaceAll(ENV_SEGMENT, env.name),

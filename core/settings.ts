@@ -139,7 +139,7 @@ export const settings = {
     pattern: /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/,
     allowed: "a GitHub repository as owner/name",
     prompt: "GitHub repository (owner/name)",
-    help: "Capistrano's repo_url and the repository the OIDC deploy role trusts. Defaults to the git remote, else your-org/<app name>.",
+    help: "The repository the workflows run in and the OIDC deploy role trusts. Defaults to the git remote, else your-org/<app name>.",
     defaultText: "the git remote's owner/name, else your-org/<appName>",
     default: (answers, facts) =>
       facts.gitHubRemote ?? `your-org/${String(answers.appName)}`,

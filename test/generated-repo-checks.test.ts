@@ -76,7 +76,10 @@ describe("generated repos pass the checker", () => {
         )) as { default: (dir: string) => void };
         const dir = await generateRepo();
         plant(dir);
-        const report = await checkRepo(dir);
+        // Only the validator under test: every one of them already ran clean on this repo.
+        const report = await checkRepo(dir, {
+          validators: validators.filter((v) => v.name === validator),
+        });
         const found = report.findings.filter(
           (finding) => finding.validator === validator,
         );

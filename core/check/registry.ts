@@ -1,9 +1,14 @@
 // Every validator `rails-aws check` runs, in report order. A new validator is one file under
 // validators/ and one line here.
+import { capistrano } from "./validators/capistrano.js";
+import { cloudformation } from "./validators/cloudformation.js";
+import { cloudformationSecurity } from "./validators/cloudformation-security.js";
+import { cloudformationUserData } from "./validators/cloudformation-userdata.js";
 import { dockerCompose } from "./validators/docker-compose.js";
 import { erbYaml } from "./validators/erb-yaml.js";
 import { rubySyntax } from "./validators/ruby-syntax.js";
 import { shellcheck } from "./validators/shellcheck.js";
+import { systemd } from "./validators/systemd.js";
 import { yaml } from "./validators/yaml.js";
 import type { Validator } from "./types.js";
 
@@ -13,4 +18,9 @@ export const validators: readonly Validator[] = [
   erbYaml,
   dockerCompose,
   shellcheck,
+  cloudformation,
+  cloudformationSecurity,
+  cloudformationUserData,
+  capistrano,
+  systemd,
 ];

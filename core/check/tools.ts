@@ -78,7 +78,11 @@ export async function runTool(
     maxBuffer: MAX_BUFFER,
     encoding: "utf8",
   });
-  // Without input, close stdin at once so a tool that would read it sees end of file.
+  // Without input, close stdin at once so a tool that would read it sees end of file. A tool
+  // may exit before reading it: its closed pipe (EPIPE) is not an error of ours.
+  running.child.stdin?.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+  });
   running.child.stdin?.end(options.input ?? "");
   try {
     const { stdout, stderr } = await running;

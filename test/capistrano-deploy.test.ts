@@ -1,0 +1,382 @@
+// The generated Capistrano config, run by Debian's capistrano: the tasks it lists, and what a
+// deploy does on each host, recorded by test/fixtures/capistrano/recorder.rb in place of SSH.
+// Plugins Debian lacks (capistrano-bundler, capistrano-rails) are the validator's stand-ins.
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { promisify } from "node:util";
+import { checkRepo } from "../core/check/check.js";
+import {
+  BOOTSTRAP,
+  STAND_INS,
+} from "../core/check/validators/capistrano-stand-ins.js";
+import { capistrano } from "../core/check/validators/capistrano.js";
+import { shellcheck } from "../core/check/validators/shellcheck.js";
+import { findTool, toolEnv } from "../core/check/tools.js";
+import { packageRoot } from "../core/paths.js";
+import { generateRepo, tempDir } from "./helpers/repo.js";
+import { requireTool } from "./helpers/tools.js";
+
+const execFileAsync = promisify(execFile);
+const RECORDER = join(packageRoot, "test/fixtures/capistrano/recorder.rb");
+const PREVIOUS = "/var/www/demo/releases/20200101000000";
+
+interface Recorded {
+  host: string;
+  command: string;
+  proxy: string | null;
+  keys: string[] | null;
+  forward_agent: boolean | null;
+}
+
+interface CapRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+  commands: Recorded[];
+}
+
+/** The stand-ins' load path set-up, as the validator writes it. */
+function standIns(): string {
+  const dir = tempDir("cap-stand-ins-");
+  for (const [gem, sources] of Object.entries(STAND_INS)) {
+    for (const [path, source] of Object.entries(sources)) {
+      mkdirSync(dirname(join(dir, gem, path)), { recursive: true });
+      writeFileSync(join(dir, gem, path), source);
+    }
+  }
+  writeFileSync(join(dir, "bootstrap.rb"), BOOTSTRAP);
+  return dir;
+}
+
+async function cap(
+  dir: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<CapRun> {
+  const plugins = standIns();
+  const record = join(tempDir("cap-record-"), "commands.json");
+  const options = {
+    cwd: dir,
+    env: {
+      ...toolEnv(process.env.PATH ?? ""),
+      STAND_INS_DIR: plugins,
+      RUBYOPT: `-r${join(plugins, "bootstrap.rb")} -r${RECORDER}`,
+      RECORD_TO: record,
+      ...env,
+    },
+  };
+  try {
+    const { stdout, stderr } = await execFileAsync(
+      findTool("cap")!,
+      args,
+      options,
+    );
+    return { code: 0, stdout, stderr, commands: recorded(record) };
+  } catch (error) {
+    const failure = error as { code: number; stdout: string; stderr: string };
+    return { ...failure, commands: recorded(record) };
+  }
+}
+
+const recorded = (path: string): Recorded[] =>
+  existsSync(path)
+    ? (JSON.parse(readFileSync(path, "utf8")) as Recorded[])
+    : [];
+
+const deploy = (dir: string, env: Record<string, string>) =>
+  cap(dir, ["production", "deploy", "--dry-run"], env);
+
+/** Index of the first recorded command on `host` that contains `text`, or -1. */
+function indexOf(run: CapRun, host: string, text: string): number {
+  return run.commands.findIndex(
+    (c) => c.host === host && c.command.includes(text),
+  );
+}
+
+/** The hosts that ran a command containing `text`, in the order they ran it. */
+const on = (run: CapRun, text: string) =>
+  run.commands.filter((c) => c.command.includes(text)).map((c) => c.host);
+
+/** The same, for steps that run on every host at once. */
+const onEach = (run: CapRun, text: string) => on(run, text).sort();
+
+describe("capistrano part: the generated deploy, run by cap", function () {
+  let ssm: string;
+  let bastion: string;
+  let stagingOnly: string;
+
+  before(async function () {
+    requireTool(this, ["cap", "shellcheck"]);
+    [ssm, bastion, stagingOnly] = await Promise.all([
+      generateRepo(),
+      generateRepo(["--shell-access", "bastion"]),
+      generateRepo(["--environments", "staging"]),
+    ]);
+  });
+
+  it("cap -T lists the deploy and the project's own tasks", async () => {
+    const run = await cap(ssm, ["-T"]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stderr, "");
+    for (const task of [
+      "deploy",
+      "deploy:rollback",
+      "deploy:symlink:release",
+      "git_archive:create_release",
+      "release:publish",
+      "release:late_instances",
+    ]) {
+      assert.match(run.stdout, new RegExp(`^cap ${task}\\s`, "m"), task);
+    }
+    assert.match(
+      run.stdout,
+      /^cap deploy:symlink:release\s+# Switch, restart and health-check the hosts one at a time$/m,
+    );
+  });
+
+  it("runs a dry run to the end for every environment, over SSM and through the bastion", async () => {
+    const runs = [
+      [ssm, "production"],
+      [ssm, "staging"],
+      [bastion, "production"],
+      [bastion, "staging"],
+      [stagingOnly, "staging"],
+    ] as const;
+    for (const [dir, stage] of runs) {
+      const run = await cap(dir, [stage, "deploy", "--dry-run"], {
+        HOSTS: "i-0123456789abcdef0,i-0fedcba9876543210",
+      });
+      assert.equal(run.code, 0, `${stage}: ${run.stderr}`);
+      assert.equal(run.stderr, "", stage);
+      assert.ok(on(run, "systemctl restart").length > 0, stage);
+    }
+    assert.ok(!existsSync(join(stagingOnly, "config/deploy/production.rb")));
+  });
+
+  it("builds on every host, runs db:prepare on the first only, with the instance's environment file", async () => {
+    const run = await deploy(ssm, { HOSTS: "i-1,i-2,i-3" });
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(onEach(run, "tar -xzf"), ["i-1", "i-2", "i-3"]);
+    assert.deepEqual(onEach(run, "bundle install"), ["i-1", "i-2", "i-3"]);
+    assert.deepEqual(onEach(run, "assets:precompile"), ["i-1", "i-2", "i-3"]);
+    assert.deepEqual(on(run, "db:prepare"), ["i-1"]);
+    const migrate = run.commands.find((c) => c.command.includes("db:prepare"))!;
+    assert.match(
+      migrate.command,
+      /sh -c 'set -a && \. \/etc\/demo\/env && set \+a && exec "\$@"' env_file bundle exec rake db:prepare/,
+    );
+    assert.match(migrate.command, /export RAILS_ENV="production"/);
+  });
+
+  it("switches, restarts and health-checks one host at a time, then publishes the release", async () => {
+    const run = await deploy(ssm, {
+      HOSTS: "i-1,i-2,i-3",
+      PREVIOUS_RELEASE: PREVIOUS,
+    });
+    assert.equal(run.code, 0, run.stderr);
+    const steps = [
+      "ln -sfn /var/www/demo/releases/",
+      "mv /var/www/demo/releases/current /var/www/demo",
+      "sudo -n /usr/local/sbin/demo-install-units",
+      "sudo -n systemctl restart demo-jobs.service",
+      "sudo -n systemctl restart demo-web.service",
+      "curl --fail",
+    ];
+    let last = -1;
+    for (const host of ["i-1", "i-2", "i-3"]) {
+      for (const step of steps) {
+        const at = indexOf(run, host, step);
+        assert.ok(at > last, `${host}: ${step} after the previous step`);
+        last = at;
+      }
+    }
+    const health = run.commands.find((c) => c.command.includes("curl"))!;
+    assert.match(
+      health.command,
+      /--retry-max-time 60 http:\/\/127\.0\.0\.1:3000\/health$/,
+    );
+
+    // After the last host: the first host packs the release, cap uploads it and moves the pointer.
+    assert.deepEqual(on(run, "tar --create"), ["i-1"]);
+    assert.ok(indexOf(run, "i-1", "tar --create") > last);
+    const upload = indexOf(run, "localhost", "aws s3 cp");
+    const pointer = indexOf(run, "localhost", "aws ssm put-parameter");
+    assert.ok(upload > last && pointer > upload);
+    assert.match(
+      run.commands[pointer]!.command,
+      /--name \/demo\/production\/current-release --value releases\/\.tar\.gz --type String --overwrite/,
+    );
+    assert.match(run.commands[pointer]!.command, /AWS_REGION="us-east-1"/);
+    const packed = run.commands.find((c) =>
+      c.command.includes("tar --create"),
+    )!;
+    for (const linked of [
+      "log",
+      "tmp",
+      "storage",
+      "node_modules",
+      ".bundle",
+      "public/assets",
+    ]) {
+      assert.match(
+        packed.command,
+        new RegExp(`--exclude=\\./${linked.replace(".", "\\.")} `),
+      );
+    }
+    assert.ok(on(run, "tar --append").includes("i-1"));
+  });
+
+  it("stops at a host that fails its health check, puts it back and leaves the next hosts alone", async () => {
+    const run = await deploy(ssm, {
+      HOSTS: "i-1,i-2,i-3",
+      PREVIOUS_RELEASE: PREVIOUS,
+      FAIL_HEALTH_ON: "i-2",
+    });
+    assert.notEqual(run.code, 0);
+    assert.match(
+      run.stderr,
+      /Rollout stopped: i-2 failed its restart on \/var\/www\/demo\/releases\/\d{14}/,
+    );
+    assert.match(run.stderr, new RegExp(`It is back on ${PREVIOUS}\\.`));
+    assert.match(
+      run.stderr,
+      /Still on their previous release, not restarted: i-3\./,
+    );
+    assert.match(
+      run.stderr,
+      /sudo journalctl -u demo-jobs\.service -u demo-web\.service/,
+    );
+    assert.deepEqual(on(run, "systemctl restart demo-web.service"), [
+      "i-1",
+      "i-2",
+      "i-2",
+    ]);
+    assert.ok(
+      indexOf(run, "i-2", `ln -sfn ${PREVIOUS} `) > indexOf(run, "i-2", "curl"),
+    );
+    assert.equal(indexOf(run, "i-3", "ln -s"), -1);
+    assert.deepEqual(on(run, "aws s3 cp"), []);
+    assert.deepEqual(on(run, "put-parameter"), []);
+  });
+
+  it("says so when the failing host has no release to go back to", async () => {
+    const run = await deploy(ssm, { HOSTS: "i-1,i-2", FAIL_HEALTH_ON: "i-1" });
+    assert.notEqual(run.code, 0);
+    assert.match(
+      run.stderr,
+      /Rollout stopped: i-1 .* It had no previous release\./,
+    );
+    assert.match(run.stderr, /not restarted: i-2\./);
+    assert.deepEqual(on(run, "systemctl restart demo-web.service"), ["i-1"]);
+  });
+
+  it("reaches instances by id through the proxy with a key made for the run, other names directly", async () => {
+    for (const [dir, proxy] of [
+      [ssm, /\/lib\/capistrano\/ssh-proxy\.sh us-east-1 %h %p %r (\S+\.pub)$/],
+      [
+        bastion,
+        /\/lib\/capistrano\/ssh-proxy\.sh us-east-1 production %h %p %r (\S+\.pub)$/,
+      ],
+    ] as const) {
+      const run = await deploy(dir, {
+        HOSTS: "i-0123456789abcdef0,web1.example.com",
+      });
+      assert.equal(run.code, 0, run.stderr);
+      const byId = run.commands.find((c) => c.host === "i-0123456789abcdef0")!;
+      const publicKey = proxy.exec(byId.proxy ?? "")?.[1];
+      assert.ok(publicKey, byId.proxy ?? "no proxy");
+      assert.deepEqual(byId.keys, [publicKey.replace(/\.pub$/, "")]);
+      assert.ok(
+        !existsSync(publicKey),
+        "the key pair is removed when cap exits",
+      );
+      const byName = run.commands.find((c) => c.host === "web1.example.com")!;
+      assert.equal(byName.proxy, null);
+      for (const command of [byId, byName])
+        assert.equal(command.forward_agent, false);
+    }
+  });
+
+  it("writes shell scripts that shellcheck passes, for SSM and for the bastion", async () => {
+    for (const dir of [ssm, bastion]) {
+      const report = await checkRepo(dir, { validators: [shellcheck] });
+      assert.deepEqual(report.findings, []);
+      assert.ok(existsSync(join(dir, "lib/capistrano/ssh-proxy.sh")));
+    }
+    assert.equal(
+      existsSync(join(ssm, "lib/capistrano/tasks/bastion.rake")),
+      false,
+    );
+    assert.equal(
+      existsSync(join(bastion, "lib/capistrano/tasks/bastion.rake")),
+      true,
+    );
+  });
+});
+
+describe("check: capistrano validator", function () {
+  before(function () {
+    requireTool(this, ["cap", "ruby"]);
+  });
+
+  it("passes a generated repo, running cap -T and a dry run per environment", async () => {
+    const dir = await generateRepo();
+    const report = await checkRepo(dir, { validators: [capistrano] });
+    assert.deepEqual(report.findings, []);
+    assert.equal(report.ran[0]!.name, "capistrano");
+    assert.equal(
+      existsSync(join(dir, "log/capistrano.log")),
+      false,
+      "cap ran in a copy",
+    );
+  });
+
+  it("reports a Ruby error at its file and line, without Capistrano's framing", async () => {
+    const dir = await generateRepo();
+    const stage = join(dir, "config/deploy/staging.rb");
+    writeFileSync(
+      stage,
+      `${readFileSync(stage, "utf8")}fetch(:missing).upcase\n`,
+    );
+    const report = await checkRepo(dir, { validators: [capistrano] });
+    assert.equal(report.findings.length, 1);
+    const [finding] = report.findings;
+    assert.equal(finding!.file, "config/deploy/staging.rb");
+    assert.equal(
+      finding!.line,
+      readFileSync(stage, "utf8").split("\n").length - 1,
+    );
+    assert.match(
+      finding!.message,
+      /^HOSTS=\S+ cap staging deploy --dry-run exited with code 1: NoMethodError: undefined method .upcase. for nil/,
+    );
+    assert.doesNotMatch(finding!.message, /cap aborted!|DEPLOY FAILED/);
+  });
+
+  it("loads an installed plugin rather than its stand-in", async () => {
+    const home = tempDir("cap-home-");
+    const ruby = findTool("ruby")!;
+    const env = { PATH: process.env.PATH ?? "", HOME: home };
+    const { stdout: userDir } = await execFileAsync(
+      ruby,
+      ["-e", "print Gem.user_dir"],
+      { env },
+    );
+    const version = "2.1.1";
+    mkdirSync(join(userDir, "specifications"), { recursive: true });
+    writeFileSync(
+      join(userDir, "specifications", `capistrano-bundler-${version}.gemspec`),
+      `Gem::Specification.new { |s| s.name = "capistrano-bundler"; s.version = "${version}"; s.summary = "fake" }\n`,
+    );
+    const plugins = standIns();
+    const { stdout } = await execFileAsync(
+      ruby,
+      ["-r", join(plugins, "bootstrap.rb"), "-e", "puts $LOAD_PATH"],
+      { env: { ...env, STAND_INS_DIR: plugins } },
+    );
+    assert.ok(!stdout.includes(join(plugins, "capistrano-bundler")), stdout);
+    assert.ok(stdout.includes(join(plugins, "capistrano-rails")), stdout);
+  });
+});

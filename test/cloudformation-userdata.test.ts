@@ -1,0 +1,105 @@
+// The cloudformation-userdata validator: shellcheck on the user data once Fn::Sub's variables are
+// rendered, and on the scripts it writes with a quoted heredoc, each finding at its template line.
+import assert from "node:assert/strict";
+import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { checkRepo } from "../core/check/check.js";
+import { renderSub } from "../core/check/cloudformation/user-data.js";
+import { cloudformationUserData } from "../core/check/validators/cloudformation-userdata.js";
+import { requireTool } from "./helpers/tools.js";
+
+/** A launch template whose user data is `userData` (YAML, indented under UserData:). */
+async function check(userData: string) {
+  const dir = await mkdtemp(join(tmpdir(), "cfn-userdata-"));
+  await mkdir(join(dir, "infra/cloudformation"), { recursive: true });
+  const template = [
+    "Resources:",
+    "  Template:",
+    "    Type: AWS::EC2::LaunchTemplate",
+    "    Properties:",
+    "      LaunchTemplateData:",
+    "        UserData:",
+    ...userData.split("\n").map((line) => (line ? `          ${line}` : line)),
+  ].join("\n");
+  await writeFile(join(dir, "infra/cloudformation/app.yml"), template);
+  const report = await checkRepo(dir, { validators: [cloudformationUserData] });
+  assert.deepEqual(report.failed, []);
+  return report.findings.map(({ line, column, message }) => ({
+    line,
+    column,
+    message,
+  }));
+}
+
+describe("check: cloudformation-userdata validator", function () {
+  this.timeout(20_000);
+  before(function () {
+    requireTool(this, "shellcheck");
+  });
+
+  it("renders Fn::Sub's variables as placeholders and ${!Literal} as ${Literal}", () => {
+    assert.equal(
+      renderSub('echo "${AWS::Region} ${Bucket} ${Vpc.CidrBlock} ${!HOME}"'),
+      'echo "us-east-1 placeholder-bucket placeholder-vpc-cidrblock ${HOME}"',
+    );
+  });
+
+  it("passes a clean script with variables, and points at the template line of a finding", async () => {
+    const clean = [
+      "Fn::Base64: !Sub |",
+      "  #!/bin/bash",
+      "  set -euo pipefail",
+      '  bucket="${Bucket}"',
+      '  echo "$bucket ${!HOME}"',
+      "",
+    ];
+    assert.deepEqual(await check(clean.join("\n")), []);
+    const broken = [
+      "Fn::Base64: !Sub",
+      "  - |",
+      "    #!/bin/bash",
+      '    bucket="${Bucket}"',
+      "    aws s3 ls s3://$bucket/$1",
+      "  - Bucket: b",
+      "",
+    ];
+    assert.deepEqual(await check(broken.join("\n")), [
+      {
+        line: 11,
+        column: 38,
+        message:
+          "SC2086 (info) in the user data of Template: Double quote to prevent globbing and word splitting.",
+      },
+    ]);
+  });
+
+  it("checks a script the user data writes with a quoted heredoc", async () => {
+    const script = [
+      "Fn::Base64: |",
+      "  #!/bin/bash",
+      "  set -euo pipefail",
+      "  cat > /usr/local/sbin/refresh <<'SCRIPT'",
+      "  #!/bin/bash",
+      "  rm -rf $1/tmp",
+      "  SCRIPT",
+      "  chmod 0755 /usr/local/sbin/refresh",
+      "",
+    ];
+    assert.deepEqual(await check(script.join("\n")), [
+      {
+        line: 12,
+        column: 20,
+        message:
+          "SC2086 (info) in the script that the user data of Template writes (heredoc SCRIPT): Double quote to prevent globbing and word splitting.",
+      },
+    ]);
+  });
+
+  it("leaves user data that is not a shell script alone", async () => {
+    assert.deepEqual(
+      await check("Fn::Base64: |\n  #cloud-config\n  packages: [jq]\n"),
+      [],
+    );
+  });
+});

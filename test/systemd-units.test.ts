@@ -1,0 +1,229 @@
+// The generated systemd units: what systemd-analyze says of them, what they promise the deploy
+// (notify, watchdog, graceful stop, shared dirs, environment file), and the systemd validator.
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { promisify } from "node:util";
+import { checkRepo } from "../core/check/check.js";
+import { findTool, toolEnv } from "../core/check/tools.js";
+import {
+  execCommands,
+  MAX_EXPOSURE,
+  parseSecurity,
+  systemd,
+} from "../core/check/validators/systemd.js";
+import {
+  CAPISTRANO_LINKED_DIRS,
+  RUBY_PREFIX,
+  WRITABLE_LINKED_DIRS,
+} from "../core/deploy/instance.js";
+import {
+  PER_PROCESS_VARIABLES,
+  SOLID_QUEUE_SHUTDOWN_TIMEOUT,
+} from "../core/deploy/systemd.js";
+import { generateRepo, tempDir } from "./helpers/repo.js";
+import { requireTool } from "./helpers/tools.js";
+
+const execFileAsync = promisify(execFile);
+
+/** A unit's `Key=value` settings, every value of a repeated key in order. */
+function settings(unit: string): Map<string, string[]> {
+  const found = new Map<string, string[]>();
+  for (const line of unit.split("\n")) {
+    const setting = /^([A-Za-z]+)=(.*)$/.exec(line);
+    if (setting) {
+      found.set(setting[1]!, [...(found.get(setting[1]!) ?? []), setting[2]!]);
+    }
+  }
+  return found;
+}
+
+const one = (unit: Map<string, string[]>, key: string) => {
+  const values = unit.get(key) ?? [];
+  assert.equal(values.length, 1, `${key}: ${values.join(" | ")}`);
+  return values[0]!;
+};
+
+/** Environment= assignments of a unit, as a map. */
+const environment = (unit: Map<string, string[]>) =>
+  new Map(
+    (unit.get("Environment") ?? [])
+      .flatMap((line) => line.split(" "))
+      .map((pair) => pair.split("=") as [string, string]),
+  );
+
+describe("systemd part: the units", () => {
+  let dir: string;
+  const read = (name: string) =>
+    readFileSync(join(dir, "config/systemd", name), "utf8");
+
+  before(async () => {
+    dir = await generateRepo(["--job-threads", "4"]);
+  });
+
+  it("are the units the context names, in config/systemd", () => {
+    assert.deepEqual(readdirSync(join(dir, "config/systemd")).sort(), [
+      "demo-jobs.service",
+      "demo-web.service",
+      "demo-web.socket",
+      "demo.target",
+    ]);
+  });
+
+  it("systemd-analyze verify prints nothing for any of them", async function () {
+    requireTool(this, "systemd-analyze");
+    const report = await checkRepo(dir, { validators: [systemd] });
+    assert.deepEqual(report.findings, []);
+    assert.equal(report.ran[0]!.files, 4);
+  });
+
+  it("rate each service below 4.0 with systemd-analyze security --offline=true", async function () {
+    requireTool(this, "systemd-analyze");
+    const { stdout } = await execFileAsync(
+      findTool("systemd-analyze")!,
+      [
+        "security",
+        "--offline=true",
+        "--no-pager",
+        "demo-web.service",
+        "demo-jobs.service",
+      ].map((arg) =>
+        arg.endsWith(".service") ? join(dir, "config/systemd", arg) : arg,
+      ),
+      { env: toolEnv(process.env.PATH ?? "") },
+    );
+    const ratings = parseSecurity(stdout);
+    for (const service of ["demo-web.service", "demo-jobs.service"]) {
+      const exposure = ratings.get(service)?.exposure;
+      assert.ok(exposure !== undefined, stdout);
+      assert.ok(exposure < MAX_EXPOSURE, `${service}: ${exposure}`);
+    }
+  });
+
+  it("run Puma as a notify service with a watchdog on the socket's port, stopping gracefully", () => {
+    const web = settings(read("demo-web.service"));
+    const socket = settings(read("demo-web.socket"));
+    assert.equal(one(web, "Type"), "notify");
+    assert.match(one(web, "WatchdogSec"), /^\d+$/);
+    assert.equal(one(web, "KillMode"), "mixed");
+    assert.equal(one(web, "Requires"), "demo-web.socket");
+    assert.equal(one(socket, "ListenStream"), "0.0.0.0:3000");
+    assert.equal(environment(web).get("PORT"), "3000");
+    assert.equal(
+      one(web, "ExecStart"),
+      `${RUBY_PREFIX}/bin/bundle exec puma --config config/puma.rb`,
+    );
+  });
+
+  it("run the Solid Queue worker as Type=exec, stopping after its shutdown timeout, with its own pool", () => {
+    const jobs = settings(read("demo-jobs.service"));
+    assert.equal(one(jobs, "Type"), "exec");
+    assert.equal(
+      one(jobs, "ExecStart"),
+      `${RUBY_PREFIX}/bin/bundle exec bin/jobs`,
+    );
+    assert.ok(
+      Number(one(jobs, "TimeoutStopSec")) > SOLID_QUEUE_SHUTDOWN_TIMEOUT,
+    );
+    assert.equal(environment(jobs).get("JOB_THREADS"), "4");
+    assert.equal(environment(jobs).get("RAILS_MAX_THREADS"), "6");
+  });
+
+  it("run the current release as the deploy user, with the instance's environment file", () => {
+    for (const name of ["demo-web.service", "demo-jobs.service"]) {
+      const unit = settings(read(name));
+      assert.equal(one(unit, "User"), "deploy");
+      assert.equal(one(unit, "WorkingDirectory"), "/var/www/demo/current");
+      assert.equal(one(unit, "EnvironmentFile"), "/etc/demo/env");
+      assert.equal(one(unit, "PartOf"), "demo.target");
+    }
+    const target = settings(read("demo.target"));
+    assert.deepEqual(one(target, "Wants").split(" ").sort(), [
+      "demo-jobs.service",
+      "demo-web.service",
+      "demo-web.socket",
+    ]);
+    assert.equal(one(target, "WantedBy"), "multi-user.target");
+  });
+
+  it("are hardened without breaking YJIT or hiding Ruby, writing only to the shared dirs", () => {
+    for (const name of ["demo-web.service", "demo-jobs.service"]) {
+      const unit = settings(read(name));
+      assert.equal(unit.get("MemoryDenyWriteExecute"), undefined, name);
+      assert.equal(one(unit, "ProtectSystem"), "strict");
+      assert.equal(one(unit, "ProtectHome"), "yes");
+      assert.doesNotMatch(RUBY_PREFIX, /^\/(home|root|run\/user)\//);
+      assert.deepEqual(
+        one(unit, "ReadWritePaths").split(" "),
+        WRITABLE_LINKED_DIRS.map((d) => `-/var/www/demo/shared/${d}`),
+      );
+    }
+    for (const writable of WRITABLE_LINKED_DIRS) {
+      assert.ok(CAPISTRANO_LINKED_DIRS.includes(writable), writable);
+    }
+  });
+
+  it("leave the variables that differ per process out of the instance's environment file (the cloudformation part's user data)", () => {
+    const userData = readFileSync(
+      join(dir, "infra/cloudformation/app.yml"),
+      "utf8",
+    );
+    for (const variable of PER_PROCESS_VARIABLES) {
+      assert.doesNotMatch(userData, new RegExp(`\\b${variable}=`), variable);
+    }
+  });
+});
+
+describe("check: systemd validator", function () {
+  before(function () {
+    requireTool(this, "systemd-analyze");
+  });
+
+  function repo(files: Record<string, string>): string {
+    const dir = tempDir("systemd-check-");
+    for (const [path, contents] of Object.entries(files)) {
+      mkdirSync(dirname(join(dir, path)), { recursive: true });
+      writeFileSync(join(dir, path), contents);
+    }
+    return dir;
+  }
+
+  it("reports a verify warning at its file and line, and an exposure of 4.0 or more with its figure", async () => {
+    const dir = repo({
+      "a/app.service": `[Service]\nExecStart=/opt/x/bin/app\nRestartSecs=5\n`,
+      "b/app.service": `[Service]\nType=exec\nExecStart=-/usr/local/bin/other --flag\n`,
+    });
+    const report = await checkRepo(dir, { validators: [systemd] });
+    const messages = report.findings.map(
+      (f) => `${f.file}:${f.line ?? "-"} ${f.message.split(";")[0]}`,
+    );
+    // Sorted by file, then line: a finding without a line comes first.
+    assert.equal(messages.length, 3, messages.join("\n"));
+    assert.match(
+      messages[0]!,
+      /^a\/app\.service:- exposure \d\.\d \S+, must be below 4\.0 \(systemd-analyze security --offline=true\)$/,
+    );
+    assert.equal(
+      messages[1],
+      "a/app.service:3 Unknown key 'RestartSecs' in section [Service], ignoring.",
+    );
+    assert.match(
+      messages[2]!,
+      /^b\/app\.service:- exposure \d\.\d \S+, must be below 4\.0/,
+    );
+    assert.match(
+      report.findings[0]!.message,
+      /the largest gaps: \S+= \(\d\.\d\)/,
+    );
+  });
+
+  it("finds the commands an Exec line runs, whatever its prefixes", () => {
+    assert.deepEqual(
+      execCommands(
+        "ExecStart=/usr/bin/a x\nExecStartPre=-+/b/c\nExecStop=@/d e\nExecReload=kill\n",
+      ),
+      ["/usr/bin/a", "/b/c", "/d"],
+    );
+  });
+});
