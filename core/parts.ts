@@ -6,6 +6,7 @@ import { cloudformationPart } from "./cloudformation/part.js";
 import type { Context } from "./context.js";
 import { capistranoPart, DEPLOY_GEMS } from "./deploy/capistrano.js";
 import { systemdPart } from "./deploy/systemd.js";
+import { githubPart } from "./github/part.js";
 
 export interface Part {
   name: string;
@@ -40,6 +41,7 @@ export const parts: Part[] = [
   cloudformationPart,
   capistranoPart,
   systemdPart,
+  githubPart,
 ];
 
 export const partNames = parts.map((part) => part.name);

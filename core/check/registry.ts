@@ -1,5 +1,6 @@
 // Every validator `rails-aws check` runs, in report order. A new validator is one file under
 // validators/ and one line here.
+import { actionlint } from "./validators/actionlint.js";
 import { capistrano } from "./validators/capistrano.js";
 import { cloudformation } from "./validators/cloudformation.js";
 import { cloudformationSecurity } from "./validators/cloudformation-security.js";
@@ -9,6 +10,7 @@ import { erbYaml } from "./validators/erb-yaml.js";
 import { rubySyntax } from "./validators/ruby-syntax.js";
 import { shellcheck } from "./validators/shellcheck.js";
 import { systemd } from "./validators/systemd.js";
+import { workflowShellcheck } from "./validators/workflow-shellcheck.js";
 import { yaml } from "./validators/yaml.js";
 import type { Validator } from "./types.js";
 
@@ -23,4 +25,6 @@ export const validators: readonly Validator[] = [
   cloudformationUserData,
   capistrano,
   systemd,
+  actionlint,
+  workflowShellcheck,
 ];

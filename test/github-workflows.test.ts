@@ -1,0 +1,478 @@
+// The generated workflows, parsed: they follow the answers (environments, redis, shell access,
+// regions), keep to least privilege and pinned actions, never interpolate an expression into a
+// script, and the workflow checks catch an error planted in them for every answer set.
+import assert from "node:assert/strict";
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+import helpers from "yeoman-test";
+import { checkRepo } from "../core/check/check.js";
+import { actionlint } from "../core/check/validators/actionlint.js";
+import { workflowShellcheck } from "../core/check/validators/workflow-shellcheck.js";
+import { resolveAnswers } from "../core/answers.js";
+import { deriveContext } from "../core/context.js";
+import { ACTIONS, githubPart, type DeployJob } from "../core/github/part.js";
+import { packageRoot } from "../core/paths.js";
+import { generateRepo, readTree, runCli, tempDir } from "./helpers/repo.js";
+import { requireTool } from "./helpers/tools.js";
+
+interface Step {
+  name?: string;
+  uses?: string;
+  run?: string;
+  if?: string;
+  with?: Record<string, unknown>;
+  env?: Record<string, unknown>;
+}
+
+interface Job {
+  name: string;
+  if?: string;
+  needs?: string;
+  "timeout-minutes": number;
+  environment?: string | { name: string; url: string };
+  permissions: Record<string, string>;
+  concurrency?: { group: string; "cancel-in-progress": boolean | string };
+  services?: Record<string, { image: string }>;
+  env?: Record<string, unknown>;
+  steps: Step[];
+}
+
+interface Workflow {
+  name: string;
+  on: Record<string, any>;
+  permissions: Record<string, string>;
+  jobs: Record<string, Job>;
+}
+
+const WORKFLOWS = ["ci", "deploy", "infra"] as const;
+type WorkflowName = (typeof WORKFLOWS)[number];
+
+interface Generated {
+  dir: string;
+  text: Record<WorkflowName, string>;
+  workflow: Record<WorkflowName, Workflow>;
+}
+
+const workflowPath = (dir: string, name: WorkflowName) =>
+  join(dir, `.github/workflows/${name}.yml`);
+
+async function generate(args: string[]): Promise<Generated> {
+  const dir = await generateRepo(args);
+  const text = Object.fromEntries(
+    WORKFLOWS.map((name) => [
+      name,
+      readFileSync(workflowPath(dir, name), "utf8"),
+    ]),
+  ) as Record<WorkflowName, string>;
+  const workflow = Object.fromEntries(
+    WORKFLOWS.map((name) => [name, parse(text[name]) as Workflow]),
+  ) as Record<WorkflowName, Workflow>;
+  return { dir, text, workflow };
+}
+
+const steps = (generated: Generated) =>
+  WORKFLOWS.flatMap((name) =>
+    Object.values(generated.workflow[name].jobs).flatMap((job) => job.steps),
+  );
+const stepNamed = (job: Job, name: string) =>
+  job.steps.find((step) => step.name === name);
+const runs = (job: Job) => job.steps.flatMap((step) => step.run ?? []);
+const PLUGIN_STEP = "Install the Session Manager plugin";
+
+/** Answer sets that change the workflows, and the environments (with their regions) they have. */
+const answerSets: Record<
+  string,
+  { args: string[]; regions: Record<string, string> }
+> = {
+  defaults: {
+    args: [],
+    regions: { production: "us-east-1", staging: "us-east-1" },
+  },
+  "staging only": {
+    args: ["--environments", "staging"],
+    regions: { staging: "us-east-1" },
+  },
+  "production only": {
+    args: ["--environments", "production"],
+    regions: { production: "us-east-1" },
+  },
+  "redis, bastion, other regions": {
+    args: [
+      ...["--cable-adapter", "redis", "--shell-access", "bastion"],
+      ...[
+        "--production-region",
+        "eu-central-1",
+        "--staging-region",
+        "eu-west-1",
+      ],
+    ],
+    regions: { production: "eu-central-1", staging: "eu-west-1" },
+  },
+};
+
+for (const [setName, { args, regions }] of Object.entries(answerSets)) {
+  const environments = Object.keys(regions);
+
+  describe(`github part, ${setName}: the workflows`, () => {
+    let generated: Generated;
+    before(async () => {
+      generated = await generate(args);
+    });
+
+    it("deploy exactly the chosen environments, each through its GitHub environment, region and Capistrano stage", () => {
+      const { deploy } = generated.workflow;
+      assert.deepEqual(Object.keys(deploy.jobs), environments);
+      assert.deepEqual(
+        deploy.on.workflow_dispatch.inputs.environment.options,
+        environments,
+      );
+      for (const env of environments) {
+        const job = deploy.jobs[env]!;
+        assert.deepEqual(job.environment, {
+          name: env,
+          url: `https://${env === "production" ? "" : `${env}.`}example.com`,
+        });
+        const credentials = job.steps.find((step) =>
+          step.uses?.startsWith("aws-actions/configure-aws-credentials@"),
+        )!;
+        assert.equal(
+          credentials.with!["role-to-assume"],
+          "${{ vars.AWS_DEPLOY_ROLE_ARN }}",
+        );
+        assert.equal(credentials.with!["aws-region"], regions[env]);
+        assert.equal(job.steps.at(-1)!.run, `bundle exec cap ${env} deploy`);
+        // Checkout, then the deploy, of the commit this run is for.
+        assert.equal(
+          job.steps.find((step) => step.uses?.startsWith("actions/checkout@"))!
+            .with!.ref,
+          "${{ env.REVISION }}",
+        );
+      }
+    });
+
+    it("deploy staging after CI passes on main, production from a v* tag, and either by hand", () => {
+      const { deploy, ci } = generated.workflow;
+      assert.equal(
+        deploy.on.workflow_dispatch.inputs.environment.default,
+        environments.includes("staging") ? "staging" : "production",
+      );
+      if (environments.includes("staging")) {
+        assert.deepEqual(deploy.on.workflow_run, {
+          workflows: [ci.name],
+          types: ["completed"],
+          branches: ["main"],
+        });
+        assert.match(
+          deploy.jobs.staging!.if!,
+          /github\.event\.workflow_run\.conclusion == 'success'/,
+        );
+      } else assert.equal(deploy.on.workflow_run, undefined);
+      if (environments.includes("production")) {
+        assert.deepEqual(deploy.on.push, { tags: ["v*"] });
+        assert.equal(
+          deploy.jobs.production!.if,
+          "github.event_name == 'push' || inputs.environment == 'production'",
+        );
+      } else assert.equal(deploy.on.push, undefined);
+    });
+
+    it("run one deploy per environment, never cancelling one in progress", () => {
+      for (const env of environments) {
+        assert.deepEqual(generated.workflow.deploy.jobs[env]!.concurrency, {
+          group: `deploy-${env}`,
+          "cancel-in-progress": false,
+        });
+      }
+    });
+
+    it("install the Session Manager plugin only when the hosts are reached over SSM", () => {
+      const bastion = args.includes("bastion");
+      for (const job of Object.values(generated.workflow.deploy.jobs)) {
+        assert.equal(stepNamed(job, PLUGIN_STEP) === undefined, bastion);
+      }
+    });
+
+    it("preview change sets on pull requests and execute them on main, production after staging", () => {
+      const { infra } = generated.workflow;
+      assert.deepEqual(infra.on.pull_request.paths, [
+        "infra/**",
+        "bin/infra",
+        ".github/workflows/infra.yml",
+      ]);
+      assert.deepEqual(infra.on.push.branches, ["main"]);
+      assert.deepEqual(Object.keys(infra.jobs), environments);
+      // The CloudFormation part's script, with the interface these jobs call.
+      assert.match(
+        readFileSync(join(generated.dir, "bin/infra"), "utf8"),
+        /^# +bin\/infra <environment> \[--plan\] \[stack \.\.\.\]$/m,
+      );
+      for (const env of environments) {
+        const job = infra.jobs[env]!;
+        assert.equal(job.environment, env);
+        assert.equal(
+          job.needs,
+          env === "production" && environments.includes("staging")
+            ? "staging"
+            : undefined,
+        );
+        // Every stack but the account's and the deploy roles' (an administrator's), in order;
+        // only production has a CDN, whose certificate is the edge stack's.
+        const stacks = [
+          ...(env === "production" ? ["edge"] : []),
+          "network",
+          "data",
+          "app",
+        ].join(" ");
+        const commands = runs(job).join("\n");
+        assert.match(
+          commands,
+          new RegExp(`^\\s*bin/infra ${env} --plan ${stacks}$`, "m"),
+        );
+        assert.match(commands, new RegExp(`^bin/infra ${env} ${stacks}$`, "m"));
+      }
+    });
+
+    it("test against PostgreSQL 17, and Redis when chosen, with the database variables Rails reads", () => {
+      const test = generated.workflow.ci.jobs.test!;
+      const redis = args.includes("redis");
+      assert.deepEqual(Object.keys(test.services!), [
+        "postgres",
+        ...(redis ? ["redis"] : []),
+      ]);
+      assert.equal(test.services!.postgres!.image, "postgres:17");
+      // The test environment inherits database.yml's `default` connection settings.
+      const database = readFileSync(
+        join(generated.dir, "config/database.yml"),
+        "utf8",
+      );
+      const defaults = database.slice(
+        database.indexOf("default: &default"),
+        database.indexOf("\n\n", database.indexOf("default: &default")),
+      );
+      const read = [...defaults.matchAll(/ENV(?:\.fetch\(|\[)"(DB_\w+)"/g)];
+      assert.deepEqual(
+        Object.keys(test.env!).filter((name) => name.startsWith("DB_")),
+        read.map((match) => match[1]),
+      );
+      assert.equal(test.env!.REDIS_URL !== undefined, redis);
+      assert.deepEqual(runs(test), [
+        "bin/rails db:test:prepare",
+        "bin/rails test",
+      ]);
+    });
+
+    it("scan, lint, and lint the CloudFormation templates for the regions they deploy to", () => {
+      const { ci } = generated.workflow;
+      assert.deepEqual(Object.keys(ci.jobs), ["scan", "lint", "test", "infra"]);
+      assert.deepEqual(runs(ci.jobs.scan!), [
+        "bin/brakeman --no-pager",
+        "bin/bundler-audit check --update",
+      ]);
+      assert.deepEqual(runs(ci.jobs.lint!), ["bin/rubocop --format github"]);
+      // The binstubs it runs are the Rails part's.
+      for (const command of Object.values(ci.jobs).flatMap(runs)) {
+        const program = /^bin\/[\w-]+/.exec(command)?.[0];
+        if (program)
+          assert.ok(existsSync(join(generated.dir, program)), program);
+      }
+      const [cfnLint] = runs(ci.jobs.infra!);
+      const uniqueRegions = [
+        ...new Set([...Object.values(regions), "us-east-1"]),
+      ].join(" ");
+      assert.ok(cfnLint!.includes(`--regions ${uniqueRegions} --`), cfnLint);
+      assert.equal(ci.jobs.infra!.steps.at(-1)!.uses, ACTIONS.actionlint);
+    });
+
+    it("grant nothing by default, and each job only what it needs", () => {
+      for (const name of WORKFLOWS) {
+        const workflow = generated.workflow[name];
+        assert.deepEqual(workflow.permissions, {}, name);
+        for (const [id, job] of Object.entries(workflow.jobs)) {
+          const oidc = name !== "ci";
+          assert.deepEqual(
+            job.permissions,
+            oidc
+              ? { contents: "read", "id-token": "write" }
+              : { contents: "read" },
+            `${name}: ${id}`,
+          );
+          assert.ok(
+            job["timeout-minutes"] > 0,
+            `${name}: ${id} has a time limit`,
+          );
+        }
+      }
+    });
+
+    it("ask for AWS credentials lasting as long as the job may run, within the role's 4 hours", () => {
+      for (const name of ["deploy", "infra"] as const) {
+        for (const job of Object.values(generated.workflow[name].jobs)) {
+          const credentials = job.steps.find((step) =>
+            step.uses?.startsWith("aws-actions/configure-aws-credentials@"),
+          )!;
+          const seconds = credentials.with!["role-duration-seconds"];
+          assert.equal(seconds, job["timeout-minutes"] * 60, job.name);
+          assert.ok(Number(seconds) <= 4 * 3600, job.name);
+        }
+      }
+    });
+
+    it("pin every action to a full commit SHA (or image digest), its release in a comment", () => {
+      const uses = steps(generated).flatMap((step) => step.uses ?? []);
+      assert.ok(uses.length > 0);
+      for (const action of uses) {
+        assert.match(
+          action,
+          /^([\w.-]+\/[\w.-]+@[0-9a-f]{40}|docker:\/\/[\w./-]+:[\w.-]+@sha256:[0-9a-f]{64})$/,
+        );
+      }
+      const text = Object.values(generated.text).join("\n");
+      for (const line of text
+        .split("\n")
+        .filter((l) => /uses: [\w.-]+\//.test(l))) {
+        assert.match(line, /@[0-9a-f]{40} # v\d+\.\d+\.\d+$/, line);
+      }
+    });
+
+    it("never write an expression into a script, nor persist the checkout's token", () => {
+      for (const step of steps(generated)) {
+        assert.ok(!step.run?.includes("${{"), step.run);
+        if (step.uses?.startsWith("actions/checkout@")) {
+          assert.equal(step.with!["persist-credentials"], false);
+        }
+      }
+    });
+
+    describe("the workflow checks", () => {
+      before(function () {
+        requireTool(this, "shellcheck");
+      });
+
+      it("find an unknown key, a bad expression and a shell error planted in deploy.yml, with its job and step", async () => {
+        const env = environments[0]!;
+        const path = workflowPath(generated.dir, "deploy");
+        const clean = await checkRepo(generated.dir, {
+          validators: [actionlint, workflowShellcheck],
+        });
+        assert.deepEqual(clean.findings, []);
+
+        const cap = `run: bundle exec cap ${env} deploy`;
+        const broken = generated.text.deploy
+          .replace("    timeout-minutes:", "    timeout-minute:")
+          .replace(
+            "vars.AWS_DEPLOY_ROLE_ARN == ''",
+            "var.AWS_DEPLOY_ROLE_ARN == ''",
+          )
+          .replace(cap, `${cap} $CAP_OPTIONS`);
+        writeFileSync(path, broken);
+        try {
+          const report = await checkRepo(generated.dir, {
+            validators: [actionlint, workflowShellcheck],
+          });
+          const lineOf = (text: string) =>
+            broken.split("\n").findIndex((line) => line.includes(text)) + 1;
+          assert.deepEqual(
+            report.findings.map(({ line, validator, message }) => ({
+              line,
+              validator,
+              message: message.replace(/\.( .*)?$/, ""),
+            })),
+            [
+              {
+                line: lineOf("timeout-minute:"),
+                validator: "actionlint",
+                message: 'unexpected key "timeout-minute" for "job" section',
+              },
+              {
+                line: lineOf("var.AWS_DEPLOY_ROLE_ARN"),
+                validator: "actionlint",
+                message: 'undefined variable "var"',
+              },
+              {
+                line: lineOf("$CAP_OPTIONS"),
+                validator: "workflow-shellcheck",
+                message: `SC2086 (info) in job "${env}", step "Deploy": Double quote to prevent globbing and word splitting`,
+              },
+            ],
+          );
+        } finally {
+          writeFileSync(path, generated.text.deploy);
+        }
+      });
+    });
+  });
+}
+
+describe("github part: regenerated alone", () => {
+  it("rewrites nothing in a repo generated whole, and keeps Dependabot on actions and gems", async () => {
+    const { dir } = await generate([]);
+    const run = await runCli(["github", dir]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /nothing to write; all 4 files are up to date/);
+    const dependabot = parse(
+      readFileSync(join(dir, ".github/dependabot.yml"), "utf8"),
+    ) as { updates: { "package-ecosystem": string }[] };
+    assert.deepEqual(
+      dependabot.updates.map((update) => update["package-ecosystem"]),
+      ["github-actions", "bundler"],
+    );
+  });
+
+  it("yo rails-aws:github writes the same workflows from the stored answers, and nothing else", async () => {
+    const { dir: whole } = await generate(["--environments", "staging"]);
+    const dir = tempDir();
+    copyFileSync(join(whole, ".yo-rc.json"), join(dir, ".yo-rc.json"));
+    await helpers
+      .run(join(packageRoot, "dist/generators/github/index.js"), {
+        namespace: "rails-aws:github",
+      })
+      .cd(dir);
+    const written = [...readTree(dir).keys()].filter(
+      (path) => !path.startsWith(".rails-aws/") && path !== ".yo-rc.json",
+    );
+    assert.deepEqual(written.sort(), [
+      ".github/dependabot.yml",
+      ".github/workflows/ci.yml",
+      ".github/workflows/deploy.yml",
+      ".github/workflows/infra.yml",
+    ]);
+    for (const path of written) {
+      assert.equal(
+        readFileSync(join(dir, path), "utf8"),
+        readFileSync(join(whole, path), "utf8"),
+        path,
+      );
+    }
+  });
+});
+
+describe("github part: deploy time limits", () => {
+  it("grow with the hosts rolled one at a time, up to the deploy role's 4-hour session", () => {
+    const resolution = resolveAnswers(
+      { domain: "example.com" },
+      { folderName: "demo" },
+    );
+    assert.ok(resolution.ok);
+    const context = deriveContext(resolution.answers);
+    const limits = (asgMax: number) => {
+      const sized = {
+        ...context,
+        environments: context.environments.map((env) => ({ ...env, asgMax })),
+      };
+      const { deployJobs } = githubPart.extendContext!(sized) as {
+        deployJobs: DeployJob[];
+      };
+      return deployJobs.map(({ timeoutMinutes, sessionSeconds }) => [
+        timeoutMinutes,
+        sessionSeconds,
+      ]);
+    };
+    assert.deepEqual(limits(1), [
+      [26, 1560],
+      [26, 1560],
+    ]);
+    assert.deepEqual(limits(10)[0], [80, 4800]);
+    assert.deepEqual(limits(100)[0], [240, 14400]);
+  });
+});
