@@ -2,9 +2,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { packageRoot } from "../core/paths.js";
-import { ANSWERS_REFERENCE_PATH, answersReference } from "../core/reference.js";
+import { DERIVED_DOCS } from "./derived-docs.js";
 
-writeFileSync(
-  join(packageRoot, ANSWERS_REFERENCE_PATH),
-  await answersReference(),
-);
+for (const [path, render] of Object.entries(DERIVED_DOCS))
+  writeFileSync(join(packageRoot, path), await render());

@@ -2,18 +2,17 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { packageRoot } from "../core/paths.js";
-import { ANSWERS_REFERENCE_PATH, answersReference } from "../core/reference.js";
+import { DERIVED_DOCS } from "../cli/derived-docs.js";
+import { answersReference } from "../core/reference.js";
 import { flagOf, settingNames } from "../core/settings.js";
 import { runCli } from "./helpers/repo.js";
 
 describe("docs derived from the settings", () => {
-  it("docs/answers.md is up to date (run `npm run docs` after changing a setting)", async () => {
-    const onDisk = readFileSync(
-      join(packageRoot, ANSWERS_REFERENCE_PATH),
-      "utf8",
-    );
-    assert.equal(onDisk, await answersReference());
-  });
+  for (const [path, render] of Object.entries(DERIVED_DOCS))
+    it(`${path} is up to date (run \`npm run docs\` after changing a setting or an option)`, async () => {
+      const onDisk = readFileSync(join(packageRoot, path), "utf8");
+      assert.equal(onDisk, await render());
+    });
 
   it("the answers reference names every setting and its flag", async () => {
     const page = await answersReference();
