@@ -15,6 +15,8 @@ export interface PlannedFile {
   contents: string;
   /** 0o755 for executables, else 0o644. */
   mode: number;
+  /** Rendered from a user's template (.rails-aws/templates/) rather than a built-in one. */
+  fromUserTemplate?: boolean;
 }
 
 const TEMPLATE_SUFFIX = ".hbs";
@@ -101,6 +103,7 @@ export function renderPart(
         path: target.path,
         contents: renderTemplate(source, templatePath, target.context),
         mode: modeOf(target.path),
+        fromUserTemplate: templatePath === customPath,
       }));
   });
   return rendered;

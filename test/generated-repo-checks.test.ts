@@ -5,40 +5,13 @@ import { readdirSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { checkRepo, formatReport, validators } from "../core/check/index.js";
+import { answerSets } from "./helpers/answer-sets.js";
 import { generateRepo } from "./helpers/repo.js";
 import { requireTool } from "./helpers/tools.js";
 
 const ALL_TOOLS = [
   ...new Set(validators.flatMap((validator) => validator.tools)),
 ];
-
-/** Answer sets that change what is generated: each must check clean. */
-export const answerSets: Record<string, string[]> = {
-  defaults: [],
-  "staging only": ["--environments", "staging"],
-  "production only": ["--environments", "production"],
-  redis: ["--cable-adapter", "redis"],
-  "other regions and sizes": [
-    ...["--production-region", "eu-central-1", "--staging-region", "eu-west-1"],
-    ...["--production-instance-type", "m7g.large"],
-    ...["--production-asg-min", "3", "--production-asg-max", "6"],
-    ...["--production-db-class", "db.r7g.large", "--puma-workers", "3"],
-    ...["--app-name", "collab-board"],
-  ],
-  "fixed size (min = max)": [
-    ...["--production-asg-min", "3", "--production-asg-max", "3"],
-  ],
-  "NAT per AZ, bastion, read replicas, on-demand": [
-    ...["--nat-gateways", "per-az", "--shell-access", "bastion"],
-    ...["--production-read-replica", "--staging-read-replica"],
-    ...[
-      "--production-capacity",
-      "on-demand",
-      "--staging-capacity",
-      "on-demand",
-    ],
-  ],
-};
 
 const plantsDir = join(dirname(fileURLToPath(import.meta.url)), "plants");
 const plantNames = readdirSync(plantsDir)
