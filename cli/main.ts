@@ -1,6 +1,7 @@
 // The `rails-aws` command. Non-interactive runs use the core directly (fast: no Yeoman loaded);
 // an interactive run hands over to the Yeoman app generator, which asks the questions.
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { createTwoFilesPatch } from "diff";
 import { join, relative, resolve } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { givenAnswers, hasUnanswered } from "../core/answers.js";
@@ -130,9 +131,27 @@ function runEject(dir: string, part: string, values: Values, io: Io): number {
   const ejection = ejectPart(dir, part, { force: Boolean(values.force) });
   if (!values["dry-run"]) writeFiles(dir, ejection.files);
   const copies = ejection.files.filter((file) => file.path.endsWith(".hbs"));
+  // A dry run shows how each existing copy differs from the built-in template.
+  const diffs = values["dry-run"]
+    ? copies.flatMap((file) => {
+        const path = join(dir, file.path);
+        const previous = existsSync(path) ? readFileSync(path, "utf8") : "";
+        return previous && previous !== file.contents
+          ? [
+              createTwoFilesPatch(
+                `yours/${file.path}`,
+                `built-in/${file.path}`,
+                previous,
+                file.contents,
+              ),
+            ]
+          : [];
+      })
+    : [];
   io.stdout(
     [
       ...copies.map((file) => `  eject     ${file.path}`),
+      ...diffs,
       ...ejection.kept.map(
         (path) => `  kept      ${path} (yours, changed: --force replaces it)`,
       ),

@@ -147,6 +147,23 @@ describe("regeneration", () => {
       assert.equal(read(dir, copy), "web: bin/rails server\n");
     });
 
+    it("--dry-run --force shows how a changed copy differs from the built-in template, writing nothing", async () => {
+      const dir = await generateRepo();
+      await runCli(["eject", "docker", dir]);
+      const copy = ".rails-aws/templates/docker/Procfile.dev.hbs";
+      edit(dir, copy, (text) => `${text}jobs: bin/jobs\n`);
+      const before = readTree(dir);
+      const run = await runCli([
+        "eject",
+        "docker",
+        dir,
+        "--dry-run",
+        "--force",
+      ]);
+      assert.match(run.stdout, /^-jobs: bin\/jobs$/m);
+      assert.deepEqual(readTree(dir), before);
+    });
+
     it("says so when a built-in template changed since it was ejected", async () => {
       const dir = await generateRepo();
       await runCli(["eject", "docker", dir]);
