@@ -127,6 +127,32 @@ describe("the Yeoman generators", () => {
     );
   });
 
+  it("--ask-answered asks again for stored answers, offering each as the default", async () => {
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, ".yo-rc.json"),
+      JSON.stringify({
+        "generator-rails-aws": { domain: "example.org", cpuTarget: 55 },
+      }),
+    );
+    const defaults = new Map<string, unknown>();
+    await runGenerator("app", { "ask-answered": true })
+      .cd(dir)
+      .withAnswers(
+        { cpuTarget: "60" },
+        {
+          callback: (answer, { question }) => {
+            defaults.set(String(question.name), question.default);
+            return answer;
+          },
+        },
+      );
+    assert.equal(defaults.get("domain"), "example.org");
+    assert.equal(defaults.get("cpuTarget"), "55");
+    const stored = JSON.parse(readFileSync(join(dir, ".yo-rc.json"), "utf8"));
+    assert.equal(stored["generator-rails-aws"].cpuTarget, 60);
+  });
+
   it("fails with every problem and writes nothing when an option is invalid", async () => {
     const dir = tempDir();
     await assert.rejects(
