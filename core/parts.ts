@@ -4,6 +4,7 @@ import { newAppOnly, railsAdoption } from "./adoption.js";
 import type { Adoption } from "./changes.js";
 import { cloudformationPart } from "./cloudformation/part.js";
 import type { Context } from "./context.js";
+import { docsPart } from "./docs/part.js";
 import { capistranoPart, DEPLOY_GEMS } from "./deploy/capistrano.js";
 import { systemdPart } from "./deploy/systemd.js";
 import { githubPart } from "./github/part.js";
@@ -42,6 +43,7 @@ export const parts: Part[] = [
   capistranoPart,
   systemdPart,
   githubPart,
+  docsPart,
 ];
 
 export const partNames = parts.map((part) => part.name);

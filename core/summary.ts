@@ -2,6 +2,7 @@
 import { createTwoFilesPatch } from "diff";
 import { writes, type Action, type Change } from "./changes.js";
 import type { Context } from "./context.js";
+import { monthlyEstimate } from "./docs/costs.js";
 
 const LABELS: Record<Action, string> = {
   create: "create",
@@ -115,6 +116,11 @@ export function summarize(
       ...nextSteps(context, destinationLabel).map(
         (step, index) => `  ${index + 1}. ${step}`,
       ),
+      "",
+      "Estimated AWS cost:",
+      ...monthlyEstimate(context)
+        .split("\n")
+        .map((line) => `  ${line}`),
     );
   return `${lines.join("\n")}\n`;
 }

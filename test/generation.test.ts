@@ -34,6 +34,10 @@ describe("generation", () => {
       first.stdout,
       /Next steps:\n {2}1\. cd .*demo\n {2}2\. cp \.env\.example \.env/,
     );
+    assert.match(
+      first.stdout,
+      /Estimated AWS cost:\n {2}production: \$\d+–\$\d+ a month \(2–10 instances\)/,
+    );
     const second = await runCli([dir, "--cable-adapter", "redis"]);
     assert.match(second.stdout, /^ {2}update {4}docker-compose\.yml$/m);
     assert.match(

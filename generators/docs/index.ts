@@ -1,0 +1,3 @@
+import { railsAwsGenerator } from "../generator.js";
+
+export default railsAwsGenerator(["docs"], { interactive: false });

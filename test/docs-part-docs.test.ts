@@ -1,0 +1,211 @@
+// The docs part: Mermaid diagrams parse, reflect the answers, the cost model responds to them,
+// the price table is complete and every generated Markdown file is prettier-clean.
+import assert from "node:assert/strict";
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { format } from "prettier";
+import { deriveContext } from "../core/context.js";
+import { cacheNodeTypes, dbClasses, instanceTypes } from "../core/data.js";
+import {
+  environmentCosts,
+  monthlyEstimate,
+  prices,
+} from "../core/docs/costs.js";
+import { generateRepo } from "./helpers/repo.js";
+
+// jsdom ships no types; the test needs only its window and document.
+const jsdomModule = "jsdom";
+const { JSDOM } = (await import(jsdomModule)) as {
+  JSDOM: new (html: string) => { window: { document: unknown } };
+};
+const dom = new JSDOM("<!doctype html><html><body></body></html>");
+Object.assign(globalThis, {
+  window: dom.window,
+  document: dom.window.document,
+});
+const mermaid = (await import("mermaid")).default;
+
+const ANSWER_SETS: Record<string, string[]> = {
+  defaults: ["--defaults"],
+  "staging only": ["--defaults", "--environments", "staging"],
+  "redis, bastion, per-az": [
+    "--defaults",
+    "--cable-adapter",
+    "redis",
+    "--shell-access",
+    "bastion",
+    "--nat-gateways",
+    "per-az",
+    "--production-read-replica",
+  ],
+  "other regions": [
+    "--defaults",
+    "--production-region",
+    "eu-west-1",
+    "--staging-region",
+    "ap-southeast-2",
+  ],
+};
+
+function markdownFiles(dir: string): string[] {
+  const docs = readdirSync(join(dir, "docs"))
+    .filter((name) => name.endsWith(".md"))
+    .map((name) => `docs/${name}`);
+  return ["README.md", "infra/README.md", ...docs];
+}
+
+function mermaidBlocks(text: string): string[] {
+  return [...text.matchAll(/```mermaid\n([\s\S]*?)```/g)].map((m) => m[1]!);
+}
+
+const repos: Record<string, string> = {};
+
+describe("the docs part", () => {
+  before(async () => {
+    for (const [name, args] of Object.entries(ANSWER_SETS))
+      repos[name] = await generateRepo(args);
+  });
+
+  it("a broken diagram is rejected by the parser", async () => {
+    await assert.rejects(
+      mermaid.parse('flowchart TB\n  a["x"] --> \n  subgraph\n'),
+      /Parse error on line/,
+    );
+    assert.ok(await mermaid.parse('flowchart TB\n  a["x"] --> b'));
+  });
+
+  for (const name of Object.keys(ANSWER_SETS)) {
+    it(`${name}: every Mermaid block parses and every .md is prettier-clean`, async () => {
+      const dir = repos[name]!;
+      let blocks = 0;
+      for (const path of markdownFiles(dir)) {
+        const text = readFileSync(join(dir, path), "utf8");
+        assert.equal(
+          await format(text, { parser: "markdown" }),
+          text,
+          `${path} is not prettier-clean`,
+        );
+        for (const block of mermaidBlocks(text)) {
+          blocks++;
+          await mermaid.parse(block);
+        }
+      }
+      assert.ok(blocks >= 1);
+      for (const doc of ["ONBOARDING", "ARCHITECTURE", "COSTS", "RUNBOOK"])
+        assert.ok(markdownFiles(dir).includes(`docs/${doc}.md`));
+    });
+  }
+
+  it("the diagram reflects the answers", () => {
+    const diagram = (name: string) =>
+      mermaidBlocks(
+        readFileSync(join(repos[name]!, "docs/ARCHITECTURE.md"), "utf8"),
+      ).join("\n");
+    const defaults = diagram("defaults");
+    const rich = diagram("redis, bastion, per-az");
+    assert.doesNotMatch(defaults, /_redis\[/);
+    assert.match(rich, /production_redis\[/);
+    assert.doesNotMatch(defaults, /_bastion\[/);
+    assert.match(rich, /production_bastion\[/);
+    assert.match(defaults, /production_nat\[/);
+    assert.doesNotMatch(defaults, /_nat_b\[/);
+    assert.match(rich, /production_nat_a\[/);
+    assert.match(rich, /production_nat_b\[/);
+    assert.match(rich, /production_replica\[/);
+    assert.match(defaults, /production_cdn\[/);
+    assert.doesNotMatch(defaults, /staging_cdn\[/);
+    const stagingOnly = diagram("staging only");
+    assert.doesNotMatch(stagingOnly, /production_/);
+    assert.match(diagram("other regions"), /ap-southeast-2/);
+  });
+});
+
+describe("the cost model", () => {
+  const base = {
+    appName: "demo",
+    domain: "example.com",
+    githubRepository: "o/demo",
+    alertEmail: "a@example.com",
+    environments: ["production"],
+    productionRegion: "us-east-1",
+    productionInstanceType: "t3.medium",
+    productionAsgMin: 2,
+    productionAsgMax: 10,
+    productionCapacity: "spot-burst",
+    cpuTarget: 70,
+    pumaWorkers: 2,
+    pumaThreads: 3,
+    jobThreads: 3,
+    productionDbClass: "db.t4g.medium",
+    productionMultiAz: false,
+    productionBackupDays: 7,
+    productionReadReplica: false,
+    cableAdapter: "solid_cable",
+    natGateways: "single",
+    shellAccess: "ssm",
+    rubyVersion: "3.4.7",
+  };
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const costs = (overrides: Record<string, unknown> = {}) => {
+    const context = deriveContext({ ...base, ...overrides } as any);
+    return environmentCosts(context, context.environments[0]!);
+  };
+  const line = (c: ReturnType<typeof costs>, item: string) =>
+    Number(c.lines.find((l) => l.item === item)!.min.replace(/[$,]/g, ""));
+
+  it("prices every instance type, database class and cache node type", () => {
+    for (const t of instanceTypes)
+      assert.ok(prices.ec2Hourly[t.type]! > 0, t.type);
+    for (const c of dbClasses)
+      assert.ok(prices.rdsPostgresHourly[c.class]! > 0, c.class);
+    for (const n of cacheNodeTypes)
+      assert.ok(prices.elasticacheHourly[n.type]! > 0, n.type);
+    assert.ok(prices.source && prices.date && prices.region);
+  });
+
+  it("max scale costs more than min scale", () => {
+    const c = costs();
+    assert.ok(c.totalMaxDollars > c.totalMinDollars);
+  });
+
+  it("Multi-AZ doubles the RDS line", () => {
+    assert.equal(
+      line(costs({ productionMultiAz: true }), "RDS PostgreSQL"),
+      2 * line(costs(), "RDS PostgreSQL"),
+    );
+  });
+
+  it("spot lowers the estimate", () => {
+    const onDemand = costs({ productionCapacity: "on-demand" });
+    const burst = costs({ productionCapacity: "spot-burst" });
+    const spot = costs({ productionCapacity: "spot" });
+    assert.ok(burst.totalMaxDollars < onDemand.totalMaxDollars);
+    assert.ok(spot.totalMinDollars < burst.totalMinDollars);
+  });
+
+  it("redis, a replica, per-az NAT and a bastion add their lines", () => {
+    const plain = costs();
+    const rich = costs({
+      cableAdapter: "redis",
+      productionRedisNodeType: "cache.t4g.small",
+      productionReadReplica: true,
+      natGateways: "per-az",
+      shellAccess: "bastion",
+    });
+    for (const item of ["ElastiCache Redis", "RDS read replica", "Bastion"])
+      assert.ok(
+        rich.lines.some((l) => l.item === item) &&
+          !plain.lines.some((l) => l.item === item),
+        item,
+      );
+    assert.equal(line(rich, "NAT gateways"), 2 * line(plain, "NAT gateways"));
+  });
+
+  it("monthlyEstimate gives one line per environment", () => {
+    const context = deriveContext({ ...base } as any);
+    assert.match(
+      monthlyEstimate(context),
+      /^production: \$[\d,]+–\$[\d,]+ a month/,
+    );
+  });
+});
