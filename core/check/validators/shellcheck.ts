@@ -2,20 +2,15 @@
 // scripts) and *.sh / *.bash. Every severity counts, down to "style". One process for all files.
 import type { RepoFile } from "../repo.js";
 import { shebangInterpreter } from "../repo.js";
-import { runTool } from "../tools.js";
+import {
+  describeComment,
+  shellcheckFiles,
+  type ShellcheckComment,
+} from "../shellcheck.js";
 import type { Problem, Validator } from "../types.js";
 
 /** The shells shellcheck understands. */
 const SHELLS = new Set(["sh", "bash", "dash", "ksh"]);
-
-interface ShellcheckComment {
-  file: string;
-  line: number;
-  column: number;
-  level: string;
-  code: number;
-  message: string;
-}
 
 export const shellcheck: Validator = {
   name: "shellcheck",
@@ -23,26 +18,12 @@ export const shellcheck: Validator = {
   appliesTo: isShellScript,
   async run(files, context) {
     // -x with SCRIPTDIR follows `source` of the repo's own files, as the scripts resolve them.
-    const result = await runTool(
+    const comments = await shellcheckFiles(
       context.tools.shellcheck!,
-      [
-        "--format=json1",
-        "--external-sources",
-        "--source-path=SCRIPTDIR",
-        "--",
-        ...files.map((file) => file.path),
-      ],
+      ["--external-sources", "--source-path=SCRIPTDIR"],
+      files.map((file) => file.path),
       { cwd: context.root, env: context.env },
     );
-    // 0: clean, 1: comments; anything else is shellcheck failing, not the scripts.
-    if (result.code > 1) {
-      throw new Error(
-        `shellcheck exited with code ${result.code}: ${result.stderr.trim()}`,
-      );
-    }
-    const { comments } = JSON.parse(result.stdout) as {
-      comments: ShellcheckComment[];
-    };
     return comments.map(toProblem);
   },
 };
@@ -59,6 +40,6 @@ function toProblem(comment: ShellcheckComment): Problem {
     file: comment.file,
     line: comment.line,
     column: comment.column,
-    message: `SC${comment.code} (${comment.level}): ${comment.message}`,
+    message: describeComment(comment),
   };
 }

