@@ -17,6 +17,7 @@ import {
   type PartialAnswers,
   type SettingName,
 } from "../core/settings.js";
+import type { PlannedFile } from "../core/render.js";
 import { RUN_OPTIONS } from "../core/run-options.js";
 import { readFacts } from "../core/state.js";
 import { summarize } from "../core/summary.js";
@@ -113,6 +114,20 @@ export async function promptForSettings(
   return asked;
 }
 
+/**
+ * Hands a file to Yeoman's file system. The core already decided that it may be written (it
+ * merges or leaves alone what the user changed), so Yeoman's conflicter need not ask again.
+ */
+export function writeDecided(generator: Generator, file: PlannedFile): void {
+  const path = generator.destinationPath(file.path);
+  generator.fs.write(path, file.contents, {
+    stat: { mode: file.mode } as never,
+  });
+  Object.assign(generator.fs.store.get(path), {
+    conflicter: existsSync(path) ? "force" : "create",
+  });
+}
+
 /** Generates the given parts and hands the files to Yeoman's file system. */
 export async function writeParts(
   generator: Generator,
@@ -133,16 +148,8 @@ export async function writeParts(
       `invalid answers, nothing written:\n${result.problems.join("\n")}`,
     );
   const dryRun = Boolean(options["dry-run"]);
-  for (const file of dryRun ? [] : filesToWrite(result, destination)) {
-    const path = generator.destinationPath(file.path);
-    generator.fs.write(path, file.contents, {
-      stat: { mode: file.mode } as never,
-    });
-    // The core already decided this file may be written: Yeoman need not ask again.
-    Object.assign(generator.fs.store.get(path), {
-      conflicter: existsSync(path) ? "force" : "create",
-    });
-  }
+  for (const file of dryRun ? [] : filesToWrite(result, destination))
+    writeDecided(generator, file);
   if (result.changes.some((change) => change.action === "conflict"))
     process.exitCode = 1;
   return summarize(result.changes, result.context, ".", {

@@ -182,4 +182,23 @@ describe("the Yeoman generators", () => {
     );
     assert.ok(existsSync(join(dir, "docker-compose.yml")));
   });
+
+  it("yo rails-aws:eject <part> copies the part's templates into an existing repo without asking", async () => {
+    const dir = join(tempDir(), "board");
+    assert.equal(
+      (await runCli([dir, "--defaults", "--domain", "example.com"])).code,
+      0,
+    );
+    await helpers
+      .run(generatorPath("eject"), { namespace: "rails-aws:eject" })
+      .withArguments(["docker"])
+      .cd(dir);
+    assert.ok(
+      existsSync(join(dir, ".rails-aws/templates/docker/Procfile.dev.hbs")),
+    );
+    const manifest = JSON.parse(
+      readFileSync(join(dir, ".rails-aws/manifest.json"), "utf8"),
+    );
+    assert.ok(manifest.ejected["docker/Procfile.dev.hbs"]);
+  });
 });

@@ -2,7 +2,7 @@
 import Generator from "yeoman-generator";
 import { ejectPart } from "../../core/eject.js";
 import { partNames } from "../../core/parts.js";
-import { optionsOf } from "../adapter.js";
+import { optionsOf, writeDecided } from "../adapter.js";
 
 export default class EjectGenerator extends Generator {
   constructor(args: string[], opts: Record<string, unknown>) {
@@ -23,8 +23,7 @@ export default class EjectGenerator extends Generator {
     const ejection = ejectPart(this.destinationRoot(), String(options.part), {
       force: Boolean(options.force),
     });
-    for (const file of ejection.files)
-      this.fs.write(this.destinationPath(file.path), file.contents);
+    for (const file of ejection.files) writeDecided(this, file);
     for (const path of ejection.kept)
       this.log(`kept ${path}: yours, changed (--force replaces it)`);
   }
