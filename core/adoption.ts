@@ -35,13 +35,22 @@ const GEMS_THE_CONFIG_NEEDS = new Set([
   ...DEPLOY_GEMS.map((gem) => gem.name),
 ]);
 
-/** Files of a new app only: an existing app has its own way (structure.sql, RSpec, its CSS). */
+/**
+ * Files of a new app only: an existing app has its own way (structure.sql, RSpec, its CSS), and
+ * its own root page and JavaScript (not the demo scratchpad and its import map).
+ */
 const NEW_APP_ONLY = [
   /^db\/schema\.rb$/,
   /^test\//,
   /^\.rubocop\.yml$/,
   /^app\/assets\//,
   /^bin\/setup$/,
+  /^bin\/importmap$/,
+  /^config\/importmap\.rb$/,
+  /^app\/javascript\//,
+  /^app\/channels\/scratchpad_channel\.rb$/,
+  /^app\/controllers\/scratchpad_controller\.rb$/,
+  /^app\/views\/scratchpad\//,
 ];
 
 export function newAppOnly(path: string): boolean {

@@ -7,6 +7,7 @@ import { cloudformationSecurity } from "./validators/cloudformation-security.js"
 import { cloudformationUserData } from "./validators/cloudformation-userdata.js";
 import { dockerCompose } from "./validators/docker-compose.js";
 import { erbYaml } from "./validators/erb-yaml.js";
+import { javascript } from "./validators/javascript.js";
 import { rubySyntax } from "./validators/ruby-syntax.js";
 import { shellcheck } from "./validators/shellcheck.js";
 import { systemd } from "./validators/systemd.js";
@@ -27,4 +28,5 @@ export const validators: readonly Validator[] = [
   systemd,
   actionlint,
   workflowShellcheck,
+  javascript,
 ];

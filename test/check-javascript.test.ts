@@ -1,0 +1,74 @@
+import assert from "node:assert/strict";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { checkRepo } from "../core/check/check.js";
+import { javascript } from "../core/check/validators/javascript.js";
+import { requireTool } from "./helpers/tools.js";
+
+async function writeRepo(
+  dir: string,
+  files: Record<string, string>,
+): Promise<void> {
+  for (const [path, contents] of Object.entries(files)) {
+    await mkdir(dirname(join(dir, path)), { recursive: true });
+    await writeFile(join(dir, path), contents);
+  }
+}
+
+const check = (dir: string) => checkRepo(dir, { validators: [javascript] });
+
+describe("check: javascript validator", function () {
+  let dir: string;
+  before(function () {
+    requireTool(this, "node");
+  });
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), "check-javascript-"));
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  it("parses app/javascript/ files as ES modules, leaving bare imports unresolved and other .js alone", async () => {
+    await writeRepo(dir, {
+      "app/javascript/application.js": 'import "channels/chat";\n',
+      "app/javascript/channels/chat.mjs":
+        'import { createConsumer } from "@rails/actioncable";\nexport default createConsumer();\nawait 0;\n',
+      // Not the app's modules: not checked.
+      "config/broken.js": "const x = ;\n",
+      "app/javascript/notes.txt": "const x = ;\n",
+    });
+    const report = await check(dir);
+    assert.deepEqual(report.findings, []);
+    assert.equal(report.ran[0]?.files, 2);
+  });
+
+  it("reports a syntax error with its line, column (when node shows one) and message, in each broken file", async () => {
+    await writeRepo(dir, {
+      "app/javascript/application.js": 'import "a";\nconst x = ;\n',
+      "app/javascript/channels/chat.js": "export default {\n",
+      "app/javascript/channels/ok.js": "export const ok = true;\n",
+    });
+    const report = await check(dir);
+    assert.deepEqual(
+      report.findings.map(({ file, line, column }) => ({ file, line, column })),
+      [
+        { file: "app/javascript/application.js", line: 2, column: 11 },
+        // Node shows no caret at the end of the input.
+        { file: "app/javascript/channels/chat.js", line: 2, column: undefined },
+      ],
+    );
+    assert.equal(
+      report.findings[0]!.message,
+      "SyntaxError: Unexpected token ';'",
+    );
+  });
+
+  it("rejects CommonJS-only syntax a module cannot hold", async () => {
+    await writeRepo(dir, {
+      "app/javascript/application.js": "const a = 1;\nwith (a) {}\n",
+    });
+    const report = await check(dir);
+    assert.equal(report.findings.length, 1);
+    assert.match(report.findings[0]!.message, /strict mode/i);
+  });
+});
