@@ -1,8 +1,8 @@
 // `rails-aws --help`, derived from the part list and the settings definitions.
 import { parts } from "../core/parts.js";
-import { defaultText } from "../core/reference.js";
 import {
   allowedOf,
+  defaultText,
   definitionOf,
   flagOf,
   settingNames,

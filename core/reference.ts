@@ -2,20 +2,13 @@
 import { format } from "prettier";
 import {
   allowedOf,
+  defaultText,
   definitionOf,
   flagOf,
   settingNames,
-  type SettingName,
 } from "./settings.js";
 
 export const ANSWERS_REFERENCE_PATH = "docs/answers.md";
-
-export function defaultText(name: SettingName): string {
-  const definition = definitionOf(name);
-  if (definition.defaultText) return definition.defaultText;
-  const value = definition.default({}, { folderName: "" });
-  return Array.isArray(value) ? value.join(", ") : String(value);
-}
 
 export async function answersReference(): Promise<string> {
   const sections = settingNames.flatMap((name) => {

@@ -355,3 +355,11 @@ export function allowedOf(definition: Setting): string {
       return `one or more of ${definition.choices.join(", ")}, comma-separated`;
   }
 }
+
+/** The default in words, for --help and docs/answers.md. */
+export function defaultText(name: SettingName): string {
+  const definition = definitionOf(name);
+  if (definition.defaultText) return definition.defaultText;
+  const value = definition.default({}, { folderName: "" });
+  return Array.isArray(value) ? value.join(", ") : String(value);
+}
