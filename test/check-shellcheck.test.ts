@@ -15,10 +15,11 @@ describe("check: shellcheck validator", function () {
     requireTool(this, "shellcheck");
   });
 
-  it("finds nothing in a clean repo, checking shebang scripts and .sh files", async () => {
+  it("finds nothing in a clean repo, checking shebang scripts, .sh files and .env.example", async () => {
     const report = await check("clean");
     assert.deepEqual(report.findings, []);
-    assert.equal(report.ran[0]?.files, 2); // bin/dev (bash shebang), scripts/deploy-stack.sh
+    // bin/dev (bash shebang), scripts/deploy-stack.sh, .env.example (as sh)
+    assert.equal(report.ran[0]?.files, 3);
   });
 
   it("reports every severity, with file, line and column", async () => {

@@ -6,6 +6,7 @@ import { cloudformation } from "./validators/cloudformation.js";
 import { cloudformationSecurity } from "./validators/cloudformation-security.js";
 import { cloudformationUserData } from "./validators/cloudformation-userdata.js";
 import { dockerCompose } from "./validators/docker-compose.js";
+import { erbViews } from "./validators/erb-views.js";
 import { erbYaml } from "./validators/erb-yaml.js";
 import { javascript } from "./validators/javascript.js";
 import { rubySyntax } from "./validators/ruby-syntax.js";
@@ -19,6 +20,7 @@ export const validators: readonly Validator[] = [
   yaml,
   rubySyntax,
   erbYaml,
+  erbViews,
   dockerCompose,
   shellcheck,
   cloudformation,

@@ -1,0 +1,77 @@
+import assert from "node:assert/strict";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { checkRepo } from "../core/check/check.js";
+import { erbViews } from "../core/check/validators/erb-views.js";
+import { shellcheck } from "../core/check/validators/shellcheck.js";
+import { tempDir } from "./helpers/repo.js";
+import { requireTool } from "./helpers/tools.js";
+
+function repoWith(files: Record<string, string>): string {
+  const dir = tempDir();
+  for (const [path, contents] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), contents);
+  }
+  return dir;
+}
+
+describe("check: erb-views validator", () => {
+  before(function () {
+    requireTool(this, "ruby");
+  });
+
+  it("accepts what Rails accepts: yield in a layout and block helpers in output tags", async () => {
+    const dir = repoWith({
+      "app/views/layouts/application.html.erb": "<body><%= yield %></body>\n",
+      "app/views/notes/_form.html.erb": [
+        "<%= form_with model: note do |form| %>",
+        "  <%= form.text_area :body %>",
+        "<% end %>",
+        "<% [1, 2].each do |n| -%>",
+        "  <%= n %>",
+        "<% end -%>",
+        "",
+      ].join("\n"),
+    });
+    const report = await checkRepo(dir, { validators: [erbViews] });
+    assert.deepEqual(report.findings, []);
+    assert.equal(report.ran[0]?.files, 2);
+  });
+
+  it("reports a view that does not compile, at its file", async () => {
+    const dir = repoWith({
+      "app/views/notes/show.html.erb":
+        "<h1>Note</h1>\n<% if @note %>\n  <%= @note.body %>\n",
+    });
+    const report = await checkRepo(dir, { validators: [erbViews] });
+    assert.equal(report.findings.length, 1);
+    assert.equal(report.findings[0]!.file, "app/views/notes/show.html.erb");
+  });
+});
+
+describe("check: shellcheck on .env.example", () => {
+  before(function () {
+    requireTool(this, "shellcheck");
+  });
+
+  it("checks it as sh assignments, which `set -a; . ./.env` sources", async () => {
+    const clean = repoWith({
+      ".env.example":
+        "# Local values\nDB_HOST=localhost\n# DB_NAME=\nAPP_HOST=\n",
+    });
+    assert.deepEqual(
+      (await checkRepo(clean, { validators: [shellcheck] })).findings,
+      [],
+    );
+    const broken = repoWith({
+      ".env.example": 'DB_HOST=localhost\nDB_PASSWORD="unclosed\n',
+    });
+    const findings = (await checkRepo(broken, { validators: [shellcheck] }))
+      .findings;
+    assert.ok(
+      findings.some((f) => f.file === ".env.example"),
+      JSON.stringify(findings),
+    );
+  });
+});
