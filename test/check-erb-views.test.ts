@@ -1,18 +1,13 @@
 import assert from "node:assert/strict";
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
 import { checkRepo } from "../core/check/check.js";
 import { erbViews } from "../core/check/validators/erb-views.js";
 import { shellcheck } from "../core/check/validators/shellcheck.js";
-import { tempDir } from "./helpers/repo.js";
+import { tempDir, writeRepo } from "./helpers/repo.js";
 import { requireTool } from "./helpers/tools.js";
 
 function repoWith(files: Record<string, string>): string {
   const dir = tempDir();
-  for (const [path, contents] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), contents);
-  }
+  writeRepo(dir, files);
   return dir;
 }
 

@@ -1,20 +1,11 @@
 import assert from "node:assert/strict";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { checkRepo } from "../core/check/check.js";
 import { javascript } from "../core/check/validators/javascript.js";
+import { writeRepo } from "./helpers/repo.js";
 import { requireTool } from "./helpers/tools.js";
-
-async function writeRepo(
-  dir: string,
-  files: Record<string, string>,
-): Promise<void> {
-  for (const [path, contents] of Object.entries(files)) {
-    await mkdir(dirname(join(dir, path)), { recursive: true });
-    await writeFile(join(dir, path), contents);
-  }
-}
 
 const check = (dir: string) => checkRepo(dir, { validators: [javascript] });
 
@@ -29,7 +20,7 @@ describe("check: javascript validator", function () {
   afterEach(() => rm(dir, { recursive: true, force: true }));
 
   it("parses app/javascript/ files as ES modules, leaving bare imports unresolved and other .js alone", async () => {
-    await writeRepo(dir, {
+    writeRepo(dir, {
       "app/javascript/application.js": 'import "channels/chat";\n',
       "app/javascript/channels/chat.mjs":
         'import { createConsumer } from "@rails/actioncable";\nexport default createConsumer();\nawait 0;\n',
@@ -43,7 +34,7 @@ describe("check: javascript validator", function () {
   });
 
   it("reports a syntax error with its line, column (when node shows one) and message, in each broken file", async () => {
-    await writeRepo(dir, {
+    writeRepo(dir, {
       "app/javascript/application.js": 'import "a";\nconst x = ;\n',
       "app/javascript/channels/chat.js": "export default {\n",
       "app/javascript/channels/ok.js": "export const ok = true;\n",
@@ -64,7 +55,7 @@ describe("check: javascript validator", function () {
   });
 
   it("rejects CommonJS-only syntax a module cannot hold", async () => {
-    await writeRepo(dir, {
+    writeRepo(dir, {
       "app/javascript/application.js": "const a = 1;\nwith (a) {}\n",
     });
     const report = await check(dir);

@@ -1,14 +1,7 @@
 import assert from "node:assert/strict";
-import {
-  chmod,
-  mkdir,
-  mkdtemp,
-  rm,
-  symlink,
-  writeFile,
-} from "node:fs/promises";
+import { chmod, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { checkRepo, isClean } from "../core/check/check.js";
 import { parseEnvFile } from "../core/check/env-file.js";
 import { validators } from "../core/check/registry.js";
@@ -17,21 +10,12 @@ import { listRepoFiles, shebangInterpreter } from "../core/check/repo.js";
 import { findTool } from "../core/check/tools.js";
 import type { Validator } from "../core/check/types.js";
 import { packageRoot } from "../core/paths.js";
+import { writeRepo } from "./helpers/repo.js";
 import { requireTool } from "./helpers/tools.js";
 
 const fixture = (name: string) =>
   join(packageRoot, "test/fixtures/check", name);
 const ALL_TOOLS = ["ruby", "shellcheck", "docker-compose"];
-
-async function writeRepo(
-  dir: string,
-  files: Record<string, string>,
-): Promise<void> {
-  for (const [path, contents] of Object.entries(files)) {
-    await mkdir(dirname(join(dir, path)), { recursive: true });
-    await writeFile(join(dir, path), contents);
-  }
-}
 
 /** A validator that needs no tool and reports what it is given. */
 function fake(name: string, run: Validator["run"]): Validator {
@@ -113,7 +97,7 @@ describe("check: checkRepo", function () {
 
   it("skips .git and node_modules anywhere, and tmp, log, vendor and .rails-aws at the top", async () => {
     const bad = "a: [\n";
-    await writeRepo(dir, {
+    writeRepo(dir, {
       ".git/config.yml": bad,
       "node_modules/pkg/node_modules/x.yml": bad,
       "app/node_modules/x.yml": bad,
@@ -131,7 +115,7 @@ describe("check: checkRepo", function () {
   });
 
   it("stamps findings with their validator, sorts them and groups them per file", async () => {
-    await writeRepo(dir, { "b.txt": "", "a.txt": "" });
+    writeRepo(dir, { "b.txt": "", "a.txt": "" });
     const report = await checkRepo(dir, {
       validators: [
         fake("second", async (files) =>
@@ -182,7 +166,7 @@ describe("check: checkRepo", function () {
   });
 
   it("reports a validator that breaks as failed, which is not clean", async () => {
-    await writeRepo(dir, { "a.txt": "" });
+    writeRepo(dir, { "a.txt": "" });
     const report = await checkRepo(dir, {
       validators: [
         fake("broken", async () => {

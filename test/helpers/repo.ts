@@ -1,11 +1,26 @@
 // Helpers for tests that run the generator and look at what landed on disk.
-import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative, sep } from "node:path";
+import { dirname, join, relative, sep } from "node:path";
 import { main } from "../../cli/main.js";
 
 export function tempDir(name = "rails-aws-test-"): string {
   return mkdtempSync(join(tmpdir(), name));
+}
+
+/** Writes files (path → contents) below dir, creating folders. */
+export function writeRepo(dir: string, files: Record<string, string>): void {
+  for (const [path, contents] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), contents);
+  }
 }
 
 /** Every file below dir with its bytes and mode, keyed by relative path. */
