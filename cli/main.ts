@@ -56,6 +56,7 @@ function parse(argv: string[]) {
       allowPositionals: true,
       allowNegative: true,
       strict: true,
+      tokens: true,
     });
   } catch (error) {
     throw new UsageError((error as Error).message);
@@ -81,17 +82,23 @@ function route(positionals: string[]) {
     throw new UsageError(
       `expected at most one folder, got ${operands.join(" ")}`,
     );
-  return { command, part, dir: resolve(operands[0] ?? ".") };
+  return {
+    command,
+    part,
+    dirOperand: operands[0],
+    dir: resolve(operands[0] ?? "."),
+  };
 }
 
-async function runYeoman(dir: string, argv: string[]): Promise<number> {
+/** Yeoman takes the folder as its working directory: the rest of argv is its options. */
+async function runYeoman(dir: string, options: string[]): Promise<number> {
   const { createEnv } = await import("yeoman-environment");
   const env = createEnv({ cwd: dir });
   const namespace = "rails-aws:app";
   env.register(join(packageRoot, "dist/generators/app/index.js"), {
     namespace,
   });
-  await env.run([namespace, ...argv.filter((arg) => resolve(arg) !== dir)]);
+  await env.run([namespace, ...options]);
   return Number(process.exitCode ?? 0);
 }
 
@@ -186,14 +193,22 @@ export async function main(argv: string[], io: Io): Promise<number> {
       io.stdout(`${pkg.version}\n`);
       return 0;
     }
-    const { command, part, dir } = route(parsed.positionals);
+    const { command, part, dir, dirOperand } = route(parsed.positionals);
     if (command === "check") return await runCheck(dir, io);
     if (command === "eject") return runEject(dir, part!, values, io);
     if (command) return await runGenerate(dir, [command], values, io);
     const known = { ...readStoredAnswers(dir), ...given(values) };
     const ask = values["ask-answered"] || hasUnanswered(known);
-    if (io.interactive && !values.defaults && ask)
-      return await runYeoman(dir, argv);
+    if (io.interactive && !values.defaults && ask) {
+      // The folder's own place in argv, not an option value that happens to be spelt the same.
+      const dirIndex = parsed.tokens.find(
+        (token) => token.kind === "positional" && token.value === dirOperand,
+      )?.index;
+      return await runYeoman(
+        dir,
+        argv.filter((_, index) => index !== dirIndex),
+      );
+    }
     return await runGenerate(dir, partNames, values, io);
   } catch (error) {
     const usage = error instanceof UsageError;

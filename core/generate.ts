@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { resolveAnswers } from "./answers.js";
-import { planChanges, writes, type Change } from "./changes.js";
+import { nextManifest, planChanges, writes, type Change } from "./changes.js";
 import { deriveContext, type Context } from "./context.js";
 import { changedEjectedTemplates } from "./eject.js";
 import {
@@ -12,7 +12,6 @@ import {
   readManifest,
   type Manifest,
 } from "./manifest.js";
-import { nextManifest } from "./changes.js";
 import { formatFiles } from "./format.js";
 import { partNamed } from "./parts.js";
 import { renderPart, type PlannedFile } from "./render.js";

@@ -3,8 +3,8 @@
 // same lines.
 import { merge } from "node-diff3";
 
-export const CONFLICT_START = "<<<<<<< yours";
-export const CONFLICT_END = ">>>>>>> rails-aws";
+/** The labels of the two sides in conflict markers: `<<<<<<< yours` … `>>>>>>> rails-aws`. */
+const LABELS = { a: "yours", b: "rails-aws" };
 
 export interface MergeResult {
   contents: string;
@@ -20,12 +20,13 @@ export function mergeThreeWay(
     yours.split("\n"),
     base.split("\n"),
     generated.split("\n"),
-    { label: { a: "yours", b: "rails-aws" } },
+    { label: LABELS },
   );
   return { contents: result.join("\n"), conflict };
 }
 
 /** Whether a file still holds conflict markers this generator wrote. */
 export function hasConflictMarkers(contents: string): boolean {
-  return contents.split("\n").some((line) => line === CONFLICT_START);
+  const start = `<<<<<<< ${LABELS.a}`;
+  return contents.split("\n").some((line) => line === start);
 }

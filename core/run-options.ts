@@ -37,5 +37,3 @@ export const RUN_OPTIONS = {
       "Write again the generated files you deleted (by default they stay deleted)",
   },
 } as const satisfies Record<string, RunOption>;
-
-export type RunOptionName = keyof typeof RUN_OPTIONS;
