@@ -1,5 +1,4 @@
-// `rails-aws --help`, derived from the part list and the settings definitions.
-import { parts } from "../core/parts.js";
+// `rails-aws --help`, derived from the command table and the settings definitions.
 import {
   allowedOf,
   defaultText,
@@ -8,22 +7,7 @@ import {
   settingNames,
 } from "../core/settings.js";
 import { RUN_OPTIONS } from "../core/run-options.js";
-
-const COMMANDS: [string, string][] = [
-  ["(none)", "generate the whole repo in dir, asking for what is not given"],
-  ...parts.map((part): [string, string] => [
-    part.name,
-    `regenerate ${part.description}, from the stored answers`,
-  ]),
-  [
-    "eject <part>",
-    "copy a part's templates to dir/.rails-aws/templates/<part>/ to customise them",
-  ],
-  [
-    "check",
-    "run every installed validator over dir; exits non-zero on any finding",
-  ],
-];
+import { COMMANDS, DEFAULT_COMMAND } from "./commands.js";
 
 function column(rows: [string, string][]): string[] {
   const width = Math.max(...rows.map(([left]) => left.length)) + 2;
@@ -48,7 +32,12 @@ export function helpText(): string {
     "dir defaults to the current folder; command names are reserved words, not folder names.",
     "",
     "Commands:",
-    ...column(COMMANDS),
+    ...column(
+      [DEFAULT_COMMAND, ...COMMANDS].map((command): [string, string] => [
+        command.usage,
+        command.description,
+      ]),
+    ),
     "",
     "Options:",
     ...column([
