@@ -11,7 +11,7 @@ import {
   prices,
 } from "../core/docs/costs.js";
 import { answerSets } from "./helpers/answer-sets.js";
-import { generateRepo } from "./helpers/repo.js";
+import { answerSetRepo } from "./helpers/repo.js";
 
 // jsdom ships no types; the test needs only its window and document.
 const jsdomModule = "jsdom";
@@ -40,8 +40,8 @@ const repos: Record<string, string> = {};
 
 describe("the docs part", () => {
   before(async () => {
-    for (const [name, args] of Object.entries(answerSets))
-      repos[name] = await generateRepo(args);
+    for (const name of Object.keys(answerSets))
+      repos[name] = await answerSetRepo(name);
   });
 
   it("a broken diagram is rejected by the parser", async () => {
