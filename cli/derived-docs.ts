@@ -1,31 +1,22 @@
 // The pages of docs/ that are derived from the code: `npm run docs` writes them, and a test fails
 // when one is stale.
 import { format } from "prettier";
-import {
-  allowedOf,
-  defaultText,
-  definitionOf,
-  flagOf,
-  settingNames,
-} from "../core/settings.js";
+import { settingDescriptions } from "../core/settings.js";
 import { helpText } from "./help.js";
 
 /** The answers reference: every setting with its flag, prompt, allowed values and default. */
 export async function answersReference(): Promise<string> {
-  const sections = settingNames.flatMap((name) => {
-    const definition = definitionOf(name);
-    return [
-      `## \`${name}\``,
-      "",
-      `${definition.help}`,
-      "",
-      `- flag: \`--${flagOf(name)}\`${definition.kind === "boolean" ? ` or \`--no-${flagOf(name)}\`` : ""}`,
-      `- prompt: ${definition.prompt}`,
-      `- allowed: ${allowedOf(definition)}`,
-      `- default: ${defaultText(name)}`,
-      "",
-    ];
-  });
+  const sections = settingDescriptions.flatMap((setting) => [
+    `## \`${setting.name}\``,
+    "",
+    setting.help,
+    "",
+    `- flag: \`--${setting.flag}\`${setting.boolean ? ` or \`--no-${setting.flag}\`` : ""}`,
+    `- prompt: ${setting.prompt}`,
+    `- allowed: ${setting.allowed}`,
+    `- default: ${setting.default}`,
+    "",
+  ]);
   const text = [
     "# Answers reference",
     "",

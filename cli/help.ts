@@ -1,11 +1,5 @@
 // `rails-aws --help`, derived from the command table and the settings definitions.
-import {
-  allowedOf,
-  defaultText,
-  definitionOf,
-  flagOf,
-  settingNames,
-} from "../core/settings.js";
+import { settingDescriptions } from "../core/settings.js";
 import { RUN_OPTIONS } from "../core/run-options.js";
 import { COMMANDS, DEFAULT_COMMAND } from "./commands.js";
 
@@ -15,17 +9,10 @@ function column(rows: [string, string][]): string[] {
 }
 
 export function helpText(): string {
-  const settingRows = settingNames.map((name): [string, string] => {
-    const definition = definitionOf(name);
-    const flag =
-      definition.kind === "boolean"
-        ? `--[no-]${flagOf(name)}`
-        : `--${flagOf(name)} VALUE`;
-    return [
-      flag,
-      `${definition.prompt}. ${allowedOf(definition)}; default: ${defaultText(name)}`,
-    ];
-  });
+  const settingRows = settingDescriptions.map((setting): [string, string] => [
+    setting.boolean ? `--[no-]${setting.flag}` : `--${setting.flag} VALUE`,
+    `${setting.prompt}. ${setting.allowed}; default: ${setting.default}`,
+  ]);
   return [
     "Usage: rails-aws [command] [dir] [options]",
     "",

@@ -357,9 +357,35 @@ export function allowedOf(definition: Setting): string {
 }
 
 /** The default in words, for --help and docs/answers.md. */
-export function defaultText(name: SettingName): string {
+function defaultText(name: SettingName): string {
   const definition = definitionOf(name);
   if (definition.defaultText) return definition.defaultText;
   const value = definition.default({}, { folderName: "" });
   return Array.isArray(value) ? value.join(", ") : String(value);
 }
+
+/** A setting as --help and docs/answers.md describe it. */
+export interface SettingDescription {
+  name: SettingName;
+  flag: string;
+  boolean: boolean;
+  prompt: string;
+  help: string;
+  allowed: string;
+  default: string;
+}
+
+export const settingDescriptions: SettingDescription[] = settingNames.map(
+  (name) => {
+    const definition = definitionOf(name);
+    return {
+      name,
+      flag: flagOf(name),
+      boolean: definition.kind === "boolean",
+      prompt: definition.prompt,
+      help: definition.help,
+      allowed: allowedOf(definition),
+      default: defaultText(name),
+    };
+  },
+);
