@@ -4,14 +4,12 @@ import { readFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { givenAnswers, hasUnanswered } from "../core/answers.js";
-import { runEject } from "../core/eject.js";
 import { partNames } from "../core/parts.js";
 import { packageRoot } from "../core/paths.js";
 import { RUN_OPTIONS } from "../core/run-options.js";
 import { definitionOf, flagOf, settingNames } from "../core/settings.js";
-import { runParts, type RunOutcome } from "../core/run.js";
+import { ejectParts, runParts, type RunOutcome } from "../core/run.js";
 import { readStoredAnswers } from "../core/state.js";
-import { writeFiles } from "../core/write.js";
 import { commandNames } from "./commands.js";
 import { helpText } from "./help.js";
 
@@ -100,10 +98,8 @@ async function runYeoman(dir: string, options: string[]): Promise<number> {
 
 const label = (dir: string) => relative(process.cwd(), dir) || ".";
 
-/** Writes what the core decided and prints its report. */
-function finish(dir: string, outcome: RunOutcome, io: Io): number {
+function finish(outcome: RunOutcome, io: Io): number {
   if (outcome.error) io.stderr(`rails-aws: ${outcome.error}\n`);
-  writeFiles(dir, outcome.files);
   io.stdout(outcome.report);
   return outcome.exitCode;
 }
@@ -123,18 +119,23 @@ async function runGenerate(
     restoreDeleted: Boolean(values["restore-deleted"]),
     dryRun: Boolean(values["dry-run"]),
   });
-  return finish(dir, outcome, io);
+  return finish(outcome, io);
 }
 
-function eject(dir: string, part: string, values: Values, io: Io): number {
-  const outcome = runEject({
+async function eject(
+  dir: string,
+  part: string,
+  values: Values,
+  io: Io,
+): Promise<number> {
+  const outcome = await ejectParts({
     destination: dir,
     destinationLabel: label(dir),
     part,
     force: Boolean(values.force),
     dryRun: Boolean(values["dry-run"]),
   });
-  return finish(dir, outcome, io);
+  return finish(outcome, io);
 }
 
 async function runCheck(dir: string, io: Io): Promise<number> {
@@ -162,7 +163,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     }
     const { command, part, dir, dirOperand } = route(parsed.positionals);
     if (command === "check") return await runCheck(dir, io);
-    if (command === "eject") return eject(dir, part!, values, io);
+    if (command === "eject") return await eject(dir, part!, values, io);
     if (command) return await runGenerate(dir, [command], values, io);
     const known = { ...readStoredAnswers(dir), ...given(values) };
     const ask = values["ask-answered"] || hasUnanswered(known);

@@ -19,7 +19,6 @@ import {
   type PlannedFile,
 } from "./render.js";
 import { STATE_DIR } from "./paths.js";
-import type { RunOutcome } from "./run.js";
 
 interface Ejection {
   /** The copies to write, and the manifest. */
@@ -71,8 +70,6 @@ export interface EjectRequest {
   force?: boolean;
   dryRun?: boolean;
   destinationLabel: string;
-  /** Yeoman prints a line per file it writes: then the report leaves them out. */
-  adapterListsWrites?: boolean;
 }
 
 /** Diffs between the user's copies and the built-in templates a forced ejection would put back. */
@@ -93,15 +90,16 @@ function copyDiffs(destination: string, copies: PlannedFile[]): string[] {
   });
 }
 
-/** One `eject` run, for either adapter: the files to write and the report. */
-export function runEject(request: EjectRequest): RunOutcome {
+/** What `eject` writes, and its report. */
+export function planEjection(request: EjectRequest): {
+  files: PlannedFile[];
+  report: string;
+} {
   const { destination, part, dryRun } = request;
   const ejection = ejectPart(destination, part, { force: request.force });
   const copies = ejection.files.filter((file) => file.path.endsWith(".hbs"));
   const report = [
-    ...(request.adapterListsWrites && !dryRun
-      ? []
-      : copies.map((file) => `  eject     ${file.path}`)),
+    ...copies.map((file) => `  eject     ${file.path}`),
     ...(dryRun ? copyDiffs(destination, copies) : []),
     ...ejection.kept.map(
       (path) => `  kept      ${path} (yours, changed: --force replaces it)`,
@@ -110,7 +108,7 @@ export function runEject(request: EjectRequest): RunOutcome {
     `rails-aws${dryRun ? " (dry run: nothing was written)" : ""}: ${copies.length} templates of ${part} ejected to ${request.destinationLabel}/${STATE_DIR}/templates/${part}/; later runs use them.`,
     "",
   ].join("\n");
-  return { exitCode: 0, files: dryRun ? [] : ejection.files, report };
+  return { files: dryRun ? [] : ejection.files, report };
 }
 
 /** Warnings for ejected templates whose built-in original changed since they were copied. */

@@ -1,6 +1,5 @@
-// The Yeoman side of the generator: options and prompts derived from the settings, files written
-// through Yeoman's in-memory file system. All decisions are the core's (core/run.ts).
-import { existsSync } from "node:fs";
+// The Yeoman side of the generator: options and prompts derived from the settings. Deciding and
+// writing are the core's (core/run.ts), as for the rails-aws command.
 import Generator from "yeoman-generator";
 import {
   applies,
@@ -16,7 +15,6 @@ import {
   type PartialAnswers,
   type SettingName,
 } from "../core/settings.js";
-import type { PlannedFile } from "../core/render.js";
 import { RUN_OPTIONS } from "../core/run-options.js";
 import { runParts, type RunOutcome } from "../core/run.js";
 import { readFacts } from "../core/state.js";
@@ -114,38 +112,24 @@ export async function promptForSettings(
 }
 
 /**
- * Hands a file to Yeoman's file system. The core already decided that it may be written (it
- * merges or leaves alone what the user changed), so Yeoman's conflicter need not ask again.
+ * Prints the core's report. The core wrote the files itself, under the destination's lock and
+ * crash-safe, so Yeoman's in-memory file system and conflicter have nothing to do. Invalid answers
+ * fail the generator with the core's message; a conflict leaves the exit code at 1, as the CLI does.
  */
-function writeDecided(generator: Generator, file: PlannedFile): void {
-  const path = generator.destinationPath(file.path);
-  generator.fs.write(path, file.contents, {
-    stat: { mode: file.mode } as never,
-  });
-  Object.assign(generator.fs.store.get(path), {
-    conflicter: existsSync(path) ? "force" : "create",
-  });
-}
-
-/**
- * Hands what the core decided to Yeoman's file system. Invalid answers fail the generator with
- * the core's message; a conflict leaves the exit code at 1, as the CLI does.
- */
-export function finish(generator: Generator, outcome: RunOutcome): string {
+export function finish(generator: Generator, outcome: RunOutcome): void {
   if (outcome.error) throw new Error(outcome.error);
-  for (const file of outcome.files) writeDecided(generator, file);
   if (outcome.exitCode) process.exitCode = outcome.exitCode;
-  return outcome.report;
+  generator.log(outcome.report.trimEnd());
 }
 
-/** Generates the given parts and hands the files to Yeoman's file system. */
+/** Generates the given parts and writes them. */
 export async function writeParts(
   generator: Generator,
   parts: string[],
   given: Record<string, unknown>,
-): Promise<string> {
+): Promise<void> {
   const options = optionsOf(generator);
-  return finish(
+  finish(
     generator,
     await runParts({
       destination: generator.destinationRoot(),
@@ -155,7 +139,6 @@ export async function writeParts(
       force: Boolean(options.force),
       restoreDeleted: Boolean(options["restore-deleted"]),
       dryRun: Boolean(options["dry-run"]),
-      adapterListsWrites: true,
     }),
   );
 }

@@ -1,6 +1,6 @@
 // `yo rails-aws:eject <part>`: copies a part's built-in templates into the project to customise.
 import Generator from "yeoman-generator";
-import { runEject } from "../../core/eject.js";
+import { ejectParts } from "../../core/run.js";
 import { partNames } from "../../core/parts.js";
 import { finish, optionsOf } from "../adapter.js";
 
@@ -18,18 +18,16 @@ export default class EjectGenerator extends Generator {
     });
   }
 
-  writing() {
+  async writing() {
     const options = optionsOf(this);
-    const report = finish(
+    finish(
       this,
-      runEject({
+      await ejectParts({
         destination: this.destinationRoot(),
         destinationLabel: ".",
         part: String(options.part),
         force: Boolean(options.force),
-        adapterListsWrites: true,
       }),
     );
-    this.log(report.trimEnd());
   }
 }
