@@ -1,5 +1,5 @@
 // The commands of `rails-aws`: the router takes their names as reserved words, --help lists them.
-import { parts } from "../core/parts.js";
+import { parts } from "../core/parts/registry.js";
 
 export interface Command {
   name: string;

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { givenAnswers, hasUnanswered } from "../core/answers.js";
-import { partNames } from "../core/parts.js";
+import { partNames } from "../core/parts/registry.js";
 import { packageRoot } from "../core/paths.js";
 import { RUN_OPTIONS } from "../core/run-options.js";
 import { definitionOf, flagOf, settingNames } from "../core/settings.js";

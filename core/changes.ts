@@ -22,6 +22,7 @@ import {
   type ManifestEntry,
 } from "./manifest.js";
 import { hasConflictMarkers, mergeThreeWay } from "./merge.js";
+import type { Adoption } from "./parts/part.js";
 import type { PlannedFile } from "./render.js";
 
 export type Action =
@@ -33,14 +34,6 @@ export type Action =
   | "conflict"
   | "overwrite"
   | "deleted";
-
-/**
- * How a part takes over a file that exists but that the generator never wrote (an existing app):
- * `keep` leaves it as it is; a function returns the user's file with what the generator needs
- * added (it must return its input unchanged when nothing is missing).
- */
-export type Adoption =
-  "keep" | ((existing: string, generated: string) => string);
 
 export interface Change {
   path: string;

@@ -11,7 +11,7 @@ import {
   sha256,
   type Manifest,
 } from "./manifest.js";
-import { partNamed } from "./parts.js";
+import { partNamed } from "./parts/registry.js";
 import {
   builtInTemplateDir,
   listTemplates,

@@ -2,7 +2,7 @@
 import { createTwoFilesPatch } from "diff";
 import { writes, type Action, type Change } from "./changes.js";
 import type { Context } from "./context.js";
-import { monthlyEstimate } from "./docs/costs.js";
+import { monthlyEstimate } from "./parts/docs/costs.js";
 
 const LABELS: Record<Action, string> = {
   create: "create",

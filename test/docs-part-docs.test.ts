@@ -9,7 +9,7 @@ import {
   environmentCosts,
   monthlyEstimate,
   prices,
-} from "../core/docs/costs.js";
+} from "../core/parts/docs/costs.js";
 import { answerSets } from "./helpers/answer-sets.js";
 import { answerSetRepo } from "./helpers/repo.js";
 

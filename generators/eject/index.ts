@@ -1,7 +1,7 @@
 // `yo rails-aws:eject <part>`: copies a part's built-in templates into the project to customise.
 import Generator from "yeoman-generator";
 import { ejectParts } from "../../core/run.js";
-import { partNames } from "../../core/parts.js";
+import { partNames } from "../../core/parts/registry.js";
 import { finish, optionsOf } from "../adapter.js";
 
 export default class EjectGenerator extends Generator {

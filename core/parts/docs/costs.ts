@@ -2,9 +2,8 @@
 // the answers create. Every figure is computed here; the template only prints them.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { cloudFormationContext } from "../cloudformation/part.js";
-import type { Context, EnvironmentContext } from "../context.js";
-import { packageRoot } from "../paths.js";
+import type { Context, EnvironmentContext } from "../../context.js";
+import { packageRoot } from "../../paths.js";
 
 export interface Prices {
   source: string;
@@ -153,7 +152,6 @@ function environmentLines(
   const a = ASSUMPTIONS;
   const o = prices.other;
   const hours = prices.hoursPerMonth;
-  const cdn = cloudFormationContext(context).environments[env.name]!.cdn;
   const ec2 = price(prices.ec2Hourly, env.instanceType) * hours;
   const db = price(prices.rdsPostgresHourly, env.dbClass) * hours;
   const dbCopies = env.multiAz ? 2 : 1;
@@ -240,7 +238,7 @@ function environmentLines(
         redisNodes * price(prices.elasticacheHourly, nodeType) * hours,
     });
   }
-  if (cdn)
+  if (env.cdn)
     lines.push({
       item: "CloudFront",
       detail: (n) =>
