@@ -4,12 +4,13 @@ import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { deriveContext } from "../core/context.js";
-import { cacheNodeTypes, dbClasses, instanceTypes } from "../core/data.js";
 import {
-  environmentCosts,
-  monthlyEstimate,
+  cacheNodeTypes,
+  dbClasses,
+  instanceTypes,
   prices,
-} from "../core/parts/docs/costs.js";
+} from "../core/data.js";
+import { environmentCosts, monthlyEstimate } from "../core/parts/docs/costs.js";
 import { answerSets } from "./helpers/answer-sets.js";
 import { answerSetRepo } from "./helpers/repo.js";
 

@@ -1,60 +1,19 @@
-// The monthly cost estimate of docs/COSTS.md: list prices from data/aws-prices.json times what
-// the answers create. Every figure is computed here; the template only prints them.
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+// The monthly cost estimate of docs/COSTS.md: list prices (data/aws-prices.json, through
+// core/data.ts) times what the answers create. Every figure is computed here; the template only
+// prints them. The estimate is a table of lines, like the security rules: each says what it
+// prices, when it applies, and how its detail and cost follow from the running instances.
 import type { Context, EnvironmentContext } from "../../context.js";
-import { packageRoot } from "../../paths.js";
-
-export interface Prices {
-  source: string;
-  date: string;
-  region: string;
-  currency: string;
-  note: string;
-  hoursPerMonth: number;
-  ec2Hourly: Record<string, number>;
-  rdsPostgresHourly: Record<string, number>;
-  elasticacheHourly: Record<string, number>;
-  other: {
-    ebsGp3GbMonth: number;
-    rdsGp3GbMonth: number;
-    natGatewayHourly: number;
-    natGatewayGb: number;
-    albHourly: number;
-    albLcuHourly: number;
-    publicIpv4Hourly: number;
-    cloudfrontGb: number;
-    cloudfrontHttpsPer10k: number;
-    route53HostedZoneMonth: number;
-    secretsManagerSecretMonth: number;
-    cloudwatchAlarmMetricMonth: number;
-    cloudwatchLogsIngestGb: number;
-    s3StandardGbMonth: number;
-    sesPer1000: number;
-  };
-}
-
-export const prices: Prices = JSON.parse(
-  readFileSync(join(packageRoot, "data", "aws-prices.json"), "utf8"),
-) as Prices;
+import { monthlyPrice, prices } from "../../data.js";
 
 /**
- * What the estimate assumes beyond the answers. The sizes mirror the CloudFormation templates
- * (root volume, bastion, initial database storage, alarms); the traffic figures are guesses,
- * stated in docs/COSTS.md.
+ * What the estimate assumes beyond the answers and the sizes the templates create
+ * (context.sizes): the discounts, and the traffic, which are guesses stated in docs/COSTS.md.
  */
-export const ASSUMPTIONS = {
-  /** Spot instances cost this share less than on demand (the plan says 70 %). */
+const ASSUMPTIONS = {
+  /** Spot instances cost this share less than on demand. */
   spotDiscount: 0.7,
   /** A 1-year, no-upfront Compute Savings Plan on the on-demand baseline. */
   savingsPlanDiscount: 0.3,
-  /** app.yml's launch template. */
-  rootVolumeGb: 30,
-  /** data.yml's DbAllocatedStorage default. */
-  dbStorageGb: 20,
-  /** network.yml's bastion. */
-  bastionInstanceType: "t3.micro",
-  bastionVolumeGb: 8,
   /** Load balancer capacity units in use per running instance. */
   lcuPerInstance: 1,
   /** CloudFront traffic per running app instance, a month. */
@@ -77,7 +36,7 @@ export const ASSUMPTIONS = {
   albPublicIps: 2,
 } as const;
 
-export interface CostLine {
+interface CostLine {
   item: string;
   detail: string;
   min: string;
@@ -102,13 +61,13 @@ export interface EnvironmentCosts {
   savingsPlanSaving: string;
 }
 
-export interface InstanceSplit {
+interface InstanceSplit {
   onDemand: number;
   spot: number;
 }
 
 /** How many of `running` instances are on demand, as the group's instance distribution says. */
-export function instanceSplit(
+function instanceSplit(
   env: EnvironmentContext,
   running: number,
 ): InstanceSplit {
@@ -119,14 +78,7 @@ export function instanceSplit(
   return { onDemand, spot: running - onDemand };
 }
 
-function price(table: Record<string, number>, key: string): number {
-  const value = table[key];
-  if (value === undefined)
-    throw new Error(`data/aws-prices.json has no price for ${key}`);
-  return value;
-}
-
-export function dollars(amount: number): string {
+function dollars(amount: number): string {
   return `$${amount.toLocaleString("en-US", {
     minimumFractionDigits: 2,
     maximumFractionDigits: 2,
@@ -137,152 +89,167 @@ function wholeDollars(amount: number): string {
   return `$${Math.round(amount).toLocaleString("en-US")}`;
 }
 
-interface Line {
-  item: string;
-  detail: (running: number) => string;
-  cost: (running: number) => number;
+/** One environment of the estimate; `running` is the number of app instances. */
+interface Estimate {
+  context: Context;
+  env: EnvironmentContext;
 }
 
-/** The lines of one environment; `running` is the number of app instances. */
-function environmentLines(
-  context: Context,
-  env: EnvironmentContext,
-  first: boolean,
-): Line[] {
-  const a = ASSUMPTIONS;
-  const o = prices.other;
-  const hours = prices.hoursPerMonth;
-  const ec2 = price(prices.ec2Hourly, env.instanceType) * hours;
-  const db = price(prices.rdsPostgresHourly, env.dbClass) * hours;
-  const dbCopies = env.multiAz ? 2 : 1;
-  const natCount = context.natPerAz ? 2 : 1;
-  const redisNodes = env.multiAz ? 2 : 1;
-  const lines: Line[] = [
-    {
-      item: "EC2 app instances",
-      detail: (n) => {
-        const split = instanceSplit(env, n);
-        return `${n} × ${env.instanceType}: ${split.onDemand} on demand, ${split.spot} spot`;
-      },
-      cost: (n) => {
-        const split = instanceSplit(env, n);
-        return ec2 * (split.onDemand + split.spot * (1 - a.spotDiscount));
-      },
+interface CostRule {
+  item: string;
+  /** Whether the environment has this line (default: always). */
+  when?: (estimate: Estimate) => boolean;
+  detail: (estimate: Estimate, running: number) => string;
+  cost: (estimate: Estimate, running: number) => number;
+}
+
+const other = prices.other;
+const hours = prices.hoursPerMonth;
+
+const natGateways = ({ context }: Estimate) => (context.natPerAz ? 2 : 1);
+const dbCopies = ({ env }: Estimate) => (env.multiAz ? 2 : 1);
+const storageCopies = (estimate: Estimate) =>
+  dbCopies(estimate) + (estimate.env.readReplica ? 1 : 0);
+const publicIps = (estimate: Estimate) =>
+  ASSUMPTIONS.albPublicIps +
+  natGateways(estimate) +
+  (estimate.context.bastion ? 1 : 0);
+const alarmMetrics = ({ env }: Estimate) =>
+  ASSUMPTIONS.baseAlarmMetrics +
+  (env.redisNodeType
+    ? env.redisNodes * ASSUMPTIONS.redisAlarmMetricsPerNode
+    : 0) +
+  (env.scales ? ASSUMPTIONS.scalingAlarmMetrics : 0);
+const dbMonthly = ({ env }: Estimate) =>
+  monthlyPrice(prices.rdsPostgresHourly, env.dbClass);
+
+const COST_LINES: CostRule[] = [
+  {
+    item: "EC2 app instances",
+    detail: ({ env }, n) => {
+      const split = instanceSplit(env, n);
+      return `${n} × ${env.instanceType}: ${split.onDemand} on demand, ${split.spot} spot`;
     },
-    {
-      item: "EBS root volumes",
-      detail: (n) => `${n} × ${a.rootVolumeGb} GB gp3`,
-      cost: (n) => n * a.rootVolumeGb * o.ebsGp3GbMonth,
+    cost: ({ env }, n) => {
+      const split = instanceSplit(env, n);
+      return (
+        monthlyPrice(prices.ec2Hourly, env.instanceType) *
+        (split.onDemand + split.spot * (1 - ASSUMPTIONS.spotDiscount))
+      );
     },
-    {
-      item: "RDS PostgreSQL",
-      detail: () =>
-        env.multiAz
-          ? `${env.dbClass}, Multi-AZ (× 2)`
-          : `${env.dbClass}, single-AZ`,
-      cost: () => db * dbCopies,
-    },
-  ];
-  if (env.readReplica)
-    lines.push({
-      item: "RDS read replica",
-      detail: () => env.dbClass,
-      cost: () => db,
-    });
-  const storageCopies = dbCopies + (env.readReplica ? 1 : 0);
-  lines.push(
-    {
-      item: "RDS storage",
-      detail: () =>
-        `${a.dbStorageGb} GB gp3 × ${storageCopies} (grows with autoscaling)`,
-      cost: () => a.dbStorageGb * storageCopies * o.rdsGp3GbMonth,
-    },
-    {
-      item: "NAT gateways",
-      detail: () =>
-        context.natPerAz ? "2, one per zone" : "1, shared by both zones",
-      cost: () => natCount * o.natGatewayHourly * hours,
-    },
-    {
-      item: "Application Load Balancer",
-      detail: (n) => `${n * a.lcuPerInstance} LCU`,
-      cost: (n) =>
-        (o.albHourly + n * a.lcuPerInstance * o.albLcuHourly) * hours,
-    },
-    {
-      item: "Public IPv4 addresses",
-      detail: () => {
-        const count = a.albPublicIps + natCount + (context.bastion ? 1 : 0);
-        return `${count}: load balancer, NAT${context.bastion ? ", bastion" : ""}`;
-      },
-      cost: () =>
-        (a.albPublicIps + natCount + (context.bastion ? 1 : 0)) *
-        o.publicIpv4Hourly *
-        hours,
-    },
-  );
-  if (context.bastion)
-    lines.push({
-      item: "Bastion",
-      detail: () => `${a.bastionInstanceType}, ${a.bastionVolumeGb} GB gp3`,
-      cost: () =>
-        price(prices.ec2Hourly, a.bastionInstanceType) * hours +
-        a.bastionVolumeGb * o.ebsGp3GbMonth,
-    });
-  if (env.redisNodeType) {
-    const nodeType = env.redisNodeType;
-    lines.push({
-      item: "ElastiCache Redis",
-      detail: () => `${redisNodes} × ${nodeType}`,
-      cost: () =>
-        redisNodes * price(prices.elasticacheHourly, nodeType) * hours,
-    });
-  }
-  if (env.cdn)
-    lines.push({
-      item: "CloudFront",
-      detail: (n) =>
-        `${n * a.cdnGbPerInstance} GB, ${((n * a.cdnRequestsPerInstance) / 1_000_000).toLocaleString("en-US")} million HTTPS requests`,
-      cost: (n) =>
-        n * a.cdnGbPerInstance * o.cloudfrontGb +
-        ((n * a.cdnRequestsPerInstance) / 10_000) * o.cloudfrontHttpsPer10k,
-    });
-  const alarmMetrics =
-    a.baseAlarmMetrics +
-    (env.redisNodeType ? redisNodes * a.redisAlarmMetricsPerNode : 0) +
-    (env.scales ? a.scalingAlarmMetrics : 0);
-  lines.push(
-    {
-      item: "S3 uploads",
-      detail: () => `${a.uploadsGb} GB Standard`,
-      cost: () => a.uploadsGb * o.s3StandardGbMonth,
-    },
-    {
-      item: "CloudWatch",
-      detail: (n) =>
-        `${alarmMetrics} alarm metrics, ${n * a.logsGbPerInstance} GB of logs`,
-      cost: (n) =>
-        alarmMetrics * o.cloudwatchAlarmMetricMonth +
-        n * a.logsGbPerInstance * o.cloudwatchLogsIngestGb,
-    },
-    {
-      item: "Secrets Manager",
-      detail: () => `${a.secretsPerEnvironment} secrets`,
-      cost: () => a.secretsPerEnvironment * o.secretsManagerSecretMonth,
-    },
-    {
-      item: "SES",
-      detail: () => `${a.emailsPerMonth.toLocaleString("en-US")} emails`,
-      cost: () => (a.emailsPerMonth / 1000) * o.sesPer1000,
-    },
-  );
-  if (first)
-    lines.push({
-      item: "Route53",
-      detail: () => `the ${context.app.domain} hosted zone, shared`,
-      cost: () => o.route53HostedZoneMonth,
-    });
-  return lines;
+  },
+  {
+    item: "EBS root volumes",
+    detail: ({ context }, n) => `${n} × ${context.sizes.rootVolumeGb} GB gp3`,
+    cost: ({ context }, n) =>
+      n * context.sizes.rootVolumeGb * other.ebsGp3GbMonth,
+  },
+  {
+    item: "RDS PostgreSQL",
+    detail: ({ env }) =>
+      env.multiAz
+        ? `${env.dbClass}, Multi-AZ (× 2)`
+        : `${env.dbClass}, single-AZ`,
+    cost: (estimate) => dbMonthly(estimate) * dbCopies(estimate),
+  },
+  {
+    item: "RDS read replica",
+    when: ({ env }) => env.readReplica,
+    detail: ({ env }) => env.dbClass,
+    cost: dbMonthly,
+  },
+  {
+    item: "RDS storage",
+    detail: (estimate) =>
+      `${estimate.context.sizes.dbStorageGb} GB gp3 × ${storageCopies(estimate)} (grows with autoscaling)`,
+    cost: (estimate) =>
+      estimate.context.sizes.dbStorageGb *
+      storageCopies(estimate) *
+      other.rdsGp3GbMonth,
+  },
+  {
+    item: "NAT gateways",
+    detail: ({ context }) =>
+      context.natPerAz ? "2, one per zone" : "1, shared by both zones",
+    cost: (estimate) => natGateways(estimate) * other.natGatewayHourly * hours,
+  },
+  {
+    item: "Application Load Balancer",
+    detail: (_, n) => `${n * ASSUMPTIONS.lcuPerInstance} LCU`,
+    cost: (_, n) =>
+      (other.albHourly + n * ASSUMPTIONS.lcuPerInstance * other.albLcuHourly) *
+      hours,
+  },
+  {
+    item: "Public IPv4 addresses",
+    detail: (estimate) =>
+      `${publicIps(estimate)}: load balancer, NAT${estimate.context.bastion ? ", bastion" : ""}`,
+    cost: (estimate) => publicIps(estimate) * other.publicIpv4Hourly * hours,
+  },
+  {
+    item: "Bastion",
+    when: ({ context }) => context.bastion,
+    detail: ({ context }) =>
+      `${context.sizes.bastionInstanceType}, ${context.sizes.bastionVolumeGb} GB gp3`,
+    cost: ({ context }) =>
+      monthlyPrice(prices.ec2Hourly, context.sizes.bastionInstanceType) +
+      context.sizes.bastionVolumeGb * other.ebsGp3GbMonth,
+  },
+  {
+    item: "ElastiCache Redis",
+    when: ({ env }) => Boolean(env.redisNodeType),
+    detail: ({ env }) => `${env.redisNodes} × ${env.redisNodeType}`,
+    cost: ({ env }) =>
+      env.redisNodes *
+      monthlyPrice(prices.elasticacheHourly, String(env.redisNodeType)),
+  },
+  {
+    item: "CloudFront",
+    when: ({ env }) => env.cdn,
+    detail: (_, n) =>
+      `${n * ASSUMPTIONS.cdnGbPerInstance} GB, ${((n * ASSUMPTIONS.cdnRequestsPerInstance) / 1_000_000).toLocaleString("en-US")} million HTTPS requests`,
+    cost: (_, n) =>
+      n * ASSUMPTIONS.cdnGbPerInstance * other.cloudfrontGb +
+      ((n * ASSUMPTIONS.cdnRequestsPerInstance) / 10_000) *
+        other.cloudfrontHttpsPer10k,
+  },
+  {
+    item: "S3 uploads",
+    detail: () => `${ASSUMPTIONS.uploadsGb} GB Standard`,
+    cost: () => ASSUMPTIONS.uploadsGb * other.s3StandardGbMonth,
+  },
+  {
+    item: "CloudWatch",
+    detail: (estimate, n) =>
+      `${alarmMetrics(estimate)} alarm metrics, ${n * ASSUMPTIONS.logsGbPerInstance} GB of logs`,
+    cost: (estimate, n) =>
+      alarmMetrics(estimate) * other.cloudwatchAlarmMetricMonth +
+      n * ASSUMPTIONS.logsGbPerInstance * other.cloudwatchLogsIngestGb,
+  },
+  {
+    item: "Secrets Manager",
+    detail: () => `${ASSUMPTIONS.secretsPerEnvironment} secrets`,
+    cost: () =>
+      ASSUMPTIONS.secretsPerEnvironment * other.secretsManagerSecretMonth,
+  },
+  {
+    item: "SES",
+    detail: () =>
+      `${ASSUMPTIONS.emailsPerMonth.toLocaleString("en-US")} emails`,
+    cost: () => (ASSUMPTIONS.emailsPerMonth / 1000) * other.sesPer1000,
+  },
+  {
+    item: "Route53",
+    // One hosted zone for the domain, counted in the first environment.
+    when: ({ context, env }) => context.environments[0] === env,
+    detail: ({ context }) => `the ${context.app.domain} hosted zone, shared`,
+    cost: () => other.route53HostedZoneMonth,
+  },
+];
+
+/** A line's detail at the minimum size, and at the maximum where that reads differently. */
+function rangeDetail(atMin: string, atMax: string): string {
+  return atMin === atMax ? atMin : `${atMin} / ${atMax}`;
 }
 
 /** One environment's monthly estimate at its minimum and maximum size. */
@@ -290,29 +257,25 @@ export function environmentCosts(
   context: Context,
   env: EnvironmentContext,
 ): EnvironmentCosts {
-  const first = context.environments[0] === env;
-  const lines = environmentLines(context, env, first);
-  const at = (n: number) => lines.map((line) => line.cost(n));
+  const estimate: Estimate = { context, env };
+  const lines = COST_LINES.filter((line) => line.when?.(estimate) ?? true);
+  const at = (n: number) => lines.map((line) => line.cost(estimate, n));
   const sum = (values: number[]) => values.reduce((s, v) => s + v, 0);
   const minCosts = at(env.asgMin);
   const maxCosts = at(env.asgMax);
   const baselineOnDemand = instanceSplit(env, env.asgMin).onDemand;
   const baseline =
-    baselineOnDemand *
-    price(prices.ec2Hourly, env.instanceType) *
-    prices.hoursPerMonth;
+    baselineOnDemand * monthlyPrice(prices.ec2Hourly, env.instanceType);
   return {
     name: env.name,
     region: env.region,
     otherRegion: env.region !== prices.region,
     lines: lines.map((line, index) => ({
       item: line.item,
-      detail:
-        env.asgMin === env.asgMax
-          ? line.detail(env.asgMin)
-          : line.detail(env.asgMin) === line.detail(env.asgMax)
-            ? line.detail(env.asgMin)
-            : `${line.detail(env.asgMin)} / ${line.detail(env.asgMax)}`,
+      detail: rangeDetail(
+        line.detail(estimate, env.asgMin),
+        line.detail(estimate, env.asgMax),
+      ),
       min: dollars(minCosts[index]!),
       max: dollars(maxCosts[index]!),
     })),
@@ -328,7 +291,7 @@ export function environmentCosts(
   };
 }
 
-export interface CostsContext {
+interface CostsContext {
   source: string;
   date: string;
   priceRegion: string;
