@@ -1,7 +1,10 @@
 // The pages of docs/ that are derived from the code: `npm run docs` writes them, and a test fails
 // when one is stale.
 import { format } from "prettier";
-import { settingDescriptions } from "../core/settings.js";
+import {
+  DATABASES_PER_PROCESS,
+  settingDescriptions,
+} from "../core/settings.js";
 import { helpText } from "./help.js";
 
 /** The answers reference: every setting with its flag, prompt, allowed values and default. */
@@ -29,7 +32,7 @@ export async function answersReference(): Promise<string> {
     "",
     "Rules across settings: each environment's `AsgMax` is at least its `AsgMin`; each environment's",
     "database class must hold the connection budget (`AsgMax` × (`pumaWorkers` × `pumaThreads` +",
-    "`jobThreads`) × 4 databases) within its default `max_connections`.",
+    `\`jobThreads\`) × ${DATABASES_PER_PROCESS} databases) within its default \`max_connections\`.`,
     "",
     ...sections,
   ].join("\n");

@@ -15,12 +15,7 @@
 // --force replaces every kept, merged or conflicting file by the output, and says so.
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import {
-  manifestEntry,
-  readManifest,
-  type Manifest,
-  type ManifestEntry,
-} from "./manifest.js";
+import { readManifest, type Manifest, type ManifestEntry } from "./manifest.js";
 import { hasConflictMarkers, mergeThreeWay } from "./merge.js";
 import type { Adoption } from "./parts/part.js";
 import type { PlannedFile } from "./render.js";
@@ -55,7 +50,7 @@ export interface PlanOptions {
   adoptionOf?: (path: string) => Adoption | undefined;
 }
 
-export const WRITES: ReadonlySet<Action> = new Set([
+const WRITES: ReadonlySet<Action> = new Set([
   "create",
   "update",
   "merged",
@@ -170,7 +165,7 @@ export function nextManifest(manifest: Manifest, changes: Change[]): Manifest {
     const owned =
       change.tracked &&
       (WRITES.has(change.action) || change.action === "unchanged");
-    if (owned) files[change.path] = manifestEntry(change.generated);
+    if (owned) files[change.path] = { base: change.generated };
   }
   return { ...manifest, files };
 }

@@ -8,12 +8,12 @@ import {
   type EnvironmentName,
 } from "./settings.js";
 
-export const POSTGRES_VERSION = "17";
-export const REDIS_VERSION = "7";
+const POSTGRES_VERSION = "17";
+const REDIS_VERSION = "7";
 /** Four hours: a rolling replacement of many instances outlasts the default hour. */
 export const DEPLOY_ROLE_MAX_SESSION_SECONDS = 14400;
 /** CloudFront only takes certificates issued in us-east-1, whatever the stacks' region. */
-export const EDGE_REGION = "us-east-1";
+const EDGE_REGION = "us-east-1";
 
 /** Stacks of one environment, in deploy order: each imports the exports of those before it. */
 const ENVIRONMENT_STACKS = ["deploy", "edge", "network", "data", "app"];
@@ -195,7 +195,7 @@ export interface Context {
   redisImage: string;
 }
 
-export function moduleName(appName: string): string {
+function moduleName(appName: string): string {
   return appName
     .split("-")
     .map((word) => word.charAt(0).toUpperCase() + word.slice(1))

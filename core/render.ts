@@ -25,10 +25,6 @@ const ENV_SEGMENT = "[env]";
 const APP_SEGMENT = "[app]";
 
 const handlebars = Handlebars.create();
-handlebars.registerHelper("eq", (a: unknown, b: unknown) => a === b);
-handlebars.registerHelper("or", (...args: unknown[]) =>
-  args.slice(0, -1).some(Boolean),
-);
 handlebars.registerHelper("and", (...args: unknown[]) =>
   args.slice(0, -1).every(Boolean),
 );
@@ -52,7 +48,7 @@ export function listTemplates(dir: string): string[] {
 }
 
 /** Executables by convention of the generated repo: bin/ scripts and shell scripts. */
-export function modeOf(path: string): number {
+function modeOf(path: string): number {
   return path.startsWith("bin/") || path.endsWith(".sh") ? 0o755 : 0o644;
 }
 

@@ -47,10 +47,7 @@ function totals(changes: Change[]): string {
   return parts.join(", ");
 }
 
-export function nextSteps(
-  context: Context,
-  destinationLabel: string,
-): string[] {
+function nextSteps(context: Context, destinationLabel: string): string[] {
   const steps = [
     ...(destinationLabel === "." ? [] : [`cd ${destinationLabel}`]),
     "cp .env.example .env",

@@ -27,13 +27,13 @@ export const ACTIONS = {
 } as const;
 
 /** cfn-lint from PyPI, whose released files are immutable; run with the runner's pipx. */
-export const CFN_LINT_VERSION = "1.58.0";
+const CFN_LINT_VERSION = "1.58.0";
 
 /**
  * AWS's Session Manager plugin (1.2.764.0 is the oldest AWS still supports), downloaded by
  * version and checked against the SHA-256 of each architecture's package.
  */
-export const SESSION_MANAGER_PLUGIN = {
+const SESSION_MANAGER_PLUGIN = {
   version: "1.2.835.0",
   sha256: {
     x64: "7c6dcad12518571cc7959a713e6a8ae1bdf6ed66fd9bee37dc189e39ca58ae03",
@@ -65,11 +65,11 @@ interface AwsJob extends EnvironmentContext {
   sessionSeconds: number;
 }
 
-export interface DeployJob extends AwsJob {
+interface DeployJob extends AwsJob {
   url: string;
 }
 
-export interface InfraJob extends AwsJob {
+interface InfraJob extends AwsJob {
   /** The job that must succeed first: production's stacks change after staging's. */
   needs: string | false;
   /** The stacks bin/infra changes, in its order. */
