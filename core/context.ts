@@ -183,8 +183,6 @@ export interface Context {
   instance: InstanceContract;
   production: EnvironmentContext | false;
   staging: EnvironmentContext | false;
-  /** The region of the first environment: what local tooling and docs default to. */
-  primaryRegion: string;
   redis: boolean;
   bastion: boolean;
   natPerAz: boolean;
@@ -320,7 +318,6 @@ export function deriveContext(answers: Answers): Context {
     },
     production: byName("production"),
     staging: byName("staging"),
-    primaryRegion: environments[0]!.region,
     redis: answers.cableAdapter === "redis",
     bastion: answers.shellAccess === "bastion",
     natPerAz: answers.natGateways === "per-az",
