@@ -102,7 +102,6 @@ export function renderPart(
     const rendered = targets.filter(
       ({ env }) => rule.when?.(context, env) ?? true,
     );
-    if (rendered.length === 0) return [];
     const source = readFileSync(sourcePath, "utf8");
     return rendered.map(({ path, env }) => ({
       path,

@@ -89,12 +89,13 @@ function wholeDollars(amount: number): string {
   return `$${Math.round(amount).toLocaleString("en-US")}`;
 }
 
-/** One environment of the estimate; `running` is the number of app instances. */
+/** What a line is priced for: one environment of these answers. */
 interface Estimate {
   context: Context;
   env: EnvironmentContext;
 }
 
+/** A line of the estimate; `running` is the number of app instances it is priced at. */
 interface CostRule {
   item: string;
   /** Whether the environment has this line (default: always). */
@@ -103,7 +104,7 @@ interface CostRule {
   cost: (estimate: Estimate, running: number) => number;
 }
 
-const other = prices.other;
+const otherPrices = prices.other;
 const hours = prices.hoursPerMonth;
 
 const natGateways = ({ context }: Estimate) => (context.natPerAz ? 2 : 1);
@@ -126,12 +127,12 @@ const dbMonthly = ({ env }: Estimate) =>
 const COST_LINES: CostRule[] = [
   {
     item: "EC2 app instances",
-    detail: ({ env }, n) => {
-      const split = instanceSplit(env, n);
-      return `${n} × ${env.instanceType}: ${split.onDemand} on demand, ${split.spot} spot`;
+    detail: ({ env }, running) => {
+      const split = instanceSplit(env, running);
+      return `${running} × ${env.instanceType}: ${split.onDemand} on demand, ${split.spot} spot`;
     },
-    cost: ({ env }, n) => {
-      const split = instanceSplit(env, n);
+    cost: ({ env }, running) => {
+      const split = instanceSplit(env, running);
       return (
         monthlyPrice(prices.ec2Hourly, env.instanceType) *
         (split.onDemand + split.spot * (1 - ASSUMPTIONS.spotDiscount))
@@ -140,9 +141,10 @@ const COST_LINES: CostRule[] = [
   },
   {
     item: "EBS root volumes",
-    detail: ({ context }, n) => `${n} × ${context.sizes.rootVolumeGb} GB gp3`,
-    cost: ({ context }, n) =>
-      n * context.sizes.rootVolumeGb * other.ebsGp3GbMonth,
+    detail: ({ context }, running) =>
+      `${running} × ${context.sizes.rootVolumeGb} GB gp3`,
+    cost: ({ context }, running) =>
+      running * context.sizes.rootVolumeGb * otherPrices.ebsGp3GbMonth,
   },
   {
     item: "RDS PostgreSQL",
@@ -165,26 +167,29 @@ const COST_LINES: CostRule[] = [
     cost: (estimate) =>
       estimate.context.sizes.dbStorageGb *
       storageCopies(estimate) *
-      other.rdsGp3GbMonth,
+      otherPrices.rdsGp3GbMonth,
   },
   {
     item: "NAT gateways",
     detail: ({ context }) =>
       context.natPerAz ? "2, one per zone" : "1, shared by both zones",
-    cost: (estimate) => natGateways(estimate) * other.natGatewayHourly * hours,
+    cost: (estimate) =>
+      natGateways(estimate) * otherPrices.natGatewayHourly * hours,
   },
   {
     item: "Application Load Balancer",
-    detail: (_, n) => `${n * ASSUMPTIONS.lcuPerInstance} LCU`,
-    cost: (_, n) =>
-      (other.albHourly + n * ASSUMPTIONS.lcuPerInstance * other.albLcuHourly) *
+    detail: (_, running) => `${running * ASSUMPTIONS.lcuPerInstance} LCU`,
+    cost: (_, running) =>
+      (otherPrices.albHourly +
+        running * ASSUMPTIONS.lcuPerInstance * otherPrices.albLcuHourly) *
       hours,
   },
   {
     item: "Public IPv4 addresses",
     detail: (estimate) =>
       `${publicIps(estimate)}: load balancer, NAT${estimate.context.bastion ? ", bastion" : ""}`,
-    cost: (estimate) => publicIps(estimate) * other.publicIpv4Hourly * hours,
+    cost: (estimate) =>
+      publicIps(estimate) * otherPrices.publicIpv4Hourly * hours,
   },
   {
     item: "Bastion",
@@ -193,7 +198,7 @@ const COST_LINES: CostRule[] = [
       `${context.sizes.bastionInstanceType}, ${context.sizes.bastionVolumeGb} GB gp3`,
     cost: ({ context }) =>
       monthlyPrice(prices.ec2Hourly, context.sizes.bastionInstanceType) +
-      context.sizes.bastionVolumeGb * other.ebsGp3GbMonth,
+      context.sizes.bastionVolumeGb * otherPrices.ebsGp3GbMonth,
   },
   {
     item: "ElastiCache Redis",
@@ -206,44 +211,46 @@ const COST_LINES: CostRule[] = [
   {
     item: "CloudFront",
     when: ({ env }) => env.cdn,
-    detail: (_, n) =>
-      `${n * ASSUMPTIONS.cdnGbPerInstance} GB, ${((n * ASSUMPTIONS.cdnRequestsPerInstance) / 1_000_000).toLocaleString("en-US")} million HTTPS requests`,
-    cost: (_, n) =>
-      n * ASSUMPTIONS.cdnGbPerInstance * other.cloudfrontGb +
-      ((n * ASSUMPTIONS.cdnRequestsPerInstance) / 10_000) *
-        other.cloudfrontHttpsPer10k,
+    detail: (_, running) =>
+      `${running * ASSUMPTIONS.cdnGbPerInstance} GB, ${((running * ASSUMPTIONS.cdnRequestsPerInstance) / 1_000_000).toLocaleString("en-US")} million HTTPS requests`,
+    cost: (_, running) =>
+      running * ASSUMPTIONS.cdnGbPerInstance * otherPrices.cloudfrontGb +
+      ((running * ASSUMPTIONS.cdnRequestsPerInstance) / 10_000) *
+        otherPrices.cloudfrontHttpsPer10k,
   },
   {
     item: "S3 uploads",
     detail: () => `${ASSUMPTIONS.uploadsGb} GB Standard`,
-    cost: () => ASSUMPTIONS.uploadsGb * other.s3StandardGbMonth,
+    cost: () => ASSUMPTIONS.uploadsGb * otherPrices.s3StandardGbMonth,
   },
   {
     item: "CloudWatch",
-    detail: (estimate, n) =>
-      `${alarmMetrics(estimate)} alarm metrics, ${n * ASSUMPTIONS.logsGbPerInstance} GB of logs`,
-    cost: (estimate, n) =>
-      alarmMetrics(estimate) * other.cloudwatchAlarmMetricMonth +
-      n * ASSUMPTIONS.logsGbPerInstance * other.cloudwatchLogsIngestGb,
+    detail: (estimate, running) =>
+      `${alarmMetrics(estimate)} alarm metrics, ${running * ASSUMPTIONS.logsGbPerInstance} GB of logs`,
+    cost: (estimate, running) =>
+      alarmMetrics(estimate) * otherPrices.cloudwatchAlarmMetricMonth +
+      running *
+        ASSUMPTIONS.logsGbPerInstance *
+        otherPrices.cloudwatchLogsIngestGb,
   },
   {
     item: "Secrets Manager",
     detail: () => `${ASSUMPTIONS.secretsPerEnvironment} secrets`,
     cost: () =>
-      ASSUMPTIONS.secretsPerEnvironment * other.secretsManagerSecretMonth,
+      ASSUMPTIONS.secretsPerEnvironment * otherPrices.secretsManagerSecretMonth,
   },
   {
     item: "SES",
     detail: () =>
       `${ASSUMPTIONS.emailsPerMonth.toLocaleString("en-US")} emails`,
-    cost: () => (ASSUMPTIONS.emailsPerMonth / 1000) * other.sesPer1000,
+    cost: () => (ASSUMPTIONS.emailsPerMonth / 1000) * otherPrices.sesPer1000,
   },
   {
     item: "Route53",
     // One hosted zone for the domain, counted in the first environment.
     when: ({ context, env }) => context.environments[0] === env,
     detail: ({ context }) => `the ${context.app.domain} hosted zone, shared`,
-    cost: () => other.route53HostedZoneMonth,
+    cost: () => otherPrices.route53HostedZoneMonth,
   },
 ];
 
@@ -259,8 +266,10 @@ export function environmentCosts(
 ): EnvironmentCosts {
   const estimate: Estimate = { context, env };
   const lines = COST_LINES.filter((line) => line.when?.(estimate) ?? true);
-  const at = (n: number) => lines.map((line) => line.cost(estimate, n));
-  const sum = (values: number[]) => values.reduce((s, v) => s + v, 0);
+  const at = (running: number) =>
+    lines.map((line) => line.cost(estimate, running));
+  const sum = (values: number[]) =>
+    values.reduce((total, value) => total + value, 0);
   const minCosts = at(env.asgMin);
   const maxCosts = at(env.asgMax);
   const baselineOnDemand = instanceSplit(env, env.asgMin).onDemand;
