@@ -95,6 +95,36 @@ describe("the docs part", () => {
   });
 });
 
+describe("the cost estimate and the stacks", () => {
+  it("prices the root volume, database storage and bastion the CloudFormation templates create", async () => {
+    const dir = await answerSetRepo(
+      "NAT per AZ, bastion, read replicas, on-demand",
+    );
+    const read = (path: string) => readFileSync(join(dir, path), "utf8");
+    const first = (text: string, pattern: RegExp) => pattern.exec(text)![1]!;
+    const app = read("infra/cloudformation/app.yml");
+    const network = read("infra/cloudformation/network.yml");
+    const data = read("infra/cloudformation/data.yml");
+    const costs = read("docs/COSTS.md");
+    const rootGb = first(app, /VolumeSize: (\d+)/);
+    const bastionType = first(network, /InstanceType: (\S+)/);
+    const bastionGb = first(network, /VolumeSize: (\d+)/);
+    const dbGb = first(
+      data,
+      /DbAllocatedStorage:\n\s+Type: Number\n\s+Default: (\d+)/,
+    );
+    assert.match(
+      costs,
+      new RegExp(`\\| EBS root volumes +\\| \\d+ × ${rootGb} GB gp3`),
+    );
+    assert.match(costs, new RegExp(`\\| RDS storage +\\| ${dbGb} GB gp3`));
+    assert.match(
+      costs,
+      new RegExp(`\\| Bastion +\\| ${bastionType}, ${bastionGb} GB gp3`),
+    );
+  });
+});
+
 describe("the cost model", () => {
   const base = {
     appName: "demo",
