@@ -138,6 +138,8 @@ async function runGenerate(
     parts,
     force: Boolean(values.force),
     restoreDeleted: Boolean(values["restore-deleted"]),
+    repair: Boolean(values.repair),
+    intoExisting: Boolean(values["into-existing"]),
     dryRun: Boolean(values["dry-run"]),
   });
   return finish(outcome, io);

@@ -4,8 +4,14 @@
 import { existsSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { planEjection, type EjectRequest } from "./eject.js";
-import { filesToWrite, generate, type GenerateRequest } from "./generate.js";
+import {
+  filesToRemove,
+  filesToWrite,
+  generate,
+  type GenerateRequest,
+} from "./generate.js";
 import { acquireLock, LockedError } from "./lock.js";
+import { StateError } from "./manifest.js";
 import { STATE_DIR } from "./paths.js";
 import { summarize } from "./summary.js";
 import { resumeInterruptedWrite, writeFiles, WriteError } from "./write.js";
@@ -28,6 +34,7 @@ export interface RunOutcome {
 /** What a run decided: the files to write and the report, before anything is written. */
 interface Decision extends RunOutcome {
   files: PlannedFile[];
+  removals?: string[];
 }
 
 async function decideParts(request: RunRequest): Promise<Decision> {
@@ -46,6 +53,7 @@ async function decideParts(request: RunRequest): Promise<Decision> {
   return {
     exitCode: conflicts ? 1 : 0,
     files: dryRun ? [] : filesToWrite(result, request.destination),
+    removals: dryRun ? [] : filesToRemove(result),
     report: summarize(
       result.changes,
       result.context,
@@ -80,7 +88,7 @@ async function decideAndWrite(
     release = acquireLock(destination);
     const resumed = resumeInterruptedWrite(destination);
     const decision = await decide();
-    writeFiles(destination, decision.files);
+    writeFiles(destination, decision.files, decision.removals);
     const notes = [
       ...(resumed.completed.length
         ? [
@@ -99,7 +107,11 @@ async function decideAndWrite(
         : decision.report,
     };
   } catch (error) {
-    if (error instanceof WriteError || error instanceof LockedError)
+    if (
+      error instanceof WriteError ||
+      error instanceof LockedError ||
+      error instanceof StateError
+    )
       return { exitCode: 1, report: "", error: error.message };
     throw error;
   } finally {

@@ -13,6 +13,8 @@ const LABELS: Record<Action, string> = {
   conflict: "conflict",
   overwrite: "overwrite",
   deleted: "deleted",
+  removed: "removed",
+  orphaned: "orphaned",
 };
 
 export interface SummaryOptions {
@@ -38,6 +40,8 @@ function totals(changes: Change[]): string {
     ["kept", "kept as you edited them"],
     ["deleted", "left deleted"],
     ["overwrite", "overwritten (--force)"],
+    ["removed", "removed (no longer generated)"],
+    ["orphaned", "no longer generated but edited by you: left as yours"],
     ["conflict", "in conflict"],
   ];
   for (const [action, words] of extras) {

@@ -32,7 +32,11 @@ export const JOURNAL_PATH = `${STATE_DIR}/pending-run.json`;
 /** A problem with the destination, in the user's terms: the path and what to do. */
 export class WriteError extends Error {}
 
-interface JournalEntry extends PlannedFile {
+interface JournalEntry {
+  path: string;
+  /** What the run writes; null: the run removes the file. */
+  contents: string | null;
+  mode: number;
   /** sha256 of what the file held before the run; null: it did not exist. */
   before: string | null;
 }
@@ -172,24 +176,38 @@ function failedWrite(path: string, error: unknown): WriteError {
   );
 }
 
-export function writeFiles(destination: string, files: PlannedFile[]): void {
-  if (files.length === 0) return;
+/** Carries out one journal entry: the file as planned, or removed. */
+function apply(target: string, entry: JournalEntry): void {
+  if (entry.contents === null) rmSync(target, { force: true });
+  else replaceAtomically(target, entry.contents, entry.mode);
+}
+
+/** Writes files and removes others, all or nothing as far as can be known in advance. */
+export function writeFiles(
+  destination: string,
+  files: PlannedFile[],
+  removals: string[] = [],
+): void {
+  if (files.length === 0 && removals.length === 0) return;
   timed("write", () => {
-    const targets = preflight(destination, files);
-    const journal: JournalEntry[] = files.map((file, index) => ({
-      ...file,
-      before: digestOf(targets[index]!),
-    }));
+    const targets = preflight(destination, [
+      ...files,
+      ...removals.map((path) => ({ path, contents: "", mode: 0o644 })),
+    ]);
+    const journal: JournalEntry[] = [
+      ...files,
+      ...removals.map((path) => ({ path, contents: null, mode: 0 })),
+    ].map((entry, index) => ({ ...entry, before: digestOf(targets[index]!) }));
     replaceAtomically(
       join(destination, JOURNAL_PATH),
       `${JSON.stringify({ files: journal })}\n`,
       0o644,
     );
-    files.forEach((file, index) => {
+    journal.forEach((entry, index) => {
       try {
-        replaceAtomically(targets[index]!, file.contents, file.mode);
+        apply(targets[index]!, entry);
       } catch (error) {
-        throw failedWrite(file.path, error);
+        throw failedWrite(entry.path, error);
       }
     });
     rmSync(join(destination, JOURNAL_PATH));
@@ -227,9 +245,10 @@ export function resumeInterruptedWrite(destination: string): Resumed {
     const target = targetOf(root, file.path);
     rmSync(temporaryOf(target), { force: true });
     const now = digestOf(target);
-    if (now === sha256(file.contents)) continue;
+    const planned = file.contents === null ? null : sha256(file.contents);
+    if (now === planned) continue;
     if (now === file.before) {
-      replaceAtomically(target, file.contents, file.mode);
+      apply(target, file);
       resumed.completed.push(file.path);
     } else resumed.left.push(file.path);
   }

@@ -138,6 +138,8 @@ export async function writeParts(
       parts,
       force: Boolean(options.force),
       restoreDeleted: Boolean(options["restore-deleted"]),
+      repair: Boolean(options.repair),
+      intoExisting: Boolean(options["into-existing"]),
       dryRun: Boolean(options["dry-run"]),
     }),
   );
