@@ -172,7 +172,7 @@ function runEject(dir: string, part: string, values: Values, io: Io): number {
 
 async function runCheck(dir: string, io: Io): Promise<number> {
   const { checkRepo, formatReport, isClean } =
-    await import("../core/check/index.js");
+    await import("../check/index.js");
   const report = await checkRepo(dir);
   io.stdout(formatReport(report));
   return isClean(report) ? 0 : 1;

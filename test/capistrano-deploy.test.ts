@@ -6,14 +6,14 @@ import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
-import { checkRepo } from "../core/check/check.js";
+import { checkRepo } from "../check/check.js";
 import {
   BOOTSTRAP,
   STAND_INS,
-} from "../core/check/validators/capistrano-stand-ins.js";
-import { capistrano } from "../core/check/validators/capistrano.js";
-import { shellcheck } from "../core/check/validators/shellcheck.js";
-import { findTool, toolEnv } from "../core/check/tools.js";
+} from "../check/validators/capistrano-stand-ins.js";
+import { capistrano } from "../check/validators/capistrano.js";
+import { shellcheck } from "../check/validators/shellcheck.js";
+import { findTool, toolEnv } from "../check/tools.js";
 import { packageRoot } from "../core/paths.js";
 import { generateRepo, tempDir } from "./helpers/repo.js";
 import { requireTool } from "./helpers/tools.js";

@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { checkRepo } from "../core/check/check.js";
-import { dockerCompose } from "../core/check/validators/docker-compose.js";
+import { checkRepo } from "../check/check.js";
+import { dockerCompose } from "../check/validators/docker-compose.js";
 import { packageRoot } from "../core/paths.js";
 import { requireTool } from "./helpers/tools.js";
 

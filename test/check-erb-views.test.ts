@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { checkRepo } from "../core/check/check.js";
-import { erbViews } from "../core/check/validators/erb-views.js";
-import { shellcheck } from "../core/check/validators/shellcheck.js";
+import { checkRepo } from "../check/check.js";
+import { erbViews } from "../check/validators/erb-views.js";
+import { shellcheck } from "../check/validators/shellcheck.js";
 import { tempDir, writeRepo } from "./helpers/repo.js";
 import { requireTool } from "./helpers/tools.js";
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { checkRepo } from "../core/check/check.js";
-import { envVariants, erbYaml } from "../core/check/validators/erb-yaml.js";
+import { checkRepo } from "../check/check.js";
+import { envVariants, erbYaml } from "../check/validators/erb-yaml.js";
 import { packageRoot } from "../core/paths.js";
 import { requireTool } from "./helpers/tools.js";
 

@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { checkRepo } from "../core/check/check.js";
-import { javascript } from "../core/check/validators/javascript.js";
+import { checkRepo } from "../check/check.js";
+import { javascript } from "../check/validators/javascript.js";
 import { writeRepo } from "./helpers/repo.js";
 import { requireTool } from "./helpers/tools.js";
 

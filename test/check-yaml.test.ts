@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { checkRepo } from "../core/check/check.js";
-import { yaml } from "../core/check/validators/yaml.js";
+import { checkRepo } from "../check/check.js";
+import { yaml } from "../check/validators/yaml.js";
 import { packageRoot } from "../core/paths.js";
 
 const fixture = (name: string) =>

@@ -4,8 +4,8 @@ import assert from "node:assert/strict";
 import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { checkRepo } from "../core/check/check.js";
-import { cloudformationSecurity } from "../core/check/validators/cloudformation-security.js";
+import { checkRepo } from "../check/check.js";
+import { cloudformationSecurity } from "../check/validators/cloudformation-security.js";
 
 async function check(files: Record<string, string>) {
   const dir = await mkdtemp(join(tmpdir(), "cfn-security-"));

@@ -4,9 +4,9 @@ import assert from "node:assert/strict";
 import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { checkRepo } from "../core/check/check.js";
-import { formatReport } from "../core/check/report.js";
-import { cloudformation } from "../core/check/validators/cloudformation.js";
+import { checkRepo } from "../check/check.js";
+import { formatReport } from "../check/report.js";
+import { cloudformation } from "../check/validators/cloudformation.js";
 import { packageRoot } from "../core/paths.js";
 
 /** Checks a repo made of these files with the cloudformation validator; returns its findings. */

@@ -4,9 +4,9 @@ import assert from "node:assert/strict";
 import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { checkRepo } from "../core/check/check.js";
-import { renderSub } from "../core/check/cloudformation/user-data.js";
-import { cloudformationUserData } from "../core/check/validators/cloudformation-userdata.js";
+import { checkRepo } from "../check/check.js";
+import { renderSub } from "../check/cloudformation/user-data.js";
+import { cloudformationUserData } from "../check/validators/cloudformation-userdata.js";
 import { requireTool } from "./helpers/tools.js";
 
 /** A launch template whose user data is `userData` (YAML, indented under UserData:). */

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { readdirSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { checkRepo, formatReport, validators } from "../core/check/index.js";
+import { checkRepo, formatReport, validators } from "../check/index.js";
 import { answerSets } from "./helpers/answer-sets.js";
 import { generateRepo } from "./helpers/repo.js";
 import { requireTool } from "./helpers/tools.js";

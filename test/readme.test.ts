@@ -4,7 +4,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { packageRoot } from "../core/paths.js";
-import { validators } from "../core/check/index.js";
+import { validators } from "../check/index.js";
 import { requireTool } from "./helpers/tools.js";
 
 const readme = readFileSync(join(packageRoot, "README.md"), "utf8");

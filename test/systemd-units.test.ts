@@ -5,14 +5,14 @@ import { execFile } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
-import { checkRepo } from "../core/check/check.js";
-import { findTool, toolEnv } from "../core/check/tools.js";
+import { checkRepo } from "../check/check.js";
+import { findTool, toolEnv } from "../check/tools.js";
 import {
   execCommands,
   MAX_EXPOSURE,
   parseSecurity,
   systemd,
-} from "../core/check/validators/systemd.js";
+} from "../check/validators/systemd.js";
 import {
   CAPISTRANO_LINKED_DIRS,
   RUBY_PREFIX,
