@@ -1,9 +1,12 @@
 // Running shellcheck, for every validator that checks shell: the repo's scripts, CloudFormation
 // user data and workflows' run: blocks. One process over all the scripts, JSON out.
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
+import { withScratchDir } from "./scratch.js";
 import { runTool } from "./tools.js";
+
+/** The shells shellcheck understands, as a shebang names them. */
+export const SHELLS = new Set(["sh", "bash", "dash", "ksh"]);
 
 export interface ShellcheckComment {
   file: string;
@@ -48,8 +51,7 @@ export async function shellcheckScripts(
   scripts: string[],
   env: NodeJS.ProcessEnv,
 ): Promise<{ script: number; comment: ShellcheckComment }[]> {
-  const dir = await mkdtemp(join(tmpdir(), "rails-aws-shellcheck-"));
-  try {
+  return withScratchDir("shellcheck", async (dir) => {
     const names = scripts.map((_, index) => `${index}.sh`);
     await Promise.all(
       scripts.map((script, index) =>
@@ -64,7 +66,5 @@ export async function shellcheckScripts(
       script: Number(basename(comment.file, ".sh")),
       comment,
     }));
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 }

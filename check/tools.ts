@@ -78,12 +78,17 @@ export async function runTool(
     maxBuffer: MAX_BUFFER,
     encoding: "utf8",
   });
-  // Without input, close stdin at once so a tool that would read it sees end of file. A tool
-  // may exit before reading it: its closed pipe (EPIPE) is not an error of ours.
-  running.child.stdin?.on("error", (error: NodeJS.ErrnoException) => {
-    if (error.code !== "EPIPE") throw error;
-  });
-  running.child.stdin?.end(options.input ?? "");
+  const stdin = running.child.stdin;
+  // Without input, stdin is closed unwritten: a tool that would read it sees end of file, and
+  // a tool done within milliseconds (systemd-analyze) exits before any write could fail.
+  if (options.input === undefined) stdin?.destroy();
+  else {
+    // A tool may exit before reading its input: its closed pipe (EPIPE) is not an error of ours.
+    stdin?.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code !== "EPIPE") throw error;
+    });
+    stdin?.end(options.input);
+  }
   try {
     const { stdout, stderr } = await running;
     return { code: 0, stdout, stderr };

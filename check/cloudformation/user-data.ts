@@ -4,6 +4,7 @@
 // that start with a shebang (helper scripts it installs) are scripts too.
 import { isScalar, Scalar } from "yaml";
 import { shebangInterpreter } from "../repo.js";
+import { SHELLS } from "../shellcheck.js";
 import {
   intrinsicOf,
   isObject,
@@ -23,8 +24,6 @@ export interface UserDataScript {
   /** Where line `line`, column `column` (1-based) of the script is in the template. */
   position(line: number, column: number): { line: number; column: number };
 }
-
-const SHELLS = new Set(["sh", "bash", "dash", "ksh"]);
 
 /** Where each resource type keeps its user data. */
 const USER_DATA_PATHS: Record<string, string[]> = {

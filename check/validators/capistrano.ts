@@ -6,10 +6,10 @@
 // go there), is a finding. cap runs in a copy of the Capistrano files, so that it writes
 // nothing (its log/capistrano.log) into the checked repo. Plugins that are not installed here
 // are replaced by the stand-ins of capistrano-stand-ins.ts; installed ones are used as they are.
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { RepoFile } from "../repo.js";
+import { withScratchDir } from "../scratch.js";
 import { runTool, type ToolResult } from "../tools.js";
 import type { Problem, Validator, ValidatorContext } from "../types.js";
 import { BOOTSTRAP, STAND_INS } from "./capistrano-stand-ins.js";
@@ -37,8 +37,7 @@ export const capistrano: Validator = {
     file.path.startsWith("lib/capistrano/"),
   async run(files, context) {
     if (!files.some((file) => file.path === "Capfile")) return [];
-    const work = await mkdtemp(join(tmpdir(), "rails-aws-capistrano-"));
-    try {
+    return withScratchDir("capistrano", async (work) => {
       const workspace = await prepare(work, files, context);
       const stages = files
         .map((file) => STAGE.exec(file.path)?.[1])
@@ -48,9 +47,7 @@ export const capistrano: Validator = {
         ...stages.map((stage) => dryRun(stage, workspace)),
       ]);
       return runs.flat();
-    } finally {
-      await rm(work, { recursive: true, force: true });
-    }
+    });
   },
 };
 

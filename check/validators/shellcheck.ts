@@ -5,12 +5,10 @@ import { shebangInterpreter } from "../repo.js";
 import {
   describeComment,
   shellcheckFiles,
+  SHELLS,
   type ShellcheckComment,
 } from "../shellcheck.js";
 import type { Problem, Validator } from "../types.js";
-
-/** The shells shellcheck understands. */
-const SHELLS = new Set(["sh", "bash", "dash", "ksh"]);
 
 export const shellcheck: Validator = {
   name: "shellcheck",

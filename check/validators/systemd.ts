@@ -6,22 +6,12 @@
 // Both run under a temporary --root: the units sit in its /etc/systemd/system beside a copy of
 // this machine's own units (the targets they order against), and every command an Exec*= line
 // names is a stub there, since whether the instance has it is the instance's business.
-import { execFile } from "node:child_process";
-import {
-  chmod,
-  cp,
-  mkdir,
-  mkdtemp,
-  rm,
-  symlink,
-  writeFile,
-} from "node:fs/promises";
+import { chmod, cp, mkdir, symlink, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { promisify } from "node:util";
 import type { RepoFile } from "../repo.js";
-import type { ToolResult } from "../tools.js";
+import { withScratchDir } from "../scratch.js";
+import { runTool, type ToolResult } from "../tools.js";
 import type { Problem, Validator, ValidatorContext } from "../types.js";
 
 const UNIT_EXTENSIONS = new Set([
@@ -52,17 +42,14 @@ export const systemd: Validator = {
     const problems: Problem[] = [];
     // Units are found by name under the root: units that share one are checked apart.
     for (const batch of batchesWithUniqueNames(files)) {
-      const root = await mkdtemp(join(tmpdir(), "rails-aws-systemd-"));
-      try {
+      await withScratchDir("systemd", async (root) => {
         await stageRoot(root, batch);
         const [verified, rated] = await Promise.all([
           verify(root, batch, context),
           rate(root, batch, context),
         ]);
         problems.push(...verified, ...rated);
-      } finally {
-        await rm(root, { recursive: true, force: true });
-      }
+      });
     }
     return problems;
   },
@@ -171,36 +158,15 @@ function locate(
   return { file: named.path, message: line.split(root).join("") };
 }
 
-const execFileAsync = promisify(execFile);
-
-/**
- * Runs systemd-analyze as runTool does, except that its standard input is closed unwritten:
- * systemd-analyze is done within milliseconds, and a write to the stdin of a tool that has
- * already exited fails with EPIPE (runTool always writes, if only "").
- */
-async function analyze(
+/** systemd-analyze with its findings in its output, whatever its exit code. */
+function analyze(
   args: readonly string[],
   context: ValidatorContext,
 ): Promise<ToolResult> {
-  const running = execFileAsync(context.tools["systemd-analyze"]!, args, {
+  return runTool(context.tools["systemd-analyze"]!, args, {
     cwd: context.root,
     env: context.env,
-    encoding: "utf8",
-    timeout: 120_000,
   });
-  running.child.stdin?.destroy();
-  try {
-    const { stdout, stderr } = await running;
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failure = error as Partial<ToolResult> & { killed?: boolean };
-    if (typeof failure.code !== "number" || failure.killed) throw error;
-    return {
-      code: failure.code,
-      stdout: failure.stdout ?? "",
-      stderr: failure.stderr ?? "",
-    };
-  }
 }
 
 /** Exposure of each service, with the settings that cost the most when it is too high. */
