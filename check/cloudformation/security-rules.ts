@@ -13,6 +13,8 @@ import {
   type JsonObject,
   type ParsedFile,
   type Path,
+  valueAt,
+  walkJson,
 } from "./template.js";
 
 export interface RuleInput {
@@ -72,12 +74,7 @@ function itemsOf(value: Json, path: Path): [Json, Path][] {
   );
 }
 
-function get(value: Json, ...keys: string[]): Json {
-  let current = value;
-  for (const key of keys)
-    current = isObject(current) ? current[key] : undefined;
-  return current;
-}
+const get = (value: Json, ...keys: string[]): Json => valueAt(value, keys);
 
 export const imdsv2: Rule = {
   name: "imdsv2",
@@ -322,13 +319,16 @@ function describeRule(rule: Json): string {
   return `${protocol} ${from === to ? `port ${from}` : `ports ${from}-${to}`}`;
 }
 
+/** Whether a Ref or Fn::GetAtt anywhere in `value` names `id`. */
 function refersTo(value: Json, id: string): boolean {
-  if (Array.isArray(value)) return value.some((item) => refersTo(item, id));
-  if (!isObject(value)) return false;
-  if (value.Ref === id) return true;
-  const getAtt = value["Fn::GetAtt"];
-  if (Array.isArray(getAtt) && getAtt[0] === id) return true;
-  return Object.values(value).some((item) => refersTo(item, id));
+  let found = false;
+  walkJson(value, (item) => {
+    const getAtt = get(item, "Fn::GetAtt");
+    found ||=
+      get(item, "Ref") === id || (Array.isArray(getAtt) && getAtt[0] === id);
+    return !found;
+  });
+  return found;
 }
 
 /** AWS managed policies that amount to administrator access. */
@@ -446,22 +446,18 @@ function statementFindings(document: Json, path: Path): RuleFinding[] {
  * a role may do, so its broad actions are the point. Found as a managed policy attached to no
  * one that the template names as a PermissionsBoundary or in an iam:PermissionsBoundary condition.
  */
+const BOUNDARY_KEYS = new Set<Path[number]>([
+  "PermissionsBoundary",
+  "iam:PermissionsBoundary",
+]);
+
 function permissionsBoundaries(input: RuleInput): Set<string> {
   const named = new Set<string>();
-  const visit = (value: Json, underBoundary: boolean) => {
-    if (Array.isArray(value))
-      value.forEach((item) => visit(item, underBoundary));
-    if (!isObject(value)) return;
-    if (underBoundary && typeof value.Ref === "string") named.add(value.Ref);
-    for (const [key, item] of Object.entries(value))
-      visit(
-        item,
-        underBoundary ||
-          key === "PermissionsBoundary" ||
-          key === "iam:PermissionsBoundary",
-      );
-  };
-  visit(section(input.template.body, "Resources"), false);
+  walkJson(section(input.template.body, "Resources"), (value, path) => {
+    const ref = get(value, "Ref");
+    if (typeof ref === "string" && path.some((key) => BOUNDARY_KEYS.has(key)))
+      named.add(ref);
+  });
   return new Set(
     [...named].filter((id) => {
       const resource = input.resources.find(([other]) => other === id)?.[1];
@@ -548,20 +544,23 @@ export const plaintextSecrets: Rule = {
           message: `Parameter ${name} must not have a secret default: use Secrets Manager`,
         });
     }
-    const visit = (value: Json, path: Path) => {
-      if (Array.isArray(value))
-        value.forEach((item, index) => visit(item, [...path, index]));
-      if (!isObject(value)) return;
-      for (const [key, item] of Object.entries(value)) {
-        if (SECRET_NAME.test(key) && isLiteralSecret(item))
+    const resources = section(input.template.body, "Resources");
+    walkJson(
+      resources,
+      (value, path) => {
+        const key = path.at(-1);
+        if (
+          typeof key === "string" &&
+          SECRET_NAME.test(key) &&
+          isLiteralSecret(value)
+        )
           findings.push({
-            path: [...path, key],
+            path,
             message: `${key} holds a secret in plain text: use Secrets Manager (ManageMasterUserPassword, GenerateSecretString or {{resolve:secretsmanager:...}})`,
           });
-        else visit(item, [...path, key]);
-      }
-    };
-    visit(section(input.template.body, "Resources"), ["Resources"]);
+      },
+      ["Resources"],
+    );
     return findings;
   },
 };

@@ -13,6 +13,7 @@ import {
   type JsonObject,
   type ParsedFile,
   type Path,
+  walkJson,
 } from "./template.js";
 import {
   isCustomResource,
@@ -503,25 +504,22 @@ function walkIntrinsics(
   path: Path,
   inConditions: boolean,
 ): void {
-  if (Array.isArray(value)) {
-    value.forEach((item, index) =>
-      walkIntrinsics(scope, item, [...path, index], inConditions),
-    );
-    return;
-  }
-  if (!isObject(value)) return;
-  const keys = Object.keys(value);
-  const fn = keys.length === 1 ? keys[0]! : undefined;
-  if (
-    fn?.startsWith("Fn::") ||
-    fn === "Ref" ||
-    (inConditions && fn === "Condition")
-  ) {
-    checkCall(scope, fn, value[fn], [...path, fn], inConditions);
-    return;
-  }
-  for (const [key, item] of Object.entries(value))
-    walkIntrinsics(scope, item, [...path, key], inConditions);
+  walkJson(
+    value,
+    (item, itemPath) => {
+      const fn = intrinsicOf(item);
+      if (!fn || (fn === "Condition" && !inConditions)) return true;
+      checkCall(
+        scope,
+        fn,
+        (item as JsonObject)[fn],
+        [...itemPath, fn],
+        inConditions,
+      );
+      return false;
+    },
+    path,
+  );
 }
 
 const ARITY: Record<string, [number, number]> = {

@@ -52,6 +52,31 @@ function longForm(tag: string): string | undefined {
 export const isObject = (value: Json): value is JsonObject =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
+/** The value at `keys` below `value`, or undefined where there is no such key. */
+export function valueAt(value: Json, keys: readonly string[]): Json {
+  let current = value;
+  for (const key of keys)
+    current = isObject(current) ? current[key] : undefined;
+  return current;
+}
+
+/**
+ * Calls `visit` on `value` and on every value below it, depth first, each with its path (from
+ * `path`); it does not go below a value for which `visit` returns false.
+ */
+export function walkJson(
+  value: Json,
+  visit: (value: Json, path: Path) => boolean | void,
+  path: Path = [],
+): void {
+  if (visit(value, path) === false) return;
+  if (Array.isArray(value))
+    value.forEach((item, index) => walkJson(item, visit, [...path, index]));
+  else if (isObject(value))
+    for (const [key, item] of Object.entries(value))
+      walkJson(item, visit, [...path, key]);
+}
+
 /** `!Ref AWS::NoValue`: the property or list item is left out. */
 export function isNoValue(value: Json): boolean {
   return isObject(value) && value.Ref === "AWS::NoValue";

@@ -9,10 +9,10 @@ import {
   intrinsicOf,
   isObject,
   section,
-  type Json,
   type JsonObject,
   type ParsedFile,
   type Path,
+  valueAt,
 } from "./template.js";
 
 export interface UserDataScript {
@@ -66,7 +66,7 @@ export function userDataScripts(
     if (!isObject(resource)) continue;
     const base = USER_DATA_PATHS[String(resource.Type)];
     if (!base) continue;
-    const found = scriptText(resource, ["Resources", id, ...base]);
+    const found = scriptText(id, resource, base);
     if (!found) continue;
     const node = parsed.nodeAt(found.path);
     if (!isScalar(node) || !node.range) continue;
@@ -89,15 +89,14 @@ export function userDataScripts(
   return scripts;
 }
 
-/** The script's text at `path` (through Fn::Base64 and Fn::Sub), and where it is. */
+/** The script's text at `keys` of resource `id` (through Fn::Base64 and Fn::Sub), and its path. */
 function scriptText(
+  id: string,
   resource: JsonObject,
-  path: Path,
+  keys: readonly string[],
 ): { text: string; sub: boolean; path: Path } | undefined {
-  let value: Json = resource;
-  for (const key of path.slice(2))
-    value = isObject(value) ? value[key] : undefined;
-  let at: Path = path;
+  let value = valueAt(resource, keys);
+  let at: Path = ["Resources", id, ...keys];
   if (intrinsicOf(value) === "Fn::Base64") {
     value = (value as JsonObject)["Fn::Base64"];
     at = [...at, "Fn::Base64"];
