@@ -111,8 +111,20 @@ export interface ParsedFile {
   positionOf(offset: number): Position;
 }
 
-/** Parses a template or parameter file (YAML, or JSON, which is YAML). */
+/** Each file parsed once: the three cloudformation validators of a check run share its files. */
+const parsedFiles = new WeakMap<RepoFile, ParsedFile>();
+
+/** A template or parameter file (YAML, or JSON, which is YAML), parsed on the first call. */
 export function parseCloudFormationFile(file: RepoFile): ParsedFile {
+  let parsed = parsedFiles.get(file);
+  if (!parsed) {
+    parsed = parse(file);
+    parsedFiles.set(file, parsed);
+  }
+  return parsed;
+}
+
+function parse(file: RepoFile): ParsedFile {
   const lineCounter = new LineCounter();
   const document = parseDocument(file.contents, {
     lineCounter,
