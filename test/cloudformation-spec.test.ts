@@ -65,6 +65,38 @@ describe("check: cloudformation validator (AWS's resource specification)", funct
     ]);
   });
 
+  it("reports unknown keys of the template, a parameter, a resource and an output, each at its line", async () => {
+    const findings = await check(
+      template(
+        [
+          "  Vpc:",
+          "    Type: AWS::EC2::VPC",
+          "    DeletePolicy: Retain",
+          "    Properties:",
+          "      CidrBlock: 10.0.0.0/16",
+          "Outputs:",
+          "  VpcId:",
+          "    Value: !Ref Vpc",
+          "    Exports: { Name: vpc }",
+          "Output:",
+          "  Value: x",
+          "",
+        ].join("\n"),
+        "Parameters:\n  Size:\n    Type: Number\n    Max: 3\n",
+      ),
+    );
+    assert.deepEqual(findings, [
+      { file: T, line: 4, message: "Unknown key Max of parameter Size" },
+      {
+        file: T,
+        line: 8,
+        message: "Unknown attribute DeletePolicy of resource Vpc",
+      },
+      { file: T, line: 14, message: "Unknown key Exports of output VpcId" },
+      { file: T, line: 15, message: "Unknown top-level section Output" },
+    ]);
+  });
+
   it("follows nested property types through lists and maps", async () => {
     const findings = await check(
       template(

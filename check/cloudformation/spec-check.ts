@@ -141,11 +141,27 @@ function report(scope: Scope, path: Path, message: string): void {
   scope.problems.push(problemAt(scope.parsed, path, message));
 }
 
-function checkTopLevel(scope: Scope, body: JsonObject): void {
-  for (const key of Object.keys(body)) {
-    if (!TOP_LEVEL.has(key))
-      report(scope, [key], `Unknown top-level section ${key}`);
+/** "Unknown <kind> <key> of <owner>" for each key of `object` that is not `known`. */
+function reportUnknownKeys(
+  scope: Scope,
+  object: JsonObject,
+  path: Path,
+  known: ReadonlySet<string>,
+  kind: string,
+  owner?: string,
+): void {
+  for (const key of Object.keys(object)) {
+    if (!known.has(key))
+      report(
+        scope,
+        [...path, key],
+        `Unknown ${kind} ${key}${owner ? ` of ${owner}` : ""}`,
+      );
   }
+}
+
+function checkTopLevel(scope: Scope, body: JsonObject): void {
+  reportUnknownKeys(scope, body, [], TOP_LEVEL, "top-level section");
   const version = body.AWSTemplateFormatVersion;
   if (version !== undefined && version !== "2010-09-09")
     report(
@@ -164,14 +180,14 @@ function checkParameters(scope: Scope): void {
       report(scope, path, `Parameter ${name} must be a mapping`);
       continue;
     }
-    for (const key of Object.keys(parameter)) {
-      if (!PARAMETER_KEYS.has(key))
-        report(
-          scope,
-          [...path, key],
-          `Unknown key ${key} of parameter ${name}`,
-        );
-    }
+    reportUnknownKeys(
+      scope,
+      parameter,
+      path,
+      PARAMETER_KEYS,
+      "key",
+      `parameter ${name}`,
+    );
     const type = parameter.Type;
     if (
       typeof type !== "string" ||
@@ -233,14 +249,14 @@ function checkResource(scope: Scope, id: string, resource: Json): void {
     report(scope, path, `Resource ${id} must be a mapping`);
     return;
   }
-  for (const key of Object.keys(resource)) {
-    if (!RESOURCE_ATTRIBUTES.has(key))
-      report(
-        scope,
-        [...path, key],
-        `Unknown attribute ${key} of resource ${id}`,
-      );
-  }
+  reportUnknownKeys(
+    scope,
+    resource,
+    path,
+    RESOURCE_ATTRIBUTES,
+    "attribute",
+    `resource ${id}`,
+  );
   checkConditionName(scope, resource.Condition, [...path, "Condition"]);
   for (const [index, target] of [resource.DependsOn ?? []].flat().entries()) {
     if (typeof target !== "string" || !(target in scope.resources))
@@ -477,10 +493,14 @@ function checkOutputs(scope: Scope, outputs: JsonObject): void {
       report(scope, path, `Output ${name} needs a Value`);
       continue;
     }
-    for (const key of Object.keys(output)) {
-      if (!OUTPUT_KEYS.has(key))
-        report(scope, [...path, key], `Unknown key ${key} of output ${name}`);
-    }
+    reportUnknownKeys(
+      scope,
+      output,
+      path,
+      OUTPUT_KEYS,
+      "key",
+      `output ${name}`,
+    );
     checkConditionName(scope, output.Condition, [...path, "Condition"]);
     if (
       output.Export !== undefined &&
