@@ -1,28 +1,17 @@
 // Validators that need Ruby itself (syntax, ERB) run ONE ruby process over all their files: a
-// script passed with -e reads a JSON request on stdin and writes JSON problems on stdout.
-// The script lives in a TypeScript string because tsc copies no other file into dist/ and
-// package.json ships only dist/core.
+// script of ruby/ reads a JSON request on stdin and writes JSON problems on stdout (see
+// ruby/protocol.rb).
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { runTool } from "./tools.js";
 import type { Problem, ValidatorContext } from "./types.js";
 
-/**
- * Ruby helpers every script starts with. `$stdout` is pointed at stderr so that code the script
- * evaluates (ERB) cannot corrupt the JSON written on the real STDOUT. `located` turns Ruby's
- * "path:LINE: message" into a problem.
- */
-const PRELUDE = String.raw`
-require "json"
-$stdout = $stderr
+/** The checker's Ruby files. tsc copies none of them into dist/: found from the package root. */
+export const RUBY_DIR = fileURLToPath(
+  new URL("../../check/ruby/", import.meta.url),
+);
 
-def located(path, message, line = nil)
-  message = message.to_s.scrub
-  match = /\A#{Regexp.escape(path)}:(\d+):\s*/.match(message)
-  line = match[1].to_i if match
-  { "file" => path, "line" => line, "message" => (match ? match.post_match : message).rstrip }
-end
-`;
-
-/** Runs `script` with `input` as JSON on stdin; the script must print a JSON array of problems. */
+/** Runs ruby/<script>.rb with `input` as JSON on stdin; it prints a JSON array of problems. */
 export async function runRubyScript<P extends Problem = Problem>(
   script: string,
   input: unknown,
@@ -33,7 +22,7 @@ export async function runRubyScript<P extends Problem = Problem>(
     throw new Error(
       "runRubyScript needs a validator that declares the ruby tool",
     );
-  const result = await runTool(ruby, ["-e", PRELUDE + script], {
+  const result = await runTool(ruby, [join(RUBY_DIR, `${script}.rb`)], {
     cwd: context.root,
     env: context.env,
     input: JSON.stringify(input),

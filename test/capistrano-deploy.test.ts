@@ -4,14 +4,10 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import { checkRepo } from "../check/check.js";
-import {
-  BOOTSTRAP,
-  STAND_INS,
-} from "../check/validators/capistrano-stand-ins.js";
-import { capistrano } from "../check/validators/capistrano.js";
+import { capistrano, STAND_INS_ENV } from "../check/validators/capistrano.js";
 import { shellcheck } from "../check/validators/shellcheck.js";
 import { findTool, toolEnv } from "../check/tools.js";
 import { packageRoot } from "../core/paths.js";
@@ -37,32 +33,18 @@ interface CapRun {
   commands: Recorded[];
 }
 
-/** The stand-ins' load path set-up, as the validator writes it. */
-function standIns(): string {
-  const dir = tempDir("cap-stand-ins-");
-  for (const [gem, sources] of Object.entries(STAND_INS)) {
-    for (const [path, source] of Object.entries(sources)) {
-      mkdirSync(dirname(join(dir, gem, path)), { recursive: true });
-      writeFileSync(join(dir, gem, path), source);
-    }
-  }
-  writeFileSync(join(dir, "bootstrap.rb"), BOOTSTRAP);
-  return dir;
-}
-
 async function cap(
   dir: string,
   args: string[],
   env: Record<string, string> = {},
 ): Promise<CapRun> {
-  const plugins = standIns();
   const record = join(tempDir("cap-record-"), "commands.json");
   const options = {
     cwd: dir,
     env: {
       ...toolEnv(process.env.PATH ?? ""),
-      STAND_INS_DIR: plugins,
-      RUBYOPT: `-r${join(plugins, "bootstrap.rb")} -r${RECORDER}`,
+      ...STAND_INS_ENV,
+      RUBYOPT: `${STAND_INS_ENV.RUBYOPT} -r${RECORDER}`,
       RECORD_TO: record,
       ...env,
     },
@@ -370,13 +352,11 @@ describe("check: capistrano validator", function () {
       join(userDir, "specifications", `capistrano-bundler-${version}.gemspec`),
       `Gem::Specification.new { |s| s.name = "capistrano-bundler"; s.version = "${version}"; s.summary = "fake" }\n`,
     );
-    const plugins = standIns();
-    const { stdout } = await execFileAsync(
-      ruby,
-      ["-r", join(plugins, "bootstrap.rb"), "-e", "puts $LOAD_PATH"],
-      { env: { ...env, STAND_INS_DIR: plugins } },
-    );
-    assert.ok(!stdout.includes(join(plugins, "capistrano-bundler")), stdout);
-    assert.ok(stdout.includes(join(plugins, "capistrano-rails")), stdout);
+    const { stdout } = await execFileAsync(ruby, ["-e", "puts $LOAD_PATH"], {
+      env: { ...env, ...STAND_INS_ENV },
+    });
+    const standIns = join(STAND_INS_ENV.RUBYLIB, "stand-ins");
+    assert.ok(!stdout.includes(join(standIns, "capistrano-bundler")), stdout);
+    assert.ok(stdout.includes(join(standIns, "capistrano-rails")), stdout);
   });
 });

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { checkRepo } from "../check/check.js";
+import { RUBY_DIR } from "../check/ruby.js";
 import { rubySyntax } from "../check/validators/ruby-syntax.js";
 import { packageRoot } from "../core/paths.js";
 import { requireTool } from "./helpers/tools.js";
@@ -36,5 +38,16 @@ describe("check: ruby-syntax validator", function () {
       !report.findings[0]!.message.startsWith("app/models"),
       "the path prefix is stripped",
     );
+  });
+
+  it("passes the checker's own Ruby: every file of check/ruby/, which the package ships", async () => {
+    const files = readdirSync(RUBY_DIR, { recursive: true }).filter((path) =>
+      String(path).endsWith(".rb"),
+    );
+    const report = await checkRepo(RUBY_DIR, { validators: [rubySyntax] });
+    assert.deepEqual(report.failed, []);
+    assert.deepEqual(report.findings, []);
+    assert.equal(report.ran[0]?.files, files.length);
+    assert.ok(files.length >= 9, files.join(", "));
   });
 });

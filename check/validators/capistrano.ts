@@ -5,14 +5,23 @@
 // A non-zero exit, or anything on stderr (Capistrano's deprecation and re-invocation warnings
 // go there), is a finding. cap runs in a copy of the Capistrano files, so that it writes
 // nothing (its log/capistrano.log) into the checked repo. Plugins that are not installed here
-// are replaced by the stand-ins of capistrano-stand-ins.ts; installed ones are used as they are.
+// are replaced by the stand-ins of ruby/capistrano/; installed ones are used as they are.
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { RepoFile } from "../repo.js";
+import { RUBY_DIR } from "../ruby.js";
 import { withScratchDir } from "../scratch.js";
 import { runTool, type ToolResult } from "../tools.js";
 import type { Problem, Validator, ValidatorContext } from "../types.js";
-import { BOOTSTRAP, STAND_INS } from "./capistrano-stand-ins.js";
+
+/**
+ * What makes cap load ruby/capistrano/rails_aws_stand_ins.rb first: by name from RUBYLIB, as a
+ * path in RUBYOPT would break on a space in the package's path.
+ */
+export const STAND_INS_ENV = {
+  RUBYLIB: join(RUBY_DIR, "capistrano"),
+  RUBYOPT: "-rrails_aws_stand_ins",
+};
 
 /** Two well-formed instance ids: the deploy's hosts during a dry run. */
 export const DRY_RUN_HOSTS = "i-0123456789abcdef0,i-0fedcba9876543210";
@@ -37,8 +46,8 @@ export const capistrano: Validator = {
     file.path.startsWith("lib/capistrano/"),
   async run(files, context) {
     if (!files.some((file) => file.path === "Capfile")) return [];
-    return withScratchDir("capistrano", async (work) => {
-      const workspace = await prepare(work, files, context);
+    return withScratchDir("capistrano", async (copy) => {
+      const workspace = await prepare(copy, files, context);
       const stages = files
         .map((file) => STAGE.exec(file.path)?.[1])
         .filter((stage): stage is string => stage !== undefined);
@@ -52,31 +61,21 @@ export const capistrano: Validator = {
 };
 
 async function prepare(
-  work: string,
+  copy: string,
   files: readonly RepoFile[],
   context: ValidatorContext,
 ): Promise<Workspace> {
-  const copy = join(work, "repo");
-  for (const file of files) await write(join(copy, file.path), file.contents);
-  const standIns = join(work, "stand-ins");
-  for (const [gem, sources] of Object.entries(STAND_INS)) {
-    for (const [path, source] of Object.entries(sources)) {
-      await write(join(standIns, gem, path), source);
-    }
+  for (const file of files) {
+    const path = join(copy, file.path);
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, file.contents);
   }
-  const bootstrap = join(work, "bootstrap.rb");
-  await write(bootstrap, BOOTSTRAP);
   return {
     copy,
-    env: { ...context.env, STAND_INS_DIR: standIns, RUBYOPT: `-r${bootstrap}` },
+    env: { ...context.env, ...STAND_INS_ENV },
     files,
     cap: context.tools.cap!,
   };
-}
-
-async function write(path: string, contents: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, contents);
 }
 
 async function listTasks(workspace: Workspace): Promise<Problem[]> {

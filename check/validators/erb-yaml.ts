@@ -1,7 +1,8 @@
 // YAML with ERB, i.e. Rails config (database.yml, cable.yml, ...): Rails renders the ERB first,
 // so this does the same in Ruby, then YAML.safe_load(aliases: true). Each file is rendered under
 // several environments, because ERB runs for the whole file whatever RAILS_ENV is: a production
-// ENV.fetch without a default breaks development too. The ERB is executed, as Rails would.
+// ENV.fetch without a default breaks development too. The ERB is executed, as Rails would, by
+// ruby/erb-yaml.rb.
 import { readEnvFile } from "../env-file.js";
 import { hasErb, isYaml } from "../repo.js";
 import { runRubyScript } from "../ruby.js";
@@ -13,84 +14,6 @@ interface Variant {
   env: Record<string, string>;
 }
 
-/**
- * Rails is not loaded, so the script stubs what config ERB commonly uses: Rails.env (with
- * production? and friends), Rails.root, ActiveSupport's durations and byte sizes (Rails'
- * own cache.yml has `256.megabytes`) and blank?/present?/presence. The stub, not an installed
- * ActiveSupport, so every machine renders alike.
- */
-const SCRIPT = String.raw`
-require "erb"
-require "pathname"
-require "yaml"
-
-module Rails
-  class Env < String
-    def method_missing(name, *args)
-      name.end_with?("?") && args.empty? ? self == name.to_s.chomp("?") : super
-    end
-
-    def respond_to_missing?(name, include_private = false)
-      name.end_with?("?") || super
-    end
-  end
-
-  class << self
-    attr_accessor :env, :root
-  end
-end
-Rails.root = Pathname(Dir.pwd)
-
-class Numeric
-  {
-    second: 1, minute: 60, hour: 3600, day: 86_400, week: 604_800,
-    month: 2_629_746, year: 31_556_952,
-    byte: 1, kilobyte: 1024, megabyte: 1024**2, gigabyte: 1024**3, terabyte: 1024**4
-  }.each do |unit, size|
-    define_method(unit) { self * size }
-    define_method(:"#{unit}s") { self * size }
-  end
-end
-
-class Object
-  def blank? = respond_to?(:empty?) ? !!empty? : !self
-  def present? = !blank?
-  def presence = (self if present?)
-end
-
-class String
-  def blank? = strip.empty?
-end
-
-def line_in(path, error)
-  location = (error.backtrace_locations || []).find { |entry| entry.path == path }
-  location&.lineno
-end
-
-request = JSON.parse($stdin.read)
-problems = []
-request["files"].each do |path|
-  text = File.read(path, encoding: "bom|utf-8")
-  request["variants"].each do |variant|
-    ENV.replace(variant["env"])
-    Rails.env = Rails::Env.new(ENV.fetch("RAILS_ENV", "development"))
-    problem =
-      begin
-        erb = ERB.new(text)
-        erb.filename = path
-        YAML.safe_load(erb.result, aliases: true, filename: path)
-        nil
-      rescue Psych::SyntaxError => error
-        located(path, "YAML after ERB: #{error.problem} #{error.context}".strip, error.line)
-      rescue Exception => error
-        located(path, "#{error.class}: #{error.message}", line_in(path, error))
-      end
-    problems << problem.merge("variant" => variant["label"]) if problem
-  end
-end
-STDOUT.write(JSON.generate(problems))
-`;
-
 export const erbYaml: Validator = {
   name: "erb-yaml",
   tools: ["ruby"],
@@ -98,7 +21,7 @@ export const erbYaml: Validator = {
   async run(files, context) {
     const variants = envVariants(readEnvFile(context.root));
     const problems = await runRubyScript<Problem & { variant: string }>(
-      SCRIPT,
+      "erb-yaml",
       { files: files.map((file) => file.path), variants },
       context,
     );

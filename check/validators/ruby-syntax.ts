@@ -10,33 +10,13 @@ import type { Validator } from "../types.js";
 const RUBY_EXTENSIONS = new Set([".rb", ".rake", ".gemspec", ".ru"]);
 const RUBY_NAMES = new Set(["Capfile", "Gemfile", "Rakefile", "Guardfile"]);
 
-const SCRIPT = String.raw`
-module Warning
-  def self.warn(message, category: nil)
-    $file_warnings << message
-  end
-end
-
-problems = []
-JSON.parse($stdin.read).each do |path|
-  $file_warnings = []
-  begin
-    RubyVM::InstructionSequence.compile_file(path)
-  rescue SyntaxError => error
-    problems << located(path, error.message)
-  end
-  $file_warnings.each { |warning| problems << located(path, warning) }
-end
-STDOUT.write(JSON.generate(problems))
-`;
-
 export const rubySyntax: Validator = {
   name: "ruby-syntax",
   tools: ["ruby"],
   appliesTo: isRubySource,
   run: (files, context) =>
     runRubyScript(
-      SCRIPT,
+      "ruby-syntax",
       files.map((file) => file.path),
       context,
     ),
