@@ -22,10 +22,6 @@ export function findTool(
   return undefined;
 }
 
-export function hasTool(name: string, path?: string): boolean {
-  return findTool(name, path) !== undefined;
-}
-
 function isExecutableFile(candidate: string): boolean {
   try {
     accessSync(candidate, constants.X_OK);
@@ -52,7 +48,7 @@ export interface ToolResult {
   stderr: string;
 }
 
-export interface RunOptions {
+interface RunOptions {
   cwd: string;
   env: NodeJS.ProcessEnv;
   /** Written to the tool's standard input. */

@@ -17,20 +17,20 @@ import {
   walkJson,
 } from "./template.js";
 
-export interface RuleInput {
+interface RuleInput {
   template: ParsedFile;
   resources: [string, JsonObject][];
   /** The template evaluated with production's parameters; undefined when production does not deploy it. */
   production?: Evaluator;
 }
 
-export interface Rule {
+interface Rule {
   name: string;
   check(input: RuleInput): RuleFinding[];
 }
 
 /** A finding at a path of the template. */
-export interface RuleFinding {
+interface RuleFinding {
   path: Path;
   message: string;
 }
@@ -76,7 +76,7 @@ function itemsOf(value: Json, path: Path): [Json, Path][] {
 
 const get = (value: Json, ...keys: string[]): Json => valueAt(value, keys);
 
-export const imdsv2: Rule = {
+const imdsv2: Rule = {
   name: "imdsv2",
   check(input) {
     const findings: RuleFinding[] = [];
@@ -118,7 +118,7 @@ export const imdsv2: Rule = {
   },
 };
 
-export const encryption: Rule = {
+const encryption: Rule = {
   name: "encryption",
   check(input) {
     const findings: RuleFinding[] = [];
@@ -201,7 +201,7 @@ const PUBLIC_ACCESS_BLOCK = [
   "RestrictPublicBuckets",
 ];
 
-export const s3PublicAccess: Rule = {
+const s3PublicAccess: Rule = {
   name: "s3-public-access",
   check(input) {
     return ofType(input, "AWS::S3::Bucket").flatMap(([id, resource]) => {
@@ -224,7 +224,7 @@ export const s3PublicAccess: Rule = {
   },
 };
 
-export const rdsNotPublic: Rule = {
+const rdsNotPublic: Rule = {
   name: "rds-not-public",
   check(input) {
     return ofType(input, "AWS::RDS::DBInstance").flatMap(([id, resource]) =>
@@ -250,7 +250,7 @@ const LOAD_BALANCER_TYPES = new Set([
   "AWS::EC2::SecurityGroupEgress",
 ]);
 
-export const openIngress: Rule = {
+const openIngress: Rule = {
   name: "open-ingress",
   check(input) {
     const findings: RuleFinding[] = [];
@@ -338,7 +338,7 @@ const ADMIN_POLICIES =
 const READ_ONLY_ACTION =
   /^[a-z0-9-]+:(Describe|Get|List|BatchGet|Head|Search|Lookup|View|Query|Scan)[A-Za-z*]*$/;
 
-export const iamLeastPrivilege: Rule = {
+const iamLeastPrivilege: Rule = {
   name: "iam-least-privilege",
   check(input) {
     const findings: RuleFinding[] = [];
@@ -472,7 +472,7 @@ function permissionsBoundaries(input: RuleInput): Set<string> {
   );
 }
 
-export const productionDeletionProtection: Rule = {
+const productionDeletionProtection: Rule = {
   name: "deletion-protection",
   check(input) {
     const production = input.production;
@@ -508,7 +508,7 @@ function describeValue(value: Json, written: Json): string {
 }
 
 /** Names of settings that hold a secret: the name ends with the secret word. */
-export const SECRET_NAME =
+const SECRET_NAME =
   /(password|passwd|passphrase|secret|(auth|access|api|bearer|oauth|session|refresh)[-_]?token|api[-_]?key|private[-_]?key|access[-_]?key|credentials?|SecretString)$/i;
 const SECRET_TEXT: [RegExp, string][] = [
   [/\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/, "an AWS access key ID"],
@@ -526,7 +526,7 @@ function isLiteralSecret(value: Json): boolean {
   );
 }
 
-export const plaintextSecrets: Rule = {
+const plaintextSecrets: Rule = {
   name: "plaintext-secret",
   check(input) {
     const findings: RuleFinding[] = [];

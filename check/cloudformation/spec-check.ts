@@ -80,7 +80,7 @@ const AWS_PARAMETER_TYPE =
 
 const OUTPUT_KEYS = new Set(["Description", "Value", "Export", "Condition"]);
 
-export const PSEUDO_PARAMETERS = new Set([
+const PSEUDO_PARAMETERS = new Set([
   "AWS::AccountId",
   "AWS::NotificationARNs",
   "AWS::NoValue",
@@ -92,7 +92,7 @@ export const PSEUDO_PARAMETERS = new Set([
 ]);
 
 /** `${Name}` and `${Resource.Attribute}` in a Fn::Sub string; `${!Literal}` is not one. */
-export function subVariables(text: string): string[] {
+function subVariables(text: string): string[] {
   return [...text.matchAll(/\$\{([^}]*)\}/g)]
     .map((match) => match[1]!.trim())
     .filter((name) => !name.startsWith("!"));

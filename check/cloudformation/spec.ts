@@ -9,7 +9,7 @@ import type {
   SpecDatabase,
 } from "@aws-cdk/service-spec-types";
 
-export type { PropertyType, Resource, ResourceProperties };
+export type { PropertyType, ResourceProperties };
 
 let loading: Promise<ResourceSpec> | undefined;
 

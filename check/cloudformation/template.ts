@@ -19,7 +19,7 @@ export type Json = unknown;
 export type JsonObject = Record<string, Json>;
 
 /** CloudFormation's intrinsic functions, by the long form's key. */
-export const FUNCTIONS = new Set([
+const FUNCTIONS = new Set([
   "Fn::Base64",
   "Fn::Cidr",
   "Fn::FindInMap",
@@ -90,7 +90,7 @@ export function intrinsicOf(value: Json): string | undefined {
   return FUNCTIONS.has(key) || key.startsWith("Fn::") ? key : undefined;
 }
 
-export interface Position {
+interface Position {
   line: number;
   column: number;
 }

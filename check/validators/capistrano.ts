@@ -24,7 +24,7 @@ export const STAND_INS_ENV = {
 };
 
 /** Two well-formed instance ids: the deploy's hosts during a dry run. */
-export const DRY_RUN_HOSTS = "i-0123456789abcdef0,i-0fedcba9876543210";
+const DRY_RUN_HOSTS = "i-0123456789abcdef0,i-0fedcba9876543210";
 
 const STAGE = /^config\/deploy\/([^/]+)\.rb$/;
 

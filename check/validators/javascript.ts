@@ -38,7 +38,7 @@ function isAppModule(file: RepoFile): boolean {
  * Node reports a syntax error as `[stdin]:<line>`, the source line, a caret under the column,
  * a blank line and `SyntaxError: <message>` (then its own stack).
  */
-export function toProblem(file: string, stderr: string): Problem {
+function toProblem(file: string, stderr: string): Problem {
   const lines = stderr.split("\n");
   const at = lines.findIndex((line) => /^\[stdin\]:\d+$/.test(line));
   const line =

@@ -214,7 +214,7 @@ async function rate(
   });
 }
 
-export interface SecurityRating {
+interface SecurityRating {
   exposure: number;
   label: string;
   gaps: { setting: string; exposure: number }[];

@@ -21,7 +21,7 @@ import type { Problem, Validator } from "../types.js";
 import { isWorkflow } from "./actionlint.js";
 
 /** A `run:` block, ready for shellcheck, and where it came from. */
-export interface RunBlock {
+interface RunBlock {
   file: string;
   job: string;
   /** The step's name, else its id, else its position ("step 3"). */
