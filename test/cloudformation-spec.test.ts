@@ -1,23 +1,16 @@
 // The cloudformation validator: templates against AWS's resource specification, and parameter
 // files against their templates.
 import assert from "node:assert/strict";
-import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { checkRepo } from "../check/check.js";
 import { formatReport } from "../check/report.js";
 import { cloudformation } from "../check/validators/cloudformation.js";
 import { packageRoot } from "../core/paths.js";
+import { checkFiles } from "./helpers/check.js";
 
 /** Checks a repo made of these files with the cloudformation validator; returns its findings. */
 async function check(files: Record<string, string>) {
-  const dir = await mkdtemp(join(tmpdir(), "cfn-spec-"));
-  for (const [path, contents] of Object.entries(files)) {
-    await mkdir(dirname(join(dir, path)), { recursive: true });
-    await writeFile(join(dir, path), contents);
-  }
-  const report = await checkRepo(dir, { validators: [cloudformation] });
-  assert.deepEqual(report.failed, []);
+  const report = await checkFiles(files, [cloudformation]);
   return report.findings.map(({ file, line, message }) => ({
     file,
     line,

@@ -4,7 +4,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { packageRoot } from "../core/paths.js";
-import { validators } from "../check/index.js";
+import { VALIDATOR_TOOLS } from "./helpers/check.js";
 import { requireTool } from "./helpers/tools.js";
 
 const readme = readFileSync(join(packageRoot, "README.md"), "utf8");
@@ -50,9 +50,7 @@ describe("the README's commands", () => {
   });
 
   it("`npx rails-aws check demo` passes on it", function () {
-    requireTool(this, [
-      ...new Set(validators.flatMap((validator) => validator.tools)),
-    ]);
+    requireTool(this, VALIDATOR_TOOLS);
     const output = execFileSync("npx", ["rails-aws", "check", "demo"], {
       cwd: packageRoot,
       env: offline,
