@@ -118,6 +118,17 @@ const imdsv2: Rule = {
   },
 };
 
+/** Flags under Properties that must be true, by resource type, each with its name in a message. */
+const ENCRYPTION_FLAGS: Record<string, [flag: string, label: string][]> = {
+  "AWS::RDS::DBInstance": [["StorageEncrypted", "StorageEncrypted"]],
+  "AWS::RDS::DBCluster": [["StorageEncrypted", "StorageEncrypted"]],
+  "AWS::ElastiCache::ReplicationGroup": [
+    ["AtRestEncryptionEnabled", "AtRestEncryptionEnabled"],
+    ["TransitEncryptionEnabled", "TransitEncryptionEnabled"],
+  ],
+  "AWS::EC2::Volume": [["Encrypted", "Encrypted (EBS)"]],
+};
+
 const encryption: Rule = {
   name: "encryption",
   check(input) {
@@ -129,32 +140,20 @@ const encryption: Rule = {
           message: `${id}: ${what} must be true`,
         });
     };
-    for (const [id, resource] of ofType(input, "AWS::RDS::DBInstance")) {
-      const properties = propertiesOf(resource);
-      // A read replica or a cluster member takes its encryption from its source or cluster.
-      if (
-        properties.SourceDBInstanceIdentifier === undefined &&
-        properties.DBClusterIdentifier === undefined
-      )
-        require(id, [
-          "Properties",
-        ], properties.StorageEncrypted, "StorageEncrypted");
-    }
-    for (const [id, resource] of ofType(input, "AWS::RDS::DBCluster"))
-      require(id, ["Properties"], propertiesOf(resource)
-        .StorageEncrypted, "StorageEncrypted");
     for (const [id, resource] of ofType(
       input,
-      "AWS::ElastiCache::ReplicationGroup",
+      ...Object.keys(ENCRYPTION_FLAGS),
     )) {
-      require(id, ["Properties"], propertiesOf(resource)
-        .AtRestEncryptionEnabled, "AtRestEncryptionEnabled");
-      require(id, ["Properties"], propertiesOf(resource)
-        .TransitEncryptionEnabled, "TransitEncryptionEnabled");
+      const properties = propertiesOf(resource);
+      // A read replica or a cluster member takes its encryption from its source or cluster.
+      const inherited =
+        resource.Type === "AWS::RDS::DBInstance" &&
+        (properties.SourceDBInstanceIdentifier !== undefined ||
+          properties.DBClusterIdentifier !== undefined);
+      if (inherited) continue;
+      for (const [flag, label] of ENCRYPTION_FLAGS[String(resource.Type)]!)
+        require(id, ["Properties"], properties[flag], label);
     }
-    for (const [id, resource] of ofType(input, "AWS::EC2::Volume"))
-      require(id, ["Properties"], propertiesOf(resource)
-        .Encrypted, "Encrypted (EBS)");
     for (const [id, resource] of ofType(
       input,
       "AWS::EC2::LaunchTemplate",

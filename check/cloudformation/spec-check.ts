@@ -294,15 +294,11 @@ function checkResource(scope: Scope, id: string, resource: Json): void {
     report(scope, [...path, "Type"], `Unknown resource type ${type}`);
     return;
   }
-  const properties = resource.Properties ?? {};
-  checkObject(
-    scope,
-    definition.properties,
-    properties,
-    [...path, "Properties"],
-    type,
-    scope.problems,
-  );
+  checkObject(scope, definition.properties, resource.Properties ?? {}, {
+    path: [...path, "Properties"],
+    owner: type,
+    problems: scope.problems,
+  });
 }
 
 function checkConditionName(scope: Scope, name: Json, path: Path): void {
@@ -315,58 +311,82 @@ function checkConditionName(scope: Scope, name: Json, path: Path): void {
     );
 }
 
+/** Where a value is checked: its path, its name in messages, and where its problems go. */
+interface Site {
+  path: Path;
+  owner: string;
+  problems: Problem[];
+}
+
+/** The site of a value within another: `key` added to the path, `name` to the owner. */
+function inside(site: Site, key: string | number, name: string): Site {
+  return { ...site, path: [...site.path, key], owner: `${site.owner}${name}` };
+}
+
+function mismatch(scope: Scope, site: Site, expected: string): void {
+  site.problems.push(
+    problemAt(scope.parsed, site.path, `${site.owner} must be ${expected}`),
+  );
+}
+
+/**
+ * Runs `check` on a value or, when an intrinsic stands in its place, on each branch of an
+ * Fn::If (an AWS::NoValue branch removes the value). Other functions yield values known only
+ * at deploy time: nothing to check.
+ */
+function eachBranch(
+  value: Json,
+  site: Site,
+  check: (value: Json, site: Site) => void,
+): void {
+  const fn = intrinsicOf(value);
+  if (!fn) return check(value, site);
+  const args = (value as JsonObject)[fn];
+  if (fn !== "Fn::If" || !Array.isArray(args) || args.length !== 3) return;
+  for (const index of [1, 2]) {
+    if (!isNoValue(args[index]))
+      eachBranch(
+        args[index],
+        { ...site, path: [...site.path, fn, index] },
+        check,
+      );
+  }
+}
+
 /** An object of properties: names known, required ones present, each value of its type. */
 function checkObject(
   scope: Scope,
   properties: ResourceProperties,
   value: Json,
-  path: Path,
-  owner: string,
-  problems: Problem[],
+  site: Site,
 ): void {
-  if (
-    branches(value, path, (branch, branchPath) =>
-      checkObject(scope, properties, branch, branchPath, owner, problems),
-    )
-  )
-    return;
-  if (!isObject(value)) {
-    problems.push(
-      problemAt(scope.parsed, path, `${owner} must be a mapping of properties`),
-    );
-    return;
-  }
-  for (const [name, item] of Object.entries(value)) {
-    const property = properties[name];
-    if (!property) {
-      problems.push(
-        problemAt(
-          scope.parsed,
-          [...path, name],
-          unknownProperty(name, owner, properties),
-        ),
-      );
-      continue;
+  eachBranch(value, site, (object, at) => {
+    if (!isObject(object))
+      return mismatch(scope, at, "a mapping of properties");
+    for (const [name, item] of Object.entries(object)) {
+      const property = properties[name];
+      if (property)
+        checkType(scope, property.type, item, inside(at, name, `.${name}`));
+      else
+        at.problems.push(
+          problemAt(
+            scope.parsed,
+            [...at.path, name],
+            unknownProperty(name, at.owner, properties),
+          ),
+        );
     }
-    checkType(
-      scope,
-      property.type,
-      item,
-      [...path, name],
-      `${owner}.${name}`,
-      problems,
-    );
-  }
-  for (const [name, property] of Object.entries(properties)) {
-    if (property.required && !(name in value))
-      problems.push(
-        problemAt(
-          scope.parsed,
-          path,
-          `${owner} is missing its required property ${name}`,
-        ),
-      );
-  }
+    for (const [name, property] of Object.entries(properties)) {
+      if (property.required && !(name in object))
+        at.problems.push(
+          problemAt(
+            scope.parsed,
+            at.path,
+            `${at.owner} is missing its required property ${name}`,
+          ),
+        );
+    }
+  });
 }
 
 function unknownProperty(
@@ -381,90 +401,51 @@ function unknownProperty(
   return `Unknown property ${name} of ${owner}${near ? ` (did you mean ${near}?)` : ""}`;
 }
 
-/**
- * Intrinsics in place of a value: Fn::If's two branches are checked as the value would be (an
- * AWS::NoValue branch removes it); other functions yield values only known at deploy time.
- * Returns whether the value was a function call.
- */
-function branches(
-  value: Json,
-  path: Path,
-  check: (branch: Json, path: Path) => void,
-): boolean {
-  const fn = intrinsicOf(value);
-  if (!fn) return false;
-  const args = (value as JsonObject)[fn];
-  if (fn === "Fn::If" && Array.isArray(args) && args.length === 3) {
-    for (const index of [1, 2]) {
-      const branch = args[index];
-      if (!isNoValue(branch)) check(branch, [...path, fn, index]);
-    }
-  }
-  return true;
-}
-
 function checkType(
   scope: Scope,
   type: PropertyType,
   value: Json,
-  path: Path,
-  owner: string,
-  problems: Problem[],
+  site: Site,
 ): void {
-  if (
-    branches(value, path, (branch, branchPath) =>
-      checkType(scope, type, branch, branchPath, owner, problems),
-    )
-  )
-    return;
-  const mismatch = (expected: string) =>
-    problems.push(
-      problemAt(scope.parsed, path, `${owner} must be ${expected}`),
-    );
-  switch (type.type) {
-    case "ref": {
-      const definition = scope.spec.properties(type);
-      checkObject(scope, definition.properties, value, path, owner, problems);
-      return;
-    }
-    case "array":
-      if (!Array.isArray(value)) return void mismatch("a list");
-      value.forEach((item, index) => {
-        if (!isNoValue(item))
-          checkType(
-            scope,
-            type.element,
-            item,
-            [...path, index],
-            `${owner}[${index}]`,
-            problems,
-          );
-      });
-      return;
-    case "map":
-      if (!isObject(value)) return void mismatch("a mapping");
-      for (const [key, item] of Object.entries(value))
-        checkType(
+  eachBranch(value, site, (value, at) => {
+    switch (type.type) {
+      case "ref":
+        return checkObject(
           scope,
-          type.element,
-          item,
-          [...path, key],
-          `${owner}.${key}`,
-          problems,
+          scope.spec.properties(type).properties,
+          value,
+          at,
         );
-      return;
-    case "union":
-      checkUnion(scope, type.types, value, path, owner, problems);
-      return;
-    case "json":
-      return;
-    case "tag":
-      if (!isObject(value) || !("Key" in value))
-        mismatch("a tag (Key and Value)");
-      return;
-    default:
-      if (isObject(value) || Array.isArray(value)) mismatch(`a ${type.type}`);
-  }
+      case "array":
+        if (!Array.isArray(value)) return mismatch(scope, at, "a list");
+        value.forEach((item, index) => {
+          if (!isNoValue(item))
+            checkType(
+              scope,
+              type.element,
+              item,
+              inside(at, index, `[${index}]`),
+            );
+        });
+        return;
+      case "map":
+        if (!isObject(value)) return mismatch(scope, at, "a mapping");
+        for (const [key, item] of Object.entries(value))
+          checkType(scope, type.element, item, inside(at, key, `.${key}`));
+        return;
+      case "union":
+        return checkUnion(scope, type.types, value, at);
+      case "json":
+        return;
+      case "tag":
+        if (!isObject(value) || !("Key" in value))
+          mismatch(scope, at, "a tag (Key and Value)");
+        return;
+      default:
+        if (isObject(value) || Array.isArray(value))
+          mismatch(scope, at, `a ${type.type}`);
+    }
+  });
 }
 
 /** A value of one of several types: fine if any fits; otherwise the closest fit's problems. */
@@ -472,18 +453,16 @@ function checkUnion(
   scope: Scope,
   types: PropertyType[],
   value: Json,
-  path: Path,
-  owner: string,
-  problems: Problem[],
+  site: Site,
 ): void {
   let closest: Problem[] | undefined;
   for (const candidate of types) {
     const found: Problem[] = [];
-    checkType(scope, candidate, value, path, owner, found);
+    checkType(scope, candidate, value, { ...site, problems: found });
     if (found.length === 0) return;
     if (!closest || found.length < closest.length) closest = found;
   }
-  problems.push(...(closest ?? []));
+  site.problems.push(...(closest ?? []));
 }
 
 function checkOutputs(scope: Scope, outputs: JsonObject): void {
