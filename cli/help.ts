@@ -1,29 +1,7 @@
-// `rails-aws --help`, derived from the part list and the settings definitions.
-import { parts } from "../core/parts.js";
-import {
-  allowedOf,
-  defaultText,
-  definitionOf,
-  flagOf,
-  settingNames,
-} from "../core/settings.js";
+// `rails-aws --help`, derived from the command table and the settings definitions.
+import { settingDescriptions } from "../core/settings.js";
 import { RUN_OPTIONS } from "../core/run-options.js";
-
-const COMMANDS: [string, string][] = [
-  ["(none)", "generate the whole repo in dir, asking for what is not given"],
-  ...parts.map((part): [string, string] => [
-    part.name,
-    `regenerate ${part.description}, from the stored answers`,
-  ]),
-  [
-    "eject <part>",
-    "copy a part's templates to dir/.rails-aws/templates/<part>/ to customise them",
-  ],
-  [
-    "check",
-    "run every installed validator over dir; exits non-zero on any finding",
-  ],
-];
+import { COMMANDS, DEFAULT_COMMAND } from "./commands.js";
 
 function column(rows: [string, string][]): string[] {
   const width = Math.max(...rows.map(([left]) => left.length)) + 2;
@@ -31,24 +9,22 @@ function column(rows: [string, string][]): string[] {
 }
 
 export function helpText(): string {
-  const settingRows = settingNames.map((name): [string, string] => {
-    const definition = definitionOf(name);
-    const flag =
-      definition.kind === "boolean"
-        ? `--[no-]${flagOf(name)}`
-        : `--${flagOf(name)} VALUE`;
-    return [
-      flag,
-      `${definition.prompt}. ${allowedOf(definition)}; default: ${defaultText(name)}`,
-    ];
-  });
+  const settingRows = settingDescriptions.map((setting): [string, string] => [
+    setting.boolean ? `--[no-]${setting.flag}` : `--${setting.flag} VALUE`,
+    `${setting.prompt}. ${setting.allowed}; default: ${setting.default}`,
+  ]);
   return [
     "Usage: rails-aws [command] [dir] [options]",
     "",
     "dir defaults to the current folder; command names are reserved words, not folder names.",
     "",
     "Commands:",
-    ...column(COMMANDS),
+    ...column(
+      [DEFAULT_COMMAND, ...COMMANDS].map((command): [string, string] => [
+        command.usage,
+        command.description,
+      ]),
+    ),
     "",
     "Options:",
     ...column([

@@ -1,19 +1,16 @@
 // The `rails-aws` command. Non-interactive runs use the core directly (fast: no Yeoman loaded);
 // an interactive run hands over to the Yeoman app generator, which asks the questions.
-import { existsSync, readFileSync } from "node:fs";
-import { createTwoFilesPatch } from "diff";
+import { readFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { givenAnswers, hasUnanswered } from "../core/answers.js";
-import { ejectPart } from "../core/eject.js";
-import { filesToWrite, generate } from "../core/generate.js";
-import { partNames } from "../core/parts.js";
+import { partNames } from "../core/parts/registry.js";
 import { packageRoot } from "../core/paths.js";
 import { RUN_OPTIONS } from "../core/run-options.js";
 import { definitionOf, flagOf, settingNames } from "../core/settings.js";
+import { ejectParts, runParts, type RunOutcome } from "../core/run.js";
 import { readStoredAnswers } from "../core/state.js";
-import { summarize } from "../core/summary.js";
-import { writeFiles } from "../core/write.js";
+import { commandNames } from "./commands.js";
 import { helpText } from "./help.js";
 
 export interface Io {
@@ -38,8 +35,6 @@ const OPTIONS: ParseArgsConfig["options"] = {
     ]),
   ),
 };
-
-export const COMMANDS = ["check", "eject"] as const;
 
 class UsageError extends Error {}
 
@@ -66,8 +61,7 @@ function parse(argv: string[]) {
 /** `[command] [part] [dir]`: reserved words first are commands, anything else is the folder. */
 function route(positionals: string[]) {
   const [first, ...rest] = positionals;
-  const reserved: readonly string[] = [...partNames, ...COMMANDS];
-  const command = first && reserved.includes(first) ? first : undefined;
+  const command = first && commandNames.includes(first) ? first : undefined;
   let operands = command ? rest : positionals;
   let part: string | undefined;
   if (command === "eject") {
@@ -104,70 +98,44 @@ async function runYeoman(dir: string, options: string[]): Promise<number> {
 
 const label = (dir: string) => relative(process.cwd(), dir) || ".";
 
+function finish(outcome: RunOutcome, io: Io): number {
+  if (outcome.error) io.stderr(`rails-aws: ${outcome.error}\n`);
+  io.stdout(outcome.report);
+  return outcome.exitCode;
+}
+
 async function runGenerate(
   dir: string,
   parts: string[],
   values: Values,
   io: Io,
 ): Promise<number> {
-  const result = await generate({
+  const outcome = await runParts({
     destination: dir,
+    destinationLabel: label(dir),
     given: given(values),
     parts,
     force: Boolean(values.force),
     restoreDeleted: Boolean(values["restore-deleted"]),
+    dryRun: Boolean(values["dry-run"]),
   });
-  if (!result.ok) {
-    io.stderr(
-      `rails-aws: invalid answers, nothing written:\n${result.problems.map((p) => `  ${p}`).join("\n")}\n`,
-    );
-    return 1;
-  }
-  const dryRun = Boolean(values["dry-run"]);
-  if (!dryRun) writeFiles(dir, filesToWrite(result, dir));
-  io.stdout(
-    summarize(result.changes, result.context, label(dir), {
-      dryRun,
-      warnings: result.warnings,
-    }),
-  );
-  return result.changes.some((change) => change.action === "conflict") ? 1 : 0;
+  return finish(outcome, io);
 }
 
-function runEject(dir: string, part: string, values: Values, io: Io): number {
-  const ejection = ejectPart(dir, part, { force: Boolean(values.force) });
-  if (!values["dry-run"]) writeFiles(dir, ejection.files);
-  const copies = ejection.files.filter((file) => file.path.endsWith(".hbs"));
-  // A dry run shows how each existing copy differs from the built-in template.
-  const diffs = values["dry-run"]
-    ? copies.flatMap((file) => {
-        const path = join(dir, file.path);
-        const previous = existsSync(path) ? readFileSync(path, "utf8") : "";
-        return previous && previous !== file.contents
-          ? [
-              createTwoFilesPatch(
-                `yours/${file.path}`,
-                `built-in/${file.path}`,
-                previous,
-                file.contents,
-              ),
-            ]
-          : [];
-      })
-    : [];
-  io.stdout(
-    [
-      ...copies.map((file) => `  eject     ${file.path}`),
-      ...diffs,
-      ...ejection.kept.map(
-        (path) => `  kept      ${path} (yours, changed: --force replaces it)`,
-      ),
-      "",
-      `rails-aws${values["dry-run"] ? " (dry run: nothing was written)" : ""}: ${copies.length} templates of ${part} ejected to ${label(dir)}/.rails-aws/templates/${part}/; later runs use them.`,
-      "",
-    ].join("\n"),
-  );
-  return 0;
+async function eject(
+  dir: string,
+  part: string,
+  values: Values,
+  io: Io,
+): Promise<number> {
+  const outcome = await ejectParts({
+    destination: dir,
+    destinationLabel: label(dir),
+    part,
+    force: Boolean(values.force),
+    dryRun: Boolean(values["dry-run"]),
+  });
+  return finish(outcome, io);
 }
 
 async function runCheck(dir: string, io: Io): Promise<number> {
@@ -195,7 +163,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     }
     const { command, part, dir, dirOperand } = route(parsed.positionals);
     if (command === "check") return await runCheck(dir, io);
-    if (command === "eject") return runEject(dir, part!, values, io);
+    if (command === "eject") return await eject(dir, part!, values, io);
     if (command) return await runGenerate(dir, [command], values, io);
     const known = { ...readStoredAnswers(dir), ...given(values) };
     const ask = values["ask-answered"] || hasUnanswered(known);

@@ -150,7 +150,7 @@ export function resolveAnswers(
 }
 
 /** Reads an answers file: YAML (JSON is YAML too), a mapping of setting names to values. */
-export function readAnswersFile(path: string): Record<string, unknown> {
+function readAnswersFile(path: string): Record<string, unknown> {
   let parsed: unknown;
   try {
     parsed = parseYaml(readFileSync(path, "utf8"));

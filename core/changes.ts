@@ -15,13 +15,9 @@
 // --force replaces every kept, merged or conflicting file by the output, and says so.
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import {
-  manifestEntry,
-  readManifest,
-  type Manifest,
-  type ManifestEntry,
-} from "./manifest.js";
+import { readManifest, type Manifest, type ManifestEntry } from "./manifest.js";
 import { hasConflictMarkers, mergeThreeWay } from "./merge.js";
+import type { Adoption } from "./parts/part.js";
 import type { PlannedFile } from "./render.js";
 
 export type Action =
@@ -33,14 +29,6 @@ export type Action =
   | "conflict"
   | "overwrite"
   | "deleted";
-
-/**
- * How a part takes over a file that exists but that the generator never wrote (an existing app):
- * `keep` leaves it as it is; a function returns the user's file with what the generator needs
- * added (it must return its input unchanged when nothing is missing).
- */
-export type Adoption =
-  "keep" | ((existing: string, generated: string) => string);
 
 export interface Change {
   path: string;
@@ -62,7 +50,7 @@ export interface PlanOptions {
   adoptionOf?: (path: string) => Adoption | undefined;
 }
 
-export const WRITES: ReadonlySet<Action> = new Set([
+const WRITES: ReadonlySet<Action> = new Set([
   "create",
   "update",
   "merged",
@@ -177,7 +165,7 @@ export function nextManifest(manifest: Manifest, changes: Change[]): Manifest {
     const owned =
       change.tracked &&
       (WRITES.has(change.action) || change.action === "unchanged");
-    if (owned) files[change.path] = manifestEntry(change.generated);
+    if (owned) files[change.path] = { base: change.generated };
   }
   return { ...manifest, files };
 }

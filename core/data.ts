@@ -24,6 +24,36 @@ export interface CacheNodeType {
   memoryGiB: number;
 }
 
+/** data/aws-prices.json: list prices in one region, for the cost estimate. */
+export interface Prices {
+  source: string;
+  date: string;
+  region: string;
+  currency: string;
+  note: string;
+  hoursPerMonth: number;
+  ec2Hourly: Record<string, number>;
+  rdsPostgresHourly: Record<string, number>;
+  elasticacheHourly: Record<string, number>;
+  other: {
+    ebsGp3GbMonth: number;
+    rdsGp3GbMonth: number;
+    natGatewayHourly: number;
+    natGatewayGb: number;
+    albHourly: number;
+    albLcuHourly: number;
+    publicIpv4Hourly: number;
+    cloudfrontGb: number;
+    cloudfrontHttpsPer10k: number;
+    route53HostedZoneMonth: number;
+    secretsManagerSecretMonth: number;
+    cloudwatchAlarmMetricMonth: number;
+    cloudwatchLogsIngestGb: number;
+    s3StandardGbMonth: number;
+    sesPer1000: number;
+  };
+}
+
 function readData<T>(file: string): T {
   return JSON.parse(readFileSync(join(packageRoot, "data", file), "utf8")) as T;
 }
@@ -40,6 +70,19 @@ export const dbClasses = readData<{ classes: DbClass[] }>(
 export const cacheNodeTypes = readData<{ nodeTypes: CacheNodeType[] }>(
   "elasticache-node-types.json",
 ).nodeTypes;
+
+export const prices = readData<Prices>("aws-prices.json");
+
+/** A month of an hourly price list's entry (an EC2 type, an RDS class, a cache node type). */
+export function monthlyPrice(
+  table: Record<string, number>,
+  key: string,
+): number {
+  const hourly = table[key];
+  if (hourly === undefined)
+    throw new Error(`data/aws-prices.json has no price for ${key}`);
+  return hourly * prices.hoursPerMonth;
+}
 
 /** RDS for PostgreSQL's default max_connections: LEAST(DBInstanceClassMemory/9531392, 5000). */
 export function dbMaxConnections(dbClass: string): number {

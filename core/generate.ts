@@ -13,7 +13,7 @@ import {
   type Manifest,
 } from "./manifest.js";
 import { formatFiles } from "./format.js";
-import { partNamed } from "./parts.js";
+import { partNamed } from "./parts/registry.js";
 import { renderPart, type PlannedFile } from "./render.js";
 import type { Answers } from "./settings.js";
 import { readFacts, readStoredAnswers, YO_RC, yoRcContents } from "./state.js";
@@ -59,9 +59,7 @@ export async function generate(
   const rendered = timed("render", () =>
     request.parts.map((name) => {
       const part = partNamed(name);
-      const files = renderPart(name, context, destination).filter(
-        (file) => !(existingApp && part.newAppOnly?.(file.path)),
-      );
+      const files = renderPart(part, context, destination, existingApp);
       return { part, files };
     }),
   );

@@ -81,7 +81,7 @@ function perEnvironment<S extends string, const K extends Kind>(
   >;
 }
 
-export function slugify(name: string): string {
+function slugify(name: string): string {
   const slug = name
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, "-")
@@ -95,15 +95,17 @@ export function slugify(name: string): string {
 const HOSTNAME =
   /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
+/** Rails 8.1's databases per environment: primary, cache, queue and cable. */
+export const DATABASES_PER_PROCESS = 4;
+
 /** Processes that hold database connections on one instance: Puma workers x threads plus the job worker. */
 export function connectionsPerInstance(answers: PartialAnswers): number {
   const workers = Number(answers.pumaWorkers);
   const threads = Number(answers.pumaThreads);
   const jobThreads = Number(answers.jobThreads);
-  // Each thread may hold one connection to each of the four databases (primary, cache, queue, cable).
+  // Each thread may hold one connection to each of the databases.
   return (workers * threads + jobThreads) * DATABASES_PER_PROCESS;
 }
-export const DATABASES_PER_PROCESS = 4;
 
 const instanceTypeNames = instanceTypes.map((t) => t.type);
 const dbClassNames = dbClasses.map((c) => c.class);
@@ -253,7 +255,7 @@ export const settings = {
     choices: dbClassNames,
     allowed: fromData("rds-postgres17-classes.json", dbClassNames),
     prompt: `RDS PostgreSQL 17 instance class for ${env}`,
-    help: `Instance class of ${env}'s database. It must hold the connection budget: max instances x (Puma workers x threads + job threads) x 4 databases.`,
+    help: `Instance class of ${env}'s database. It must hold the connection budget: max instances x (Puma workers x threads + job threads) x ${DATABASES_PER_PROCESS} databases.`,
     default: () => (env === "production" ? "db.t4g.medium" : "db.t4g.micro"),
     rule: (value: string, answers: PartialAnswers) => {
       const needed =
@@ -261,7 +263,7 @@ export const settings = {
       const limit = dbMaxConnections(value);
       if (needed <= limit) return undefined;
       const fits = dbClassNames.filter((c) => dbMaxConnections(c) >= needed);
-      return `a class whose max_connections (${value}: ${limit}) holds ${needed} connections (${key("AsgMax")} x (pumaWorkers x pumaThreads + jobThreads) x 4 databases)${fits.length ? `, such as ${fits.slice(0, 3).join(", ")}` : ""}; or fewer instances, workers or threads`;
+      return `a class whose max_connections (${value}: ${limit}) holds ${needed} connections (${key("AsgMax")} x (pumaWorkers x pumaThreads + jobThreads) x ${DATABASES_PER_PROCESS} databases)${fits.length ? `, such as ${fits.slice(0, 3).join(", ")}` : ""}; or fewer instances, workers or threads`;
     },
   })),
   ...perEnvironment("MultiAz", (env) => ({
@@ -357,9 +359,35 @@ export function allowedOf(definition: Setting): string {
 }
 
 /** The default in words, for --help and docs/answers.md. */
-export function defaultText(name: SettingName): string {
+function defaultText(name: SettingName): string {
   const definition = definitionOf(name);
   if (definition.defaultText) return definition.defaultText;
   const value = definition.default({}, { folderName: "" });
   return Array.isArray(value) ? value.join(", ") : String(value);
 }
+
+/** A setting as --help and docs/answers.md describe it. */
+export interface SettingDescription {
+  name: SettingName;
+  flag: string;
+  boolean: boolean;
+  prompt: string;
+  help: string;
+  allowed: string;
+  default: string;
+}
+
+export const settingDescriptions: SettingDescription[] = settingNames.map(
+  (name) => {
+    const definition = definitionOf(name);
+    return {
+      name,
+      flag: flagOf(name),
+      boolean: definition.kind === "boolean",
+      prompt: definition.prompt,
+      help: definition.help,
+      allowed: allowedOf(definition),
+      default: defaultText(name),
+    };
+  },
+);

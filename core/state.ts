@@ -52,7 +52,7 @@ function readIfExists(destination: string, path: string): string | undefined {
 }
 
 /** `board-app` from `module BoardApp` in an existing app's config/application.rb. */
-export function existingAppName(destination: string): string | undefined {
+function existingAppName(destination: string): string | undefined {
   const module = readIfExists(destination, "config/application.rb")?.match(
     /^module\s+([A-Z]\w*)/m,
   )?.[1];
@@ -63,7 +63,7 @@ export function existingAppName(destination: string): string | undefined {
 }
 
 /** `3.4.7` from an existing .ruby-version (`3.4.7` or `ruby-3.4.7`). */
-export function existingRubyVersion(destination: string): string | undefined {
+function existingRubyVersion(destination: string): string | undefined {
   return readIfExists(destination, ".ruby-version")
     ?.trim()
     .replace(/^ruby-/, "");

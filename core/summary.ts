@@ -2,7 +2,7 @@
 import { createTwoFilesPatch } from "diff";
 import { writes, type Action, type Change } from "./changes.js";
 import type { Context } from "./context.js";
-import { monthlyEstimate } from "./docs/costs.js";
+import { monthlyEstimate } from "./parts/docs/costs.js";
 
 const LABELS: Record<Action, string> = {
   create: "create",
@@ -47,10 +47,7 @@ function totals(changes: Change[]): string {
   return parts.join(", ");
 }
 
-export function nextSteps(
-  context: Context,
-  destinationLabel: string,
-): string[] {
+function nextSteps(context: Context, destinationLabel: string): string[] {
   const steps = [
     ...(destinationLabel === "." ? [] : [`cd ${destinationLabel}`]),
     "cp .env.example .env",

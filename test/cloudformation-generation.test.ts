@@ -14,7 +14,7 @@ import {
 } from "../check/cloudformation/template.js";
 import { userDataScripts } from "../check/cloudformation/user-data.js";
 import { RepoFile } from "../check/repo.js";
-import { generateRepo } from "./helpers/repo.js";
+import { answerSetRepo, generateRepo } from "./helpers/repo.js";
 
 /** CloudFormation's limit on a template passed with --template-body. */
 const TEMPLATE_BODY_LIMIT = 51_200;
@@ -92,7 +92,7 @@ describe("cloudformation part: what is generated honours the answers", function 
   this.timeout(60_000);
   let defaults: Repo;
   before(async () => {
-    defaults = new Repo(await generateRepo());
+    defaults = new Repo(await answerSetRepo("defaults"));
   });
 
   it("writes one template per stack, the edge stack and its parameters only where there is a CDN", () => {
@@ -272,14 +272,7 @@ describe("cloudformation part: what is generated honours the answers", function 
   });
 
   it("fixed size (min = max): no scaling policy, and one instance of headroom for the rolling update", async () => {
-    const repo = new Repo(
-      await generateRepo([
-        "--production-asg-min",
-        "3",
-        "--production-asg-max",
-        "3",
-      ]),
-    );
+    const repo = new Repo(await answerSetRepo("fixed size (min = max)"));
     assert.equal(repo.as("production", "app").condition("Scales"), false);
     const parameters = repo.parameters("production", "app");
     assert.deepEqual(
@@ -289,7 +282,7 @@ describe("cloudformation part: what is generated honours the answers", function 
   });
 
   it("redis: ElastiCache, encrypted, reachable from the instances only, with its CPU and memory alarms", async () => {
-    const repo = new Repo(await generateRepo(["--cable-adapter", "redis"]));
+    const repo = new Repo(await answerSetRepo("redis"));
     const cache = repo.resource("data", "Cache");
     assert.equal(cache.Type, "AWS::ElastiCache::ReplicationGroup");
     assert.equal(get(cache, "Properties", "TransitEncryptionEnabled"), true);
@@ -378,7 +371,7 @@ describe("cloudformation part: what is generated honours the answers", function 
   });
 
   it("staging only: no CloudFront anywhere", async () => {
-    const repo = new Repo(await generateRepo(["--environments", "staging"]));
+    const repo = new Repo(await answerSetRepo("staging only"));
     assert.ok(!repo.exists("infra/cloudformation/edge.yml"));
     assert.ok(!("AssetDistribution" in repo.resources("app")));
     assert.ok(

@@ -4,14 +4,15 @@ import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { deriveContext } from "../core/context.js";
-import { cacheNodeTypes, dbClasses, instanceTypes } from "../core/data.js";
 import {
-  environmentCosts,
-  monthlyEstimate,
+  cacheNodeTypes,
+  dbClasses,
+  instanceTypes,
   prices,
-} from "../core/docs/costs.js";
+} from "../core/data.js";
+import { environmentCosts, monthlyEstimate } from "../core/parts/docs/costs.js";
 import { answerSets } from "./helpers/answer-sets.js";
-import { generateRepo } from "./helpers/repo.js";
+import { answerSetRepo } from "./helpers/repo.js";
 
 // jsdom ships no types; the test needs only its window and document.
 const jsdomModule = "jsdom";
@@ -40,8 +41,8 @@ const repos: Record<string, string> = {};
 
 describe("the docs part", () => {
   before(async () => {
-    for (const [name, args] of Object.entries(answerSets))
-      repos[name] = await generateRepo(args);
+    for (const name of Object.keys(answerSets))
+      repos[name] = await answerSetRepo(name);
   });
 
   it("a broken diagram is rejected by the parser", async () => {
@@ -91,6 +92,36 @@ describe("the docs part", () => {
     const stagingOnly = diagram("staging only");
     assert.doesNotMatch(stagingOnly, /production_/);
     assert.match(diagram("other regions and sizes"), /eu-central-1/);
+  });
+});
+
+describe("the cost estimate and the stacks", () => {
+  it("prices the root volume, database storage and bastion the CloudFormation templates create", async () => {
+    const dir = await answerSetRepo(
+      "NAT per AZ, bastion, read replicas, on-demand",
+    );
+    const read = (path: string) => readFileSync(join(dir, path), "utf8");
+    const first = (text: string, pattern: RegExp) => pattern.exec(text)![1]!;
+    const app = read("infra/cloudformation/app.yml");
+    const network = read("infra/cloudformation/network.yml");
+    const data = read("infra/cloudformation/data.yml");
+    const costs = read("docs/COSTS.md");
+    const rootGb = first(app, /VolumeSize: (\d+)/);
+    const bastionType = first(network, /InstanceType: (\S+)/);
+    const bastionGb = first(network, /VolumeSize: (\d+)/);
+    const dbGb = first(
+      data,
+      /DbAllocatedStorage:\n\s+Type: Number\n\s+Default: (\d+)/,
+    );
+    assert.match(
+      costs,
+      new RegExp(`\\| EBS root volumes +\\| \\d+ × ${rootGb} GB gp3`),
+    );
+    assert.match(costs, new RegExp(`\\| RDS storage +\\| ${dbGb} GB gp3`));
+    assert.match(
+      costs,
+      new RegExp(`\\| Bastion +\\| ${bastionType}, ${bastionGb} GB gp3`),
+    );
   });
 });
 

@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { packageRoot } from "../core/paths.js";
-import { DERIVED_DOCS } from "../cli/derived-docs.js";
-import { answersReference } from "../core/reference.js";
+import { answersReference, DERIVED_DOCS } from "../cli/derived-docs.js";
+
 import { flagOf, settingNames } from "../core/settings.js";
 import { runCli } from "./helpers/repo.js";
 

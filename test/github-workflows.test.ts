@@ -11,7 +11,7 @@ import { actionlint } from "../check/validators/actionlint.js";
 import { workflowShellcheck } from "../check/validators/workflow-shellcheck.js";
 import { resolveAnswers } from "../core/answers.js";
 import { deriveContext } from "../core/context.js";
-import { ACTIONS, githubPart, type DeployJob } from "../core/github/part.js";
+import { ACTIONS, githubContext } from "../core/parts/github/context.js";
 import { packageRoot } from "../core/paths.js";
 import { generateRepo, readTree, runCli, tempDir } from "./helpers/repo.js";
 import { requireTool } from "./helpers/tools.js";
@@ -460,9 +460,7 @@ describe("github part: deploy time limits", () => {
         ...context,
         environments: context.environments.map((env) => ({ ...env, asgMax })),
       };
-      const { deployJobs } = githubPart.extendContext!(sized) as {
-        deployJobs: DeployJob[];
-      };
+      const { deployJobs } = githubContext(sized);
       return deployJobs.map(({ timeoutMinutes, sessionSeconds }) => [
         timeoutMinutes,
         sessionSeconds,

@@ -13,20 +13,24 @@ import {
   parseSecurity,
   systemd,
 } from "../check/validators/systemd.js";
-import {
-  CAPISTRANO_LINKED_DIRS,
-  RUBY_PREFIX,
-  WRITABLE_LINKED_DIRS,
-} from "../core/deploy/instance.js";
-import {
-  PER_PROCESS_VARIABLES,
-  SOLID_QUEUE_SHUTDOWN_TIMEOUT,
-} from "../core/deploy/systemd.js";
+import { resolveAnswers } from "../core/answers.js";
+import { deriveContext } from "../core/context.js";
+import { SOLID_QUEUE_SHUTDOWN_TIMEOUT } from "../core/parts/systemd/context.js";
 import { checkFiles } from "./helpers/check.js";
 import { generateRepo } from "./helpers/repo.js";
 import { requireTool } from "./helpers/tools.js";
 
 const execFileAsync = promisify(execFile);
+
+/** What the deploy assumes of an instance, for the default answers. */
+const instance = (() => {
+  const resolution = resolveAnswers(
+    { domain: "example.com" },
+    { folderName: "demo" },
+  );
+  assert.ok(resolution.ok);
+  return deriveContext(resolution.answers).instance;
+})();
 
 /** A unit's `Key=value` settings, every value of a repeated key in order. */
 function settings(unit: string): Map<string, string[]> {
@@ -113,7 +117,7 @@ describe("systemd part: the units", () => {
     assert.equal(environment(web).get("PORT"), "3000");
     assert.equal(
       one(web, "ExecStart"),
-      `${RUBY_PREFIX}/bin/bundle exec puma --config config/puma.rb`,
+      `${instance.rubyPrefix}/bin/bundle exec puma --config config/puma.rb`,
     );
   });
 
@@ -122,7 +126,7 @@ describe("systemd part: the units", () => {
     assert.equal(one(jobs, "Type"), "exec");
     assert.equal(
       one(jobs, "ExecStart"),
-      `${RUBY_PREFIX}/bin/bundle exec bin/jobs`,
+      `${instance.rubyPrefix}/bin/bundle exec bin/jobs`,
     );
     assert.ok(
       Number(one(jobs, "TimeoutStopSec")) > SOLID_QUEUE_SHUTDOWN_TIMEOUT,
@@ -154,14 +158,14 @@ describe("systemd part: the units", () => {
       assert.equal(unit.get("MemoryDenyWriteExecute"), undefined, name);
       assert.equal(one(unit, "ProtectSystem"), "strict");
       assert.equal(one(unit, "ProtectHome"), "yes");
-      assert.doesNotMatch(RUBY_PREFIX, /^\/(home|root|run\/user)\//);
+      assert.doesNotMatch(instance.rubyPrefix, /^\/(home|root|run\/user)\//);
       assert.deepEqual(
         one(unit, "ReadWritePaths").split(" "),
-        WRITABLE_LINKED_DIRS.map((d) => `-/var/www/demo/shared/${d}`),
+        instance.writableLinkedDirs.map((d) => `-/var/www/demo/shared/${d}`),
       );
     }
-    for (const writable of WRITABLE_LINKED_DIRS) {
-      assert.ok(CAPISTRANO_LINKED_DIRS.includes(writable), writable);
+    for (const writable of instance.writableLinkedDirs) {
+      assert.ok(instance.linkedDirs.includes(writable), writable);
     }
   });
 
@@ -170,9 +174,8 @@ describe("systemd part: the units", () => {
       join(dir, "infra/cloudformation/app.yml"),
       "utf8",
     );
-    for (const variable of PER_PROCESS_VARIABLES) {
-      assert.doesNotMatch(userData, new RegExp(`\\b${variable}=`), variable);
-    }
+    // EnvironmentFile= wins over Environment=, and Puma and the job worker need different values.
+    assert.doesNotMatch(userData, /\bRAILS_MAX_THREADS=/);
   });
 });
 

@@ -1,17 +1,10 @@
-// The `github` part: GitHub Actions workflows (CI, deploy, infrastructure change sets) and the
-// Dependabot config that keeps their pinned actions current. Every third-party action and tool
-// is pinned here, once, so the three workflows agree and a bump is one edit.
-import {
-  cloudFormationContext,
-  EDGE_REGION,
-  type CloudFormationContext,
-} from "../cloudformation/part.js";
+// Values only the github part's templates need. Every third-party action and tool is pinned
+// here, once, so the three workflows agree and a bump is one edit.
 import {
   DEPLOY_ROLE_MAX_SESSION_SECONDS,
   type Context,
   type EnvironmentContext,
-} from "../context.js";
-import type { Part } from "../parts.js";
+} from "../../context.js";
 
 /**
  * `owner/repo@<full commit SHA> # <release>`: a commit cannot be moved the way a tag can, and
@@ -34,13 +27,13 @@ export const ACTIONS = {
 } as const;
 
 /** cfn-lint from PyPI, whose released files are immutable; run with the runner's pipx. */
-export const CFN_LINT_VERSION = "1.58.0";
+const CFN_LINT_VERSION = "1.58.0";
 
 /**
  * AWS's Session Manager plugin (1.2.764.0 is the oldest AWS still supports), downloaded by
  * version and checked against the SHA-256 of each architecture's package.
  */
-export const SESSION_MANAGER_PLUGIN = {
+const SESSION_MANAGER_PLUGIN = {
   version: "1.2.835.0",
   sha256: {
     x64: "7c6dcad12518571cc7959a713e6a8ae1bdf6ed66fd9bee37dc189e39ca58ae03",
@@ -72,11 +65,11 @@ interface AwsJob extends EnvironmentContext {
   sessionSeconds: number;
 }
 
-export interface DeployJob extends AwsJob {
+interface DeployJob extends AwsJob {
   url: string;
 }
 
-export interface InfraJob extends AwsJob {
+interface InfraJob extends AwsJob {
   /** The job that must succeed first: production's stacks change after staging's. */
   needs: string | false;
   /** The stacks bin/infra changes, in its order. */
@@ -99,46 +92,32 @@ function deployJob(env: EnvironmentContext): DeployJob {
   return { ...awsJob(env, minutes), url: `https://${env.host}` };
 }
 
-function infraJob(
-  env: EnvironmentContext,
-  context: Context,
-  stacks: CloudFormationContext,
-): InfraJob {
+function infraJob(env: EnvironmentContext, context: Context): InfraJob {
   const needs =
     env.isProduction && context.staging ? context.staging.name : false;
   return {
     ...awsJob(env, INFRA_TIMEOUT_MINUTES),
     needs,
-    stacks: stacks.environments[env.name]!.stacks.filter(
-      (stack) => stack !== ADMINISTRATOR_STACK,
-    ),
+    stacks: env.stacks.filter((stack) => stack !== ADMINISTRATOR_STACK),
   };
 }
 
-export const githubPart: Part = {
-  name: "github",
-  description:
-    "GitHub Actions workflows: CI (scans, lint, tests, infra lint), deploy (OIDC, Capistrano), CloudFormation change sets, and Dependabot",
-  extendContext: (context) => {
-    const stacks = cloudFormationContext(context);
-    return {
-      actions: ACTIONS,
-      cfnLintVersion: CFN_LINT_VERSION,
-      sessionManagerPlugin: SESSION_MANAGER_PLUGIN,
-      // Each region a stack goes to, once: the environments' and the CDN certificate's.
-      // cfn-lint checks that every resource type exists there.
-      cfnLintRegions: [
-        ...new Set([
-          ...context.environments.map((env) => env.region),
-          EDGE_REGION,
-        ]),
-      ],
-      deployJobs: context.environments.map(deployJob),
-      infraJobs: context.environments.map((env) =>
-        infraJob(env, context, stacks),
-      ),
-      // A manual deploy defaults to the environment that is safer to get wrong.
-      dispatchDefault: (context.staging || context.environments[0]!).name,
-    };
-  },
-};
+export function githubContext(context: Context) {
+  return {
+    actions: ACTIONS,
+    cfnLintVersion: CFN_LINT_VERSION,
+    sessionManagerPlugin: SESSION_MANAGER_PLUGIN,
+    // Each region a stack goes to, once: the environments' and the CDN certificate's.
+    // cfn-lint checks that every resource type exists there.
+    cfnLintRegions: [
+      ...new Set([
+        ...context.environments.map((env) => env.region),
+        context.edgeRegion,
+      ]),
+    ],
+    deployJobs: context.environments.map(deployJob),
+    infraJobs: context.environments.map((env) => infraJob(env, context)),
+    // A manual deploy defaults to the environment that is safer to get wrong.
+    dispatchDefault: (context.staging || context.environments[0]!).name,
+  };
+}

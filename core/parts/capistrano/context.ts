@@ -1,14 +1,7 @@
-// The capistrano part: Capfile, config/deploy.rb, config/deploy/<env>.rb, the tasks and helpers
-// under lib/capistrano/, and docs/DEPLOY.md. A deploy builds the release on every host of the
-// environment's Auto Scaling group, then restarts them one at a time behind a health check.
-import type { Context } from "../context.js";
-import type { Part } from "../parts.js";
-import {
-  BASTION_ROLE_TAG,
-  CAPISTRANO_LINKED_DIRS,
-  RUBY_PREFIX,
-} from "./instance.js";
-import { webSocketUnit } from "./systemd.js";
+// Values only the capistrano part's templates need. A deploy builds the release on every host of
+// the environment's Auto Scaling group, then restarts them one at a time behind a health check.
+import type { Context } from "../../context.js";
+import { webSocketUnit } from "../systemd/context.js";
 
 /**
  * The gems a deploy needs, in the Gemfile's development group: the machine that runs `cap`
@@ -22,29 +15,27 @@ export const DEPLOY_GEMS = [
 ] as const;
 
 /** Releases each host keeps (Capistrano's keep_releases): what deploy:rollback can go back to. */
-export const KEEP_RELEASES = 5;
+const KEEP_RELEASES = 5;
 
 /** Seconds a restarted host has to answer its health check before the rollout stops. */
-export const HEALTH_CHECK_TIMEOUT = 60;
+const HEALTH_CHECK_TIMEOUT = 60;
 
 /** The seconds the load balancer waits before it drops a deregistered target (the default). */
-export const DEREGISTRATION_DELAY = 300;
+const DEREGISTRATION_DELAY = 300;
 
-function capistranoContext(context: Context) {
-  const { app } = context;
+export function capistranoContext(context: Context) {
+  const { app, instance } = context;
   return {
-    rubyPrefix: RUBY_PREFIX,
     keepReleases: KEEP_RELEASES,
     webSocket: webSocketUnit(context),
     /** Ruby array items, e.g. `"log", "tmp"`. */
-    linkedDirs: CAPISTRANO_LINKED_DIRS.map((dir) => `"${dir}"`).join(", "),
+    linkedDirs: instance.linkedDirs.map((dir) => `"${dir}"`).join(", "),
     /** Every dir a release links to shared/: capistrano-rails adds public/assets. */
-    sharedDirs: [...CAPISTRANO_LINKED_DIRS, "public/assets"],
+    sharedDirs: [...instance.linkedDirs, "public/assets"],
     /** Restarted in this order: the job worker first, so web's health check ends the step. */
     units: `${app.units.jobs} ${app.units.web}`,
     healthUrl: `http://127.0.0.1:${app.port}${app.healthPath}`,
     healthCheckTimeout: HEALTH_CHECK_TIMEOUT,
-    bastionRoleTag: BASTION_ROLE_TAG,
     gems: DEPLOY_GEMS,
     deregistrationDelay: DEREGISTRATION_DELAY,
     /** Minutes that replacing a full group one instance at a time spends draining WebSockets. */
@@ -55,14 +46,3 @@ function capistranoContext(context: Context) {
     })),
   };
 }
-
-/** The bastion's task exists only where there is a bastion. */
-const BASTION_TASK = "lib/capistrano/tasks/bastion.rake";
-
-export const capistranoPart: Part = {
-  name: "capistrano",
-  description:
-    "Capistrano: hosts from the Auto Scaling group over SSM or the bastion, rolling restarts behind a health check, db:prepare on the first host, release publishing, docs/DEPLOY.md",
-  extendContext: (context) => ({ deploy: capistranoContext(context) }),
-  includes: (path, context) => path !== BASTION_TASK || context.bastion,
-};

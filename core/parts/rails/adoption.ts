@@ -1,7 +1,7 @@
 // How the rails part joins an existing Rails app: the app keeps its own files; its Gemfile gets
 // the gems the generated config needs and its routes the health checks, each once.
-import type { Adoption } from "./changes.js";
-import { DEPLOY_GEMS } from "./deploy/capistrano.js";
+import { DEPLOY_GEMS } from "../capistrano/context.js";
+import type { Adoption } from "../part.js";
 
 /** The Rails config files the generator owns: an existing one is merged (or a conflict). */
 const OWNED_CONFIG = new Set([
@@ -35,27 +35,6 @@ const GEMS_THE_CONFIG_NEEDS = new Set([
   ...DEPLOY_GEMS.map((gem) => gem.name),
 ]);
 
-/**
- * Files of a new app only: an existing app has its own way (structure.sql, RSpec, its CSS), and
- * its own root page and JavaScript (not the demo scratchpad and its import map).
- */
-const NEW_APP_ONLY = [
-  /^db\/schema\.rb$/,
-  /^test\//,
-  /^\.rubocop\.yml$/,
-  /^app\/assets\//,
-  /^bin\/setup$/,
-  /^bin\/importmap$/,
-  /^config\/importmap\.rb$/,
-  /^app\/javascript\//,
-  /^app\/channels\/scratchpad_channel\.rb$/,
-  /^app\/controllers\/scratchpad_controller\.rb$/,
-  /^app\/views\/scratchpad\//,
-];
-
-export function newAppOnly(path: string): boolean {
-  return NEW_APP_ONLY.some((pattern) => pattern.test(path));
-}
 const GROUP_LINE = /^\s*group\s+(.+?)\s+do\s*$/;
 
 /** The gem lines of a Gemfile, by the group they are in ("" outside any group). */
@@ -74,7 +53,7 @@ function gemsByGroup(gemfile: string): Map<string, string[]> {
 
 const gemName = (line: string) => GEM_LINE.exec(line)![1]!;
 
-export function addMissingGems(existing: string, generated: string): string {
+function addMissingGems(existing: string, generated: string): string {
   const present = new Set(
     existing
       .split("\n")
@@ -111,7 +90,7 @@ const HEALTH_ROUTES: [RegExp, string][] = [
   [/^\s*get\s+["']health["']/m, `  get "health" => "rails/health#show"`],
 ];
 
-export function addHealthRoutes(existing: string): string {
+function addHealthRoutes(existing: string): string {
   const missing = HEALTH_ROUTES.filter(
     ([present]) => !present.test(existing),
   ).map(([, route]) => route);
