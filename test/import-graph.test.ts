@@ -6,16 +6,13 @@ import { packageRoot } from "../core/paths.js";
 import { findCycle, importGraph } from "./helpers/import-graph.js";
 import { tempDir, writeRepo } from "./helpers/repo.js";
 
+const projectGraph = () =>
+  importGraph(packageRoot, ["core", "check", "cli", "generators"]);
 const isChecker = (module: string) => module.startsWith("check/");
 
 describe("import graph", () => {
   it("core/, check/, cli/ and generators/ have no import cycle, type-only imports included", () => {
-    const graph = importGraph(packageRoot, [
-      "core",
-      "check",
-      "cli",
-      "generators",
-    ]);
+    const graph = projectGraph();
     assert.ok(graph.has("core/parts/registry.ts"));
     assert.ok(
       graph.get("core/generate.ts")!.includes("core/parts/registry.ts"),
@@ -24,12 +21,7 @@ describe("import graph", () => {
   });
 
   it("check/ and the generator import nothing of each other: only cli/ joins them", () => {
-    const graph = importGraph(packageRoot, [
-      "core",
-      "check",
-      "cli",
-      "generators",
-    ]);
+    const graph = projectGraph();
     const crossing = [...graph].flatMap(([module, imports]) =>
       imports
         .filter((imported) => isChecker(module) !== isChecker(imported))
