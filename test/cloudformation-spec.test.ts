@@ -3,10 +3,14 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { checkRepo } from "../check/check.js";
+import { parseCloudFormationFile } from "../check/cloudformation/template.js";
+import { listRepoFiles } from "../check/repo.js";
 import { formatReport } from "../check/report.js";
+import { withScratchDir } from "../check/scratch.js";
 import { cloudformation } from "../check/validators/cloudformation.js";
 import { packageRoot } from "../core/paths.js";
 import { checkFiles } from "./helpers/check.js";
+import { writeRepo } from "./helpers/repo.js";
 
 /** Checks a repo made of these files with the cloudformation validator; returns its findings. */
 async function check(files: Record<string, string>) {
@@ -40,6 +44,22 @@ describe("check: cloudformation validator (AWS's resource specification)", funct
     );
     assert.deepEqual(report.findings, [], formatReport(report));
     assert.equal(report.ran[0]!.files, 2);
+  });
+
+  it("parses a file once per check run: its validators share the parse, a new run reads the file again", async () => {
+    await withScratchDir("test", async (dir) => {
+      writeRepo(dir, template("  Vpc:\n    Type: AWS::EC2::VPC\n"));
+      const [file] = await listRepoFiles(dir);
+      const [nextRun] = await listRepoFiles(dir);
+      assert.equal(
+        parseCloudFormationFile(file!),
+        parseCloudFormationFile(file!),
+      );
+      assert.notEqual(
+        parseCloudFormationFile(nextRun!),
+        parseCloudFormationFile(file!),
+      );
+    });
   });
 
   it("reports a misspelled property, with the line and the name meant", async () => {
