@@ -11,12 +11,15 @@ import { definitionOf, flagOf, settingNames } from "../core/settings.js";
 import { ejectParts, runParts, type RunOutcome } from "../core/run.js";
 import { readStoredAnswers } from "../core/state.js";
 import { commandNames } from "./commands.js";
+import { didYouMean } from "../core/suggest.js";
 import { helpText } from "./help.js";
 
 export interface Io {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   interactive: boolean;
+  /** The terminal's width, when output goes to one: --help wraps to it. */
+  columns?: number;
 }
 
 const OPTIONS: ParseArgsConfig["options"] = {
@@ -54,8 +57,26 @@ function parse(argv: string[]) {
       tokens: true,
     });
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw new UsageError(parseProblem(error as NodeJS.ErrnoException));
   }
+}
+
+/** Every option as typed on the command line, for "did you mean". */
+const KNOWN_OPTIONS = Object.entries(OPTIONS!).flatMap(([name, option]) => [
+  `--${name}`,
+  ...(option.type === "boolean" ? [`--no-${name}`] : []),
+]);
+
+/** node:util's parse errors, in the words of this command. */
+function parseProblem(error: NodeJS.ErrnoException): string {
+  const option = error.message.match(/'(-[^' ]+)/)?.[1];
+  if (error.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && option)
+    return `unknown option ${option}${didYouMean(option, KNOWN_OPTIONS)}`;
+  if (error.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && option)
+    return error.message.includes("argument missing")
+      ? `${option} needs a value: ${option} VALUE`
+      : `${option} takes no value: write ${option} or --no-${option.replace(/^--/, "")}`;
+  return error.message;
 }
 
 /** `[command] [part] [dir]`: reserved words first are commands, anything else is the folder. */
@@ -74,7 +95,7 @@ function route(positionals: string[]) {
   }
   if (operands.length > 1)
     throw new UsageError(
-      `expected at most one folder, got ${operands.join(" ")}`,
+      `expected at most one folder, got ${operands.join(" ")}${command ? "" : didYouMean(operands[0]!, commandNames).replace("; did you mean", "; is the first a command? did you mean")}`,
     );
   return {
     command,
@@ -151,7 +172,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
     const parsed = parse(argv);
     const values = parsed.values as Values;
     if (values.help) {
-      io.stdout(helpText());
+      const [first] = parsed.positionals;
+      io.stdout(helpText(first, io.columns));
       return 0;
     }
     if (values.version) {

@@ -48,8 +48,9 @@ export async function generate(
   const { destination } = request;
   const resolution = timed("answers", () =>
     resolveAnswers(
-      { ...readStoredAnswers(destination), ...request.given },
+      request.given,
       readFacts(destination),
+      readStoredAnswers(destination),
     ),
   );
   if (!resolution.ok) return resolution;

@@ -36,7 +36,7 @@ describe("docs derived from the settings", () => {
   it("an unknown option is a usage error that points to --help", async () => {
     const run = await runCli(["--colour"]);
     assert.equal(run.code, 2);
-    assert.match(run.stderr, /Unknown option '--colour'/);
+    assert.match(run.stderr, /unknown option --colour\n/);
     assert.match(run.stderr, /rails-aws --help/);
   });
 });
