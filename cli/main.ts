@@ -163,7 +163,7 @@ async function eject(
 
 async function runCheck(dir: string, io: Io): Promise<number> {
   const { checkRepo, formatReport, isClean } =
-    await import("../core/check/index.js");
+    await import("../check/index.js");
   const report = await checkRepo(dir);
   io.stdout(formatReport(report));
   return isClean(report) ? 0 : 1;

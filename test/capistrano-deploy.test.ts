@@ -4,18 +4,15 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { promisify } from "node:util";
-import { checkRepo } from "../core/check/check.js";
-import {
-  BOOTSTRAP,
-  STAND_INS,
-} from "../core/check/validators/capistrano-stand-ins.js";
-import { capistrano } from "../core/check/validators/capistrano.js";
-import { shellcheck } from "../core/check/validators/shellcheck.js";
-import { findTool, toolEnv } from "../core/check/tools.js";
+import { checkRepo } from "../check/check.js";
+import { capistrano, STAND_INS_ENV } from "../check/validators/capistrano.js";
+import { shellcheck } from "../check/validators/shellcheck.js";
+import { withScratchDir } from "../check/scratch.js";
+import { findTool, toolEnv } from "../check/tools.js";
 import { packageRoot } from "../core/paths.js";
-import { generateRepo, tempDir } from "./helpers/repo.js";
+import { generateRepo } from "./helpers/repo.js";
 import { requireTool } from "./helpers/tools.js";
 
 const execFileAsync = promisify(execFile);
@@ -37,47 +34,35 @@ interface CapRun {
   commands: Recorded[];
 }
 
-/** The stand-ins' load path set-up, as the validator writes it. */
-function standIns(): string {
-  const dir = tempDir("cap-stand-ins-");
-  for (const [gem, sources] of Object.entries(STAND_INS)) {
-    for (const [path, source] of Object.entries(sources)) {
-      mkdirSync(dirname(join(dir, gem, path)), { recursive: true });
-      writeFileSync(join(dir, gem, path), source);
-    }
-  }
-  writeFileSync(join(dir, "bootstrap.rb"), BOOTSTRAP);
-  return dir;
-}
-
 async function cap(
   dir: string,
   args: string[],
   env: Record<string, string> = {},
 ): Promise<CapRun> {
-  const plugins = standIns();
-  const record = join(tempDir("cap-record-"), "commands.json");
-  const options = {
-    cwd: dir,
-    env: {
-      ...toolEnv(process.env.PATH ?? ""),
-      STAND_INS_DIR: plugins,
-      RUBYOPT: `-r${join(plugins, "bootstrap.rb")} -r${RECORDER}`,
-      RECORD_TO: record,
-      ...env,
-    },
-  };
-  try {
-    const { stdout, stderr } = await execFileAsync(
-      findTool("cap")!,
-      args,
-      options,
-    );
-    return { code: 0, stdout, stderr, commands: recorded(record) };
-  } catch (error) {
-    const failure = error as { code: number; stdout: string; stderr: string };
-    return { ...failure, commands: recorded(record) };
-  }
+  return withScratchDir("test", async (recordDir) => {
+    const record = join(recordDir, "commands.json");
+    const options = {
+      cwd: dir,
+      env: {
+        ...toolEnv(process.env.PATH ?? ""),
+        ...STAND_INS_ENV,
+        RUBYOPT: `${STAND_INS_ENV.RUBYOPT} -r${RECORDER}`,
+        RECORD_TO: record,
+        ...env,
+      },
+    };
+    try {
+      const { stdout, stderr } = await execFileAsync(
+        findTool("cap")!,
+        args,
+        options,
+      );
+      return { code: 0, stdout, stderr, commands: recorded(record) };
+    } catch (error) {
+      const failure = error as { code: number; stdout: string; stderr: string };
+      return { ...failure, commands: recorded(record) };
+    }
+  });
 }
 
 const recorded = (path: string): Recorded[] =>
@@ -356,27 +341,30 @@ describe("check: capistrano validator", function () {
   });
 
   it("loads an installed plugin rather than its stand-in", async () => {
-    const home = tempDir("cap-home-");
-    const ruby = findTool("ruby")!;
-    const env = { PATH: process.env.PATH ?? "", HOME: home };
-    const { stdout: userDir } = await execFileAsync(
-      ruby,
-      ["-e", "print Gem.user_dir"],
-      { env },
-    );
-    const version = "2.1.1";
-    mkdirSync(join(userDir, "specifications"), { recursive: true });
-    writeFileSync(
-      join(userDir, "specifications", `capistrano-bundler-${version}.gemspec`),
-      `Gem::Specification.new { |s| s.name = "capistrano-bundler"; s.version = "${version}"; s.summary = "fake" }\n`,
-    );
-    const plugins = standIns();
-    const { stdout } = await execFileAsync(
-      ruby,
-      ["-r", join(plugins, "bootstrap.rb"), "-e", "puts $LOAD_PATH"],
-      { env: { ...env, STAND_INS_DIR: plugins } },
-    );
-    assert.ok(!stdout.includes(join(plugins, "capistrano-bundler")), stdout);
-    assert.ok(stdout.includes(join(plugins, "capistrano-rails")), stdout);
+    await withScratchDir("test", async (home) => {
+      const ruby = findTool("ruby")!;
+      const env = { PATH: process.env.PATH ?? "", HOME: home };
+      const { stdout: userDir } = await execFileAsync(
+        ruby,
+        ["-e", "print Gem.user_dir"],
+        { env },
+      );
+      const version = "2.1.1";
+      mkdirSync(join(userDir, "specifications"), { recursive: true });
+      writeFileSync(
+        join(
+          userDir,
+          "specifications",
+          `capistrano-bundler-${version}.gemspec`,
+        ),
+        `Gem::Specification.new { |s| s.name = "capistrano-bundler"; s.version = "${version}"; s.summary = "fake" }\n`,
+      );
+      const { stdout } = await execFileAsync(ruby, ["-e", "puts $LOAD_PATH"], {
+        env: { ...env, ...STAND_INS_ENV },
+      });
+      const standIns = join(STAND_INS_ENV.RUBYLIB, "stand-ins");
+      assert.ok(!stdout.includes(join(standIns, "capistrano-bundler")), stdout);
+      assert.ok(stdout.includes(join(standIns, "capistrano-rails")), stdout);
+    });
   });
 });

@@ -3,17 +3,17 @@
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { Evaluator } from "../core/check/cloudformation/evaluate.js";
-import { loadSpec } from "../core/check/cloudformation/spec.js";
+import { Evaluator } from "../check/cloudformation/evaluate.js";
+import { loadSpec } from "../check/cloudformation/spec.js";
 import {
   isObject,
   parseCloudFormationFile,
   section,
   type Json,
   type JsonObject,
-} from "../core/check/cloudformation/template.js";
-import { userDataScripts } from "../core/check/cloudformation/user-data.js";
-import { RepoFile } from "../core/check/repo.js";
+} from "../check/cloudformation/template.js";
+import { userDataScripts } from "../check/cloudformation/user-data.js";
+import { RepoFile } from "../check/repo.js";
 import { answerSetRepo, generateRepo } from "./helpers/repo.js";
 
 /** CloudFormation's limit on a template passed with --template-body. */

@@ -4,14 +4,11 @@ import assert from "node:assert/strict";
 import { readdirSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { checkRepo, formatReport, validators } from "../core/check/index.js";
+import { checkRepo, formatReport, validators } from "../check/index.js";
 import { answerSets } from "./helpers/answer-sets.js";
+import { VALIDATOR_TOOLS } from "./helpers/check.js";
 import { answerSetRepo, generateRepo } from "./helpers/repo.js";
 import { requireTool } from "./helpers/tools.js";
-
-const ALL_TOOLS = [
-  ...new Set(validators.flatMap((validator) => validator.tools)),
-];
 
 const plantsDir = join(dirname(fileURLToPath(import.meta.url)), "plants");
 const plantNames = readdirSync(plantsDir)
@@ -20,7 +17,7 @@ const plantNames = readdirSync(plantsDir)
 
 describe("generated repos pass the checker", () => {
   before(function () {
-    requireTool(this, ALL_TOOLS);
+    requireTool(this, VALIDATOR_TOOLS);
   });
 
   for (const name of Object.keys(answerSets)) {

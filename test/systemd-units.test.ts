@@ -2,21 +2,22 @@
 // (notify, watchdog, graceful stop, shared dirs, environment file), and the systemd validator.
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { promisify } from "node:util";
-import { checkRepo } from "../core/check/check.js";
-import { findTool, toolEnv } from "../core/check/tools.js";
+import { checkRepo } from "../check/check.js";
+import { findTool, toolEnv } from "../check/tools.js";
 import {
   execCommands,
   MAX_EXPOSURE,
   parseSecurity,
   systemd,
-} from "../core/check/validators/systemd.js";
+} from "../check/validators/systemd.js";
 import { resolveAnswers } from "../core/answers.js";
 import { deriveContext } from "../core/context.js";
 import { SOLID_QUEUE_SHUTDOWN_TIMEOUT } from "../core/parts/systemd/context.js";
-import { generateRepo, tempDir } from "./helpers/repo.js";
+import { checkFiles } from "./helpers/check.js";
+import { generateRepo } from "./helpers/repo.js";
 import { requireTool } from "./helpers/tools.js";
 
 const execFileAsync = promisify(execFile);
@@ -183,21 +184,14 @@ describe("check: systemd validator", function () {
     requireTool(this, "systemd-analyze");
   });
 
-  function repo(files: Record<string, string>): string {
-    const dir = tempDir("systemd-check-");
-    for (const [path, contents] of Object.entries(files)) {
-      mkdirSync(dirname(join(dir, path)), { recursive: true });
-      writeFileSync(join(dir, path), contents);
-    }
-    return dir;
-  }
-
   it("reports a verify warning at its file and line, and an exposure of 4.0 or more with its figure", async () => {
-    const dir = repo({
-      "a/app.service": `[Service]\nExecStart=/opt/x/bin/app\nRestartSecs=5\n`,
-      "b/app.service": `[Service]\nType=exec\nExecStart=-/usr/local/bin/other --flag\n`,
-    });
-    const report = await checkRepo(dir, { validators: [systemd] });
+    const report = await checkFiles(
+      {
+        "a/app.service": `[Service]\nExecStart=/opt/x/bin/app\nRestartSecs=5\n`,
+        "b/app.service": `[Service]\nType=exec\nExecStart=-/usr/local/bin/other --flag\n`,
+      },
+      [systemd],
+    );
     const messages = report.findings.map(
       (f) => `${f.file}:${f.line ?? "-"} ${f.message.split(";")[0]}`,
     );
