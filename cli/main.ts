@@ -6,7 +6,7 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import { givenAnswers, hasUnanswered } from "../core/answers.js";
 import { partNames } from "../core/parts/registry.js";
 import { packageRoot } from "../core/paths.js";
-import { RUN_OPTIONS } from "../core/run-options.js";
+import { RUN_OPTIONS, runFlags } from "../core/run-options.js";
 import { definitionOf, flagOf, settingNames } from "../core/settings.js";
 import { ejectParts, runParts, type RunOutcome } from "../core/run.js";
 import { readStoredAnswers } from "../core/state.js";
@@ -136,11 +136,7 @@ async function runGenerate(
     destinationLabel: label(dir),
     given: given(values),
     parts,
-    force: Boolean(values.force),
-    restoreDeleted: Boolean(values["restore-deleted"]),
-    repair: Boolean(values.repair),
-    intoExisting: Boolean(values["into-existing"]),
-    dryRun: Boolean(values["dry-run"]),
+    ...runFlags(values),
   });
   return finish(outcome, io);
 }

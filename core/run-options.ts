@@ -47,3 +47,14 @@ export const RUN_OPTIONS = {
       "Write a new app into a folder that holds other files and no Rails app",
   },
 } as const satisfies Record<string, RunOption>;
+
+/** What the run options given (by flag name) ask of one run, as both adapters pass them on. */
+export function runFlags(values: Record<string, unknown>) {
+  return {
+    force: Boolean(values.force),
+    restoreDeleted: Boolean(values["restore-deleted"]),
+    repair: Boolean(values.repair),
+    intoExisting: Boolean(values["into-existing"]),
+    dryRun: Boolean(values["dry-run"]),
+  };
+}

@@ -15,7 +15,7 @@ import {
   type PartialAnswers,
   type SettingName,
 } from "../core/settings.js";
-import { RUN_OPTIONS } from "../core/run-options.js";
+import { RUN_OPTIONS, runFlags } from "../core/run-options.js";
 import { runParts, type RunOutcome } from "../core/run.js";
 import { readFacts } from "../core/state.js";
 
@@ -136,11 +136,7 @@ export async function writeParts(
       destinationLabel: ".",
       given,
       parts,
-      force: Boolean(options.force),
-      restoreDeleted: Boolean(options["restore-deleted"]),
-      repair: Boolean(options.repair),
-      intoExisting: Boolean(options["into-existing"]),
-      dryRun: Boolean(options["dry-run"]),
+      ...runFlags(options),
     }),
   );
 }

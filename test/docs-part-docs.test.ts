@@ -1,6 +1,7 @@
 // The docs part: Mermaid diagrams parse, reflect the answers, the cost model responds to them,
 // and the price table is complete.
 import assert from "node:assert/strict";
+import type { Answers } from "../core/settings.js";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { deriveContext } from "../core/context.js";
@@ -150,9 +151,8 @@ describe("the cost model", () => {
     shellAccess: "ssm",
     rubyVersion: "3.4.7",
   };
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const costs = (overrides: Record<string, unknown> = {}) => {
-    const context = deriveContext({ ...base, ...overrides } as any);
+    const context = deriveContext({ ...base, ...overrides } as Answers);
     return environmentCosts(context, context.environments[0]!);
   };
   const line = (c: ReturnType<typeof costs>, item: string) =>

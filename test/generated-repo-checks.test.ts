@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { checkRepo, formatReport, validators } from "../check/index.js";
 import { answerSets } from "./helpers/answer-sets.js";
 import { VALIDATOR_TOOLS } from "./helpers/check.js";
-import { answerSetRepo, generateRepo } from "./helpers/repo.js";
+import { answerSetRepo, copyOfAnswerSetRepo } from "./helpers/repo.js";
 import { requireTool } from "./helpers/tools.js";
 
 const plantsDir = join(dirname(fileURLToPath(import.meta.url)), "plants");
@@ -43,7 +43,7 @@ describe("generated repos pass the checker", () => {
         const { default: plant } = (await import(
           join(plantsDir, `${validator}.js`)
         )) as { default: (dir: string) => void };
-        const dir = await generateRepo();
+        const dir = await copyOfAnswerSetRepo("defaults");
         plant(dir);
         // Only the validator under test: every one of them already ran clean on this repo.
         const report = await checkRepo(dir, {

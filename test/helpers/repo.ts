@@ -1,5 +1,6 @@
 // Helpers for tests that run the generator and look at what landed on disk.
 import {
+  cpSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -100,4 +101,11 @@ export function answerSetRepo(name: string): Promise<string> {
     answerSetRepos.set(name, repo);
   }
   return repo;
+}
+
+/** A copy of an answer set's shared repo, for a test that changes what it checks. */
+export async function copyOfAnswerSetRepo(name: string): Promise<string> {
+  const copy = join(tempDir(), "demo");
+  cpSync(await answerSetRepo(name), copy, { recursive: true });
+  return copy;
 }
