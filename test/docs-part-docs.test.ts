@@ -5,6 +5,7 @@ import type { Answers } from "../core/settings.js";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { deriveContext } from "../core/context.js";
+import { packageRoot } from "../core/paths.js";
 import {
   cacheNodeTypes,
   dbClasses,
@@ -52,6 +53,19 @@ describe("the docs part", () => {
       /Parse error on line/,
     );
     assert.ok(await mermaid.parse('flowchart TB\n  a["x"] --> b'));
+  });
+
+  it("the project's own docs: every Mermaid block parses", async () => {
+    const docs = join(packageRoot, "docs");
+    let blocks = 0;
+    for (const name of readdirSync(docs).filter((n) => n.endsWith(".md")))
+      for (const block of mermaidBlocks(
+        readFileSync(join(docs, name), "utf8"),
+      )) {
+        blocks++;
+        await mermaid.parse(block);
+      }
+    assert.ok(blocks >= 1);
   });
 
   // That every .md is prettier-clean is test/formatting.test.ts's, over the same answer sets.
