@@ -82,9 +82,25 @@ export async function checkRepo(
   return report;
 }
 
-/** True when the repo passed: no finding and no validator that broke. Validators not run do not count. */
+/** Validators that could not run although files of theirs are here: those files went unchecked. */
+export const unchecked = (report: CheckReport) =>
+  report.notRun.filter((validator) => validator.files > 0);
+
+/** How many files the validators that ran looked at. */
+export const checkedFiles = (report: CheckReport) =>
+  report.ran.reduce((sum, validator) => sum + validator.files, 0);
+
+/**
+ * True when the repo passed: something was checked, nothing was found, no validator broke, and no
+ * file went unchecked for want of a tool (a false green would hide exactly those files).
+ */
 export function isClean(report: CheckReport): boolean {
-  return report.findings.length === 0 && report.failed.length === 0;
+  return (
+    report.findings.length === 0 &&
+    report.failed.length === 0 &&
+    unchecked(report).length === 0 &&
+    checkedFiles(report) > 0
+  );
 }
 
 async function runValidator(

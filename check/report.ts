@@ -1,6 +1,12 @@
 // The text `rails-aws check` prints: findings grouped per file, then what was checked, what
 // could not be checked and why, and a one-line verdict.
-import type { CheckReport, ValidatorRun } from "./check.js";
+import {
+  checkedFiles,
+  unchecked,
+  type CheckReport,
+  type ValidatorRun,
+} from "./check.js";
+import { DEBIAN_PACKAGES } from "./tools.js";
 import type { Finding } from "./types.js";
 
 export function formatReport(report: CheckReport): string {
@@ -49,13 +55,35 @@ function checkedLine(ran: readonly ValidatorRun[]): string {
 
 function verdict(report: CheckReport): string {
   const { findings, failed } = report;
-  if (findings.length === 0 && failed.length === 0) return "No findings.";
-  const files = new Set(findings.map((finding) => finding.file)).size;
-  const parts = [
-    `${plural(findings.length, "finding")} in ${plural(files, "file")}`,
-  ];
+  const missing = unchecked(report);
+  if (checkedFiles(report) === 0 && missing.length === 0 && failed.length === 0)
+    return "Nothing was checked: no file here is one that a validator reads. Is this the repo's folder?";
+  const parts = [];
+  if (findings.length > 0 || (failed.length === 0 && missing.length === 0)) {
+    const files = new Set(findings.map((finding) => finding.file)).size;
+    parts.push(
+      findings.length === 0
+        ? "No findings"
+        : `${plural(findings.length, "finding")} in ${plural(files, "file")}`,
+    );
+  }
   if (failed.length > 0)
     parts.push(`${plural(failed.length, "validator")} failed`);
+  if (missing.length > 0) {
+    const packages = [
+      ...new Set(
+        missing.flatMap((v) =>
+          v.missing.map((tool) => DEBIAN_PACKAGES[tool] ?? tool),
+        ),
+      ),
+    ];
+    parts.push(
+      `${plural(
+        missing.reduce((sum, v) => sum + v.files, 0),
+        "file",
+      )} unchecked for want of a tool (install: apt-get install ${packages.join(" ")})`,
+    );
+  }
   return `${parts.join(", ")}.`;
 }
 

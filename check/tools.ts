@@ -31,6 +31,16 @@ function isExecutableFile(candidate: string): boolean {
   }
 }
 
+/** The Debian package that installs each tool a validator runs (what .ci/run installs). */
+export const DEBIAN_PACKAGES: Record<string, string> = {
+  ruby: "ruby",
+  shellcheck: "shellcheck",
+  "docker-compose": "docker-compose",
+  cap: "capistrano",
+  "systemd-analyze": "systemd",
+  node: "nodejs",
+};
+
 /** The environment tools run with: enough to start and read UTF-8, nothing of the caller's else. */
 export function toolEnv(path: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { PATH: path, LANG: "C.UTF-8" };

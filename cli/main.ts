@@ -1,6 +1,6 @@
 // The `rails-aws` command. Non-interactive runs use the core directly (fast: no Yeoman loaded);
 // an interactive run hands over to the Yeoman app generator, which asks the questions.
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { givenAnswers, hasUnanswered } from "../core/answers.js";
@@ -158,6 +158,10 @@ async function eject(
 }
 
 async function runCheck(dir: string, io: Io): Promise<number> {
+  if (!existsSync(dir) || !statSync(dir).isDirectory())
+    throw new UsageError(
+      `check: ${dir} is not a folder; give the repo's folder`,
+    );
   const { checkRepo, formatReport, isClean } =
     await import("../check/index.js");
   const report = await checkRepo(dir);

@@ -11,7 +11,7 @@ import { withScratchDir } from "../check/scratch.js";
 import { findTool } from "../check/tools.js";
 import type { Validator } from "../check/types.js";
 import { checkFiles } from "./helpers/check.js";
-import { writeRepo } from "./helpers/repo.js";
+import { runCli, tempDir, writeRepo } from "./helpers/repo.js";
 import { requireTool } from "./helpers/tools.js";
 
 /** A repo with files for ruby-syntax (2) and docker-compose (1). */
@@ -53,7 +53,14 @@ describe("check: checkRepo", function () {
     const ruby = report.notRun.find((v) => v.name === "ruby-syntax")!;
     assert.equal(ruby.reason, "ruby not found on PATH");
     assert.equal(ruby.files, 2);
-    assert.ok(isClean(report), "validators not run are reported, not failures");
+    assert.ok(
+      !isClean(report),
+      "files a validator could not check fail the check: no false green",
+    );
+    assert.match(
+      formatReport(report),
+      /unchecked for want of a tool \(install: apt-get install .*ruby.*\)\.$/m,
+    );
     assert.match(
       formatReport(report),
       /^Not run: docker-compose: docker-compose not found on PATH \(1 file unchecked\)$/m,
@@ -157,10 +164,7 @@ describe("check: checkRepo", function () {
     ]);
     assert.ok(!isClean(report));
     assert.match(formatReport(report), /^Failed: broken: tool crashed$/m);
-    assert.match(
-      formatReport(report),
-      /^0 findings in 0 files, 1 validator failed\.$/m,
-    );
+    assert.match(formatReport(report), /^1 validator failed\.$/m);
   });
 
   it("does not run a validator that no file applies to", async () => {
@@ -178,8 +182,9 @@ describe("check: checkRepo", function () {
     );
     assert.equal(
       formatReport(report),
-      "Checked: idle (0 files)\nNo findings.\n",
+      "Checked: idle (0 files)\nNothing was checked: no file here is one that a validator reads. Is this the repo's folder?\n",
     );
+    assert.ok(!isClean(report), "an empty check is no pass");
   });
 });
 
@@ -274,5 +279,16 @@ describe("test helper: requireTool", () => {
 
   it("returns when the tools are there", function () {
     requireTool(this, "sh", { ci: true });
+  });
+
+  it("rails-aws check fails on an empty folder and names a missing one, instead of a false green or a raw error", async () => {
+    const dir = tempDir();
+    const empty = await runCli(["check", dir]);
+    assert.equal(empty.code, 1);
+    assert.match(empty.stdout, /^Nothing was checked/m);
+    const missing = await runCli(["check", join(dir, "nope")]);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /check: .*nope is not a folder/);
+    assert.doesNotMatch(missing.stderr, /ENOENT/);
   });
 });
