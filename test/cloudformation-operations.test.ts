@@ -2,11 +2,16 @@
 // balancer never reuses a connection Puma has closed, logs expire, and nothing in the templates
 // needs a CloudFormation newer than the linter's data.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { parse } from "yaml";
 import { answerSets } from "./helpers/answer-sets.js";
-import { answerSetRepo } from "./helpers/repo.js";
+import { answerSetRepo, tempDir, writeRepo } from "./helpers/repo.js";
+import { requireTool } from "./helpers/tools.js";
+
+const execFileAsync = promisify(execFile);
 
 interface Resource {
   Type: string;
@@ -63,10 +68,140 @@ describe("cloudformation part: operations, over every answer set", function () {
             );
   });
 
+  it("keeps the database's exported logs for the environment's retention, through the data stack's function", () => {
+    for (const [name, repo] of repos) {
+      const data = resources(repo, "data");
+      const exports = data.Database!.Properties!
+        .EnableCloudwatchLogsExports as string[];
+      const retention = data.DatabaseLogRetention!.Properties!;
+      assert.deepEqual(
+        retention.LogGroupNames,
+        exports.map((log) => `/aws/rds/instance/\${Database}/${log}`),
+        name,
+      );
+      assert.equal(retention.RetentionInDays, "LogRetentionDays", name);
+      for (const env of ["production", "staging"]) {
+        const path = join(repo, `infra/parameters/${env}/data.json`);
+        if (!existsSync(path)) continue;
+        const parameters = JSON.parse(readFileSync(path, "utf8"));
+        assert.equal(
+          parameters.LogRetentionDays,
+          env === "production" ? "90" : "30",
+          `${name}: ${env}`,
+        );
+      }
+    }
+  });
+
   it("tags no listener: Tags on a listener are valid only since mid-2026 (cfn-lint 1.51 and older CloudFormation reject them)", () => {
     for (const [name, repo] of repos)
       for (const [id, resource] of Object.entries(resources(repo, "app")))
         if (resource.Type === "AWS::ElasticLoadBalancingV2::Listener")
           assert.equal(resource.Properties?.Tags, undefined, `${name}: ${id}`);
+  });
+});
+
+/**
+ * Stand-ins for what exists only in Lambda: boto3's CloudWatch Logs client (which records each
+ * call, and knows the log groups that already exist or refuse a retention) and cfnresponse
+ * (which records the answer sent to CloudFormation).
+ */
+const STAND_INS = {
+  "boto3.py": [
+    "import json, os",
+    "calls = []",
+    "class ResourceAlreadyExistsException(Exception): pass",
+    "class Logs:",
+    "    class exceptions: ResourceAlreadyExistsException = ResourceAlreadyExistsException",
+    "    def create_log_group(self, logGroupName):",
+    "        calls.append(['create_log_group', logGroupName])",
+    "        if logGroupName in json.loads(os.environ['EXISTING']): raise ResourceAlreadyExistsException()",
+    "    def put_retention_policy(self, logGroupName, retentionInDays):",
+    "        calls.append(['put_retention_policy', logGroupName, retentionInDays])",
+    "        if os.environ.get('REFUSE'): raise RuntimeError('AccessDenied')",
+    "def client(service):",
+    "    assert service == 'logs'",
+    "    return Logs()",
+  ].join("\n"),
+  "cfnresponse.py": [
+    "import boto3, json",
+    "SUCCESS, FAILED = 'SUCCESS', 'FAILED'",
+    "def send(event, context, status, data, physical_id):",
+    "    print(json.dumps({'calls': boto3.calls, 'status': status, 'id': physical_id}))",
+  ].join("\n"),
+};
+
+describe("cloudformation part: the database log retention function, run with stand-ins for AWS", function () {
+  this.timeout(60_000);
+  let dir: string;
+
+  before(async function () {
+    requireTool(this, "python3");
+    const repo = await answerSetRepo("defaults");
+    const code = (
+      resources(repo, "data").DatabaseLogRetentionFunction!.Properties!
+        .Code as { ZipFile: string }
+    ).ZipFile;
+    dir = tempDir("log-retention-");
+    writeRepo(dir, { "index.py": code, ...STAND_INS });
+  });
+
+  async function invoke(
+    requestType: string,
+    options: { existing?: string[]; refuse?: boolean } = {},
+  ) {
+    const event = {
+      RequestType: requestType,
+      ResourceProperties: {
+        RetentionInDays: "90",
+        LogGroupNames: [
+          "/aws/rds/instance/db1/postgresql",
+          "/aws/rds/instance/db1/upgrade",
+        ],
+      },
+    };
+    const { stdout } = await execFileAsync(
+      "python3",
+      [
+        "-c",
+        `import index, json, sys; index.handler(json.loads(sys.argv[1]), None)`,
+        JSON.stringify(event),
+      ],
+      {
+        cwd: dir,
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          EXISTING: JSON.stringify(options.existing ?? []),
+          ...(options.refuse ? { REFUSE: "1" } : {}),
+        },
+      },
+    );
+    return JSON.parse(stdout.trim().split("\n").at(-1)!);
+  }
+
+  it("creates each log group unless RDS already has, and sets its retention, on create and update", async () => {
+    for (const requestType of ["Create", "Update"]) {
+      const answer = await invoke(requestType, {
+        existing: ["/aws/rds/instance/db1/postgresql"],
+      });
+      assert.equal(answer.status, "SUCCESS");
+      assert.deepEqual(answer.calls, [
+        ["create_log_group", "/aws/rds/instance/db1/postgresql"],
+        ["put_retention_policy", "/aws/rds/instance/db1/postgresql", 90],
+        ["create_log_group", "/aws/rds/instance/db1/upgrade"],
+        ["put_retention_policy", "/aws/rds/instance/db1/upgrade", 90],
+      ]);
+    }
+  });
+
+  it("leaves the log groups to expire when the stack is deleted", async () => {
+    const answer = await invoke("Delete");
+    assert.deepEqual([answer.status, answer.calls], ["SUCCESS", []]);
+  });
+
+  it("answers FAILED rather than leaving CloudFormation waiting when AWS refuses", async () => {
+    const answer = await invoke("Create", { refuse: true });
+    assert.equal(answer.status, "FAILED");
   });
 });

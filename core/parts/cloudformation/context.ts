@@ -35,11 +35,15 @@ function lintIgnores(context: Context, template: string, resource: string) {
   };
 }
 
+/** The logs RDS exports to CloudWatch: a log group of each, whose retention the data stack sets. */
+const DATABASE_LOG_EXPORTS = ["postgresql", "upgrade"];
+
 export function cloudformationContext(context: Context) {
   return {
     /** ElastiCache's Redis engine: the newest 7.x, as docker-compose runs redis:7 locally. */
     redisEngineVersion: "7.1",
     sudoCommands: sudoCommands(context),
     databaseLintIgnores: lintIgnores(context, "data", "Database"),
+    databaseLogExports: DATABASE_LOG_EXPORTS,
   };
 }
