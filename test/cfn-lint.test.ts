@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { parse } from "yaml";
 import { resolveAnswers } from "../core/answers.js";
@@ -97,9 +97,19 @@ function describeFinding(finding: Finding, repos: Map<string, string>) {
   return `${name}: ${file}:${finding.Location.Start.LineNumber} ${finding.Rule.Id} (${finding.Level}) ${finding.Message}`;
 }
 
-/** The Metadata an ignore puts on its resource, as the data template renders it. */
-const IGNORE_METADATA =
-  /^ {4}Metadata:\n {6}cfn-lint:\n {8}config:\n {10}ignore_checks: \[[^\]\n]*\]\n/gm;
+/** A template without the ignore Metadata the data template renders on `resource`. */
+function withoutIgnore(template: string, resource: string): string {
+  const metadata = new RegExp(
+    `(^ {2}${resource}:\\n {4}Type: \\S+\\n(?: {4}#.*\\n)*) {4}Metadata:\\n {6}cfn-lint:\\n {8}config:\\n {10}ignore_checks: \\[[^\\]\\n]*\\]\\n`,
+    "m",
+  );
+  const stripped = template.replace(metadata, "$1");
+  assert.notEqual(stripped, template, `no ignore Metadata on ${resource}`);
+  return stripped;
+}
+
+/** The options of a CI lint step, without its `-- <pattern>`: steps with equal options share a process. */
+const optionsOf = (step: CiLintStep) => step.args.slice(0, -2).join(" ");
 
 describe("cfn-lint (the real linter) over the templates of every answer set", function () {
   this.timeout(240_000);
@@ -126,40 +136,28 @@ describe("cfn-lint (the real linter) over the templates of every answer set", fu
       repoDirs.set(name, repo);
       const step = ciLintStep(repo);
       steps.set(name, step);
-      const pattern = step.args.at(-1)!;
-      const options = step.args.slice(0, -2).join(" ");
+      const options = optionsOf(step);
       groups.set(options, [
         ...(groups.get(options) ?? []),
-        join(repo, pattern),
+        join(repo, step.args.at(-1)!),
       ]);
     }
-    const [defaultsOptions] = [...groups.keys()].filter((options) =>
-      groups
-        .get(options)!
-        .some((pattern) => pattern.startsWith(repoDirs.get("defaults")!)),
-    );
+    const defaults = repoDirs.get("defaults")!;
     const dir = tempDir("cfn-lint-");
     for (const ignore of cfnLint.ignores) {
-      const source = readFileSync(
-        join(repos[0]![1], `infra/cloudformation/${ignore.template}.yml`),
-        "utf8",
+      const template = `infra/cloudformation/${ignore.template}.yml`;
+      const path = join(dir, `${ignore.rule}-${ignore.resource}`, template);
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(
+        path,
+        withoutIgnore(
+          readFileSync(join(defaults, template), "utf8"),
+          ignore.resource,
+        ),
       );
-      const stripped = source.replace(IGNORE_METADATA, "");
-      assert.notEqual(
-        stripped,
-        source,
-        `no ignore found in ${ignore.template}.yml`,
-      );
-      const path = join(
-        dir,
-        `${ignore.rule}-${ignore.resource}`,
-        `${ignore.template}.yml`,
-      );
-      mkdirSync(join(path, ".."), { recursive: true });
-      writeFileSync(path, stripped);
       withoutIgnores.push(path);
     }
-    groups.get(defaultsOptions!)!.push(...withoutIgnores);
+    groups.get(optionsOf(steps.get("defaults")!))!.push(...withoutIgnores);
     const started = Date.now();
     await Promise.all(
       [...groups].map(async ([options, files]) =>
