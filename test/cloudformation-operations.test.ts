@@ -93,6 +93,21 @@ describe("cloudformation part: operations, over every answer set", function () {
     }
   });
 
+  it("refuses an asset host without the edge stack's certificate before any change, and builds the CDN only with both", () => {
+    const text = readFileSync(
+      join(repos.get("defaults")!, "infra/cloudformation/app.yml"),
+      "utf8",
+    );
+    assert.match(
+      text,
+      /RuleCondition: !Not \[!Equals \[!Ref AssetHost, ""\]\]\n {4}Assertions:\n {6}- Assert: !Not \[!Equals \[!Ref CloudFrontCertificateArn, ""\]\]/,
+    );
+    assert.match(
+      text,
+      /HasCdn: !And\n {4}- !Not \[!Equals \[!Ref AssetHost, ""\]\]\n {4}- !Not \[!Equals \[!Ref CloudFrontCertificateArn, ""\]\]/,
+    );
+  });
+
   it("tags no listener: Tags on a listener are valid only since mid-2026 (cfn-lint 1.51 and older CloudFormation reject them)", () => {
     for (const [name, repo] of repos)
       for (const [id, resource] of Object.entries(resources(repo, "app")))
