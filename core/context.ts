@@ -1,6 +1,6 @@
 // Derives, from validated answers, everything the templates read. Templates do no arithmetic:
 // a figure or a choice they need is computed here, once.
-import { dbMaxConnections, instanceType } from "./data.js";
+import { cfnLint, dbMaxConnections, instanceType } from "./data.js";
 import {
   connectionsPerInstance,
   ENVIRONMENTS,
@@ -14,6 +14,21 @@ const REDIS_VERSION = "7";
 export const DEPLOY_ROLE_MAX_SESSION_SECONDS = 14400;
 /** CloudFront only takes certificates issued in us-east-1, whatever the stacks' region. */
 const EDGE_REGION = "us-east-1";
+
+/**
+ * HTTP keep-alive between the load balancer and Puma. The load balancer reuses an idle
+ * connection to an instance until its idle timeout; if Puma closed it first (its
+ * persistent_timeout), the next request sent down it fails with a 502. So Puma must keep an idle
+ * connection open longer than the load balancer does, as AWS's ALB guide asks of targets. The
+ * load balancer's timeout also ends a client's idle connection: Action Cable pings every 3 s, so
+ * a live WebSocket is never idle that long.
+ */
+const KEEP_ALIVE = {
+  /** The ALB's idle_timeout.timeout_seconds (the cloudformation part). */
+  loadBalancerIdleSeconds: 60,
+  /** Puma's persistent_timeout (config/puma.rb): longer than the load balancer's. */
+  pumaPersistentSeconds: 75,
+} as const;
 
 /** Stacks of one environment, in deploy order: each imports the exports of those before it. */
 const ENVIRONMENT_STACKS = ["deploy", "edge", "network", "data", "app"];
@@ -191,6 +206,12 @@ export interface Context {
   jobs: { threads: number };
   postgres: { version: string; image: string };
   redisImage: string;
+  keepAlive: typeof KEEP_ALIVE;
+  /**
+   * cfn-lint (data/cfn-lint.json): the generated CI runs this version, and the templates ignore
+   * only findings verified wrong with it.
+   */
+  cfnLintVersion: string;
 }
 
 function moduleName(appName: string): string {
@@ -329,5 +350,7 @@ export function deriveContext(answers: Answers): Context {
       image: `postgres:${POSTGRES_VERSION}`,
     },
     redisImage: `redis:${REDIS_VERSION}`,
+    keepAlive: KEEP_ALIVE,
+    cfnLintVersion: cfnLint.version,
   };
 }

@@ -73,6 +73,49 @@ export const cacheNodeTypes = readData<{ nodeTypes: CacheNodeType[] }>(
 
 export const prices = readData<Prices>("aws-prices.json");
 
+/** data/cloudformation-resource-types.json: what the stacks create, and where some of it does not exist. */
+export interface ResourceTypeSupport {
+  source: string;
+  date: string;
+  resourceTypes: string[];
+  /** Region code → the stacks' resource types that do not exist there. */
+  missing: Record<string, string[]>;
+}
+
+export const resourceTypeSupport = readData<ResourceTypeSupport>(
+  "cloudformation-resource-types.json",
+);
+
+/** Regions where every resource type of the stacks exists: the only ones the settings offer. */
+export const offeredRegions = regions.filter(
+  (region) => !(region.code in resourceTypeSupport.missing),
+);
+
+/** data/cfn-lint.json: the linter the generated CI pins, and its findings the templates ignore. */
+export interface CfnLintData {
+  source: string;
+  date: string;
+  /** The version the generated CI runs, and the generator's tests verify. */
+  version: string;
+  ignores: CfnLintIgnore[];
+}
+
+/** A cfn-lint finding the linter's own data gets wrong, ignored on one resource. */
+export interface CfnLintIgnore {
+  rule: string;
+  /** The stack's template (infra/cloudformation/<template>.yml) and the resource's logical id. */
+  template: string;
+  resource: string;
+  /** Versions of cfn-lint the finding was verified wrong with: it is ignored for no other. */
+  cfnLintVersions: string[];
+  /** What the generated template says above the ignore, line by line. */
+  comment: string[];
+  reason: string;
+  evidence: string[];
+}
+
+export const cfnLint = readData<CfnLintData>("cfn-lint.json");
+
 /** A month of an hourly price list's entry (an EC2 type, an RDS class, a cache node type). */
 export function monthlyPrice(
   table: Record<string, number>,

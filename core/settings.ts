@@ -5,7 +5,7 @@ import {
   dbClasses,
   dbMaxConnections,
   instanceTypes,
-  regions,
+  offeredRegions,
 } from "./data.js";
 
 export const ENVIRONMENTS = ["production", "staging"] as const;
@@ -143,11 +143,22 @@ export function connectionsPerInstance(answers: PartialAnswers): number {
 
 const instanceTypeNames = instanceTypes.map((t) => t.type);
 const dbClassNames = dbClasses.map((c) => c.class);
-const regionCodes = regions.map((r) => r.code);
+const regionCodes = offeredRegions.map((r) => r.code);
 
 /** Long lists from data/ are named by their file and a few examples rather than spelt out. */
-const fromData = (file: string, choices: string[]) =>
-  `a value listed in data/${file} (${choices.length} choices, such as ${choices.slice(0, 4).join(", ")})`;
+const fromData = (
+  file: string,
+  choices: string[],
+  which = `a value listed in data/${file}`,
+) =>
+  `${which} (${choices.length} choices, such as ${choices.slice(0, 4).join(", ")})`;
+
+/** Only regions where every resource type of the stacks exists: elsewhere a stack would fail. */
+const regionsAllowed = fromData(
+  "aws-regions.json",
+  regionCodes,
+  "a region of data/aws-regions.json where every resource type of the stacks exists, per data/cloudformation-resource-types.json",
+);
 
 export const settings = {
   appName: setting({
@@ -205,7 +216,7 @@ export const settings = {
   productionRegion: setting({
     kind: "choice",
     choices: regionCodes,
-    allowed: fromData("aws-regions.json", regionCodes),
+    allowed: regionsAllowed,
     prompt: "AWS region for production",
     help: "Region of production's stacks. CloudFront's certificate is issued in us-east-1 whatever this is.",
     default: () => "us-east-1",
@@ -214,7 +225,7 @@ export const settings = {
   stagingRegion: setting({
     kind: "choice",
     choices: regionCodes,
-    allowed: fromData("aws-regions.json", regionCodes),
+    allowed: regionsAllowed,
     prompt: "AWS region for staging",
     help: "Region of staging's stacks. Defaults to production's region.",
     defaultText: "productionRegion, else us-east-1",

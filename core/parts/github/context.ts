@@ -26,9 +26,6 @@ export const ACTIONS = {
     "docker://rhysd/actionlint:1.7.12@sha256:b1934ee5f1c509618f2508e6eb47ee0d3520686341fec936f3b79331f9315667",
 } as const;
 
-/** cfn-lint from PyPI, whose released files are immutable; run with the runner's pipx. */
-const CFN_LINT_VERSION = "1.58.0";
-
 /**
  * AWS's Session Manager plugin (1.2.764.0 is the oldest AWS still supports), downloaded by
  * version and checked against the SHA-256 of each architecture's package.
@@ -105,7 +102,6 @@ function infraJob(env: EnvironmentContext, context: Context): InfraJob {
 export function githubContext(context: Context) {
   return {
     actions: ACTIONS,
-    cfnLintVersion: CFN_LINT_VERSION,
     sessionManagerPlugin: SESSION_MANAGER_PLUGIN,
     // Each region a stack goes to, once: the environments' and the CDN certificate's.
     // cfn-lint checks that every resource type exists there.
