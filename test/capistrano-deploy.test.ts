@@ -274,10 +274,13 @@ describe("capistrano part: the generated deploy, run by cap", function () {
 
   it("reaches instances by id through the proxy with a key made for the run, other names directly", async () => {
     for (const [dir, proxy] of [
-      [ssm, /\/lib\/capistrano\/ssh-proxy\.sh us-east-1 %h %p %r (\S+\.pub)$/],
+      [
+        ssm,
+        /\/lib\/capistrano\/ssh-proxy\.sh us-east-1 %h %p deploy (\S+\.pub)$/,
+      ],
       [
         bastion,
-        /\/lib\/capistrano\/ssh-proxy\.sh us-east-1 production %h %p %r (\S+\.pub)$/,
+        /\/lib\/capistrano\/ssh-proxy\.sh us-east-1 production %h %p deploy (\S+\.pub)$/,
       ],
     ] as const) {
       const run = await deploy(dir, {

@@ -27,6 +27,18 @@ export const KEEP_RELEASES = 5;
 /** Seconds a restarted host has to answer its health check before the rollout stops. */
 export const HEALTH_CHECK_TIMEOUT = 60;
 
+/** Seconds cap waits for a host's SSH connection (through its proxy) before the deploy fails. */
+export const SSH_CONNECT_TIMEOUT = 30;
+
+/** A connection that leaves this many keepalives, this many seconds apart, unanswered is dropped. */
+export const SSH_KEEPALIVE = { interval: 10, count: 3 } as const;
+
+/**
+ * Seconds an SSH connection may wait unused in SSHKit's pool and still be reused: a host waits
+ * while the hosts before it restart. Session Manager ends a session idle for 20 minutes.
+ */
+export const SSH_IDLE_TIMEOUT = 1200;
+
 /** The seconds the load balancer waits before it drops a deregistered target (the default). */
 export const DEREGISTRATION_DELAY = 300;
 
@@ -44,6 +56,10 @@ function capistranoContext(context: Context) {
     units: `${app.units.jobs} ${app.units.web}`,
     healthUrl: `http://127.0.0.1:${app.port}${app.healthPath}`,
     healthCheckTimeout: HEALTH_CHECK_TIMEOUT,
+    sshTimeout: SSH_CONNECT_TIMEOUT,
+    keepaliveInterval: SSH_KEEPALIVE.interval,
+    keepaliveCount: SSH_KEEPALIVE.count,
+    connectionIdleTimeout: SSH_IDLE_TIMEOUT,
     bastionRoleTag: BASTION_ROLE_TAG,
     gems: DEPLOY_GEMS,
     deregistrationDelay: DEREGISTRATION_DELAY,

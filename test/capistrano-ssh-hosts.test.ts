@@ -1,0 +1,192 @@
+// The generated deploy, run for real: Capistrano (Debian's, with capistrano-bundler and
+// capistrano-rails from the vendored sources) against real sshd hosts (test/helpers/ssh-hosts.ts),
+// over the SSM path, as `cap production deploy` runs it. The app deployed is the generated repo
+// with a toy Gemfile and Rakefile (fixtures/ssh-hosts/Rakefile.toy): Rails 8.1 needs a newer
+// Ruby than this machine's. Stand-ins: the AWS CLI, systemctl and Puma (see the helper).
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { promisify } from "node:util";
+import { packageRoot } from "../core/paths.js";
+import { generateRepo, tempDir, writeRepo } from "./helpers/repo.js";
+import { FIXTURES, Fleet, type Host } from "./helpers/ssh-hosts.js";
+import { requireTool } from "./helpers/tools.js";
+
+const execFileAsync = promisify(execFile);
+
+const APP = {
+  name: "demo",
+  deployUser: "deploy",
+  deployPath: "/var/www/demo",
+  envFile: "/etc/demo/env",
+  installUnits: "/usr/local/sbin/demo-install-units",
+  webUnit: "demo-web.service",
+  port: 3000,
+};
+const BUCKET_PARAMETER = "/demo/production/release-bucket";
+const CURRENT_PARAMETER = "/demo/production/current-release";
+
+/** The vendored sources (shared/vendor), looked for beside the project and its parents. */
+function vendoredSources(): string | undefined {
+  for (let dir = packageRoot; dir !== dirname(dir); dir = dirname(dir)) {
+    const tarball = join(dir, "shared/vendor/rails-8.1-sources.tar.xz");
+    if (existsSync(tarball)) return tarball;
+  }
+  return undefined;
+}
+
+interface CapRun {
+  code: number;
+  output: string;
+  seconds: number;
+}
+
+async function git(repo: string, ...args: string[]): Promise<string> {
+  const { stdout } = await execFileAsync("git", args, { cwd: repo });
+  return stdout.trim();
+}
+
+/** Commits files (path → contents) in the app's repo; returns the commit. */
+async function commit(
+  repo: string,
+  files: Record<string, string>,
+  message: string,
+): Promise<string> {
+  writeRepo(repo, files);
+  await git(repo, "add", "--all");
+  await git(repo, "commit", "--quiet", "--allow-empty", "-m", message);
+  return git(repo, "rev-parse", "HEAD");
+}
+
+describe("capistrano part: real cap against real sshd hosts", function () {
+  this.timeout(300_000);
+  let fleet: Fleet;
+  let repo: string;
+  let plugins: string;
+
+  before(async function () {
+    requireTool(this, ["cap", "sshd", "sudo", "ip", "unshare", "bundle"], {
+      path: `${process.env.PATH}:/usr/sbin`,
+    });
+    const sources = vendoredSources();
+    if (process.getuid?.() !== 0 || !sources) {
+      const what = !sources
+        ? "shared/vendor/rails-8.1-sources.tar.xz not found"
+        : "needs root (network and mount namespaces)";
+      if (process.env.CI === "true") throw new Error(what);
+      console.warn(`\n    SKIPPED real cap against sshd hosts: ${what}\n`);
+      this.skip();
+    }
+    plugins = tempDir("cap-plugins-");
+    await execFileAsync("tar", [
+      "-xJf",
+      sources!,
+      "-C",
+      plugins,
+      "--wildcards",
+      "./capistrano-bundler/*",
+      "./capistrano-rails/*",
+    ]);
+
+    repo = await generateRepo();
+    mkdirSync(join(repo, "vendor/cache"), { recursive: true });
+    await execFileAsync("ruby", [
+      join(FIXTURES, "rake-gem.rb"),
+      join(repo, "vendor/cache"),
+    ]);
+    copyFileSync(join(FIXTURES, "Rakefile.toy"), join(repo, "Rakefile"));
+    writeRepo(repo, {
+      Gemfile: 'source "https://rubygems.org"\n\ngem "rake"\n',
+    });
+    await execFileAsync("bundle", ["lock", "--local"], { cwd: repo });
+    await git(repo, "init", "--quiet");
+    await git(repo, "config", "user.email", "test@example.com");
+    await git(repo, "config", "user.name", "test");
+    await commit(repo, {}, "the app");
+
+    fleet = new Fleet(APP);
+    writeRepo(fleet.aws, {
+      [`parameters/${BUCKET_PARAMETER.slice(1).replaceAll("/", "%")}`]:
+        "demo-releases",
+      [`parameters/${CURRENT_PARAMETER.slice(1).replaceAll("/", "%")}`]: "none",
+    });
+    await fleet.boot(
+      2,
+      readFileSync(join(repo, "infra/cloudformation/app.yml"), "utf8"),
+    );
+  });
+
+  after(async () => {
+    await fleet?.stop();
+  });
+
+  async function cap(
+    args: string[],
+    env: Record<string, string> = {},
+  ): Promise<CapRun> {
+    const started = Date.now();
+    const options = {
+      cwd: repo,
+      timeout: 240_000,
+      env: {
+        PATH: `${fleet.bin}:${process.env.PATH}`,
+        HOME: fleet.home,
+        AWS_STAND_IN_DIR: fleet.aws,
+        RUBYLIB: ["capistrano-bundler", "capistrano-rails"]
+          .map((gem) => join(plugins, gem, "lib"))
+          .join(":"),
+        ...env,
+      },
+    };
+    const seconds = () => (Date.now() - started) / 1000;
+    try {
+      const { stdout, stderr } = await execFileAsync("cap", args, options);
+      return { code: 0, output: stdout + stderr, seconds: seconds() };
+    } catch (error) {
+      const failed = error as { code: number; stdout: string; stderr: string };
+      return {
+        code: failed.code,
+        output: failed.stdout + failed.stderr,
+        seconds: seconds(),
+      };
+    }
+  }
+
+  const sessions = () => fleet.hosts.map((host) => fleet.sessions(host));
+  const currents = () =>
+    Promise.all(fleet.hosts.map((host: Host) => fleet.current(host)));
+
+  it("deploys over SSM to the group's hosts, in at most 3 SSH sessions per host", async () => {
+    const before = sessions();
+    const pushedBefore = Object.fromEntries(
+      fleet.hosts.map((host) => [
+        host.id,
+        fleet.awsCalls("send-ssh-public-key", host.id),
+      ]),
+    );
+    const run = await cap(["production", "deploy"]);
+    assert.equal(run.code, 0, run.output);
+    const opened = sessions().map((count, i) => count - before[i]!);
+    const pushes = fleet.hosts.map(
+      (host) =>
+        fleet.awsCalls(`send-ssh-public-key`, host.id) - pushedBefore[host.id]!,
+    );
+    console.log(
+      `      SSH sessions per host: ${opened.join(", ")}; key pushes: ${pushes.join(", ")}; deploy took ${run.seconds.toFixed(1)} s`,
+    );
+    assert.deepEqual(pushes, opened);
+    const releases = await currents();
+    assert.match(releases[0]!, /^\d{14}$/);
+    assert.deepEqual(releases, [releases[0], releases[0]]);
+    for (const host of fleet.hosts)
+      assert.deepEqual(await fleet.health(host), {
+        status: 200,
+        body: releases[0],
+      });
+    assert.ok(
+      opened.every((count) => count <= 3),
+      `sessions per host: ${opened}`,
+    );
+  });
+});
