@@ -146,7 +146,7 @@ describe("capistrano part: the generated deploy, run by cap", function () {
     ] as const;
     for (const [dir, stage] of runs) {
       const run = await cap(dir, [stage, "deploy", "--dry-run"], {
-        HOSTS: "i-0123456789abcdef0,i-0fedcba9876543210",
+        DEPLOY_HOSTS: "i-0123456789abcdef0,i-0fedcba9876543210",
       });
       assert.equal(run.code, 0, `${stage}: ${run.stderr}`);
       assert.equal(run.stderr, "", stage);
@@ -156,7 +156,7 @@ describe("capistrano part: the generated deploy, run by cap", function () {
   });
 
   it("builds on every host, runs db:prepare on the first only, with the instance's environment file", async () => {
-    const run = await deploy(ssm, { HOSTS: "i-1,i-2,i-3" });
+    const run = await deploy(ssm, { DEPLOY_HOSTS: "i-1,i-2,i-3" });
     assert.equal(run.code, 0, run.stderr);
     assert.deepEqual(onEach(run, "tar -xzf"), ["i-1", "i-2", "i-3"]);
     assert.deepEqual(onEach(run, "bundle install"), ["i-1", "i-2", "i-3"]);
@@ -172,7 +172,7 @@ describe("capistrano part: the generated deploy, run by cap", function () {
 
   it("switches, restarts and health-checks one host at a time, then publishes the release", async () => {
     const run = await deploy(ssm, {
-      HOSTS: "i-1,i-2,i-3",
+      DEPLOY_HOSTS: "i-1,i-2,i-3",
       PREVIOUS_RELEASE: PREVIOUS,
     });
     assert.equal(run.code, 0, run.stderr);
@@ -230,7 +230,7 @@ describe("capistrano part: the generated deploy, run by cap", function () {
 
   it("stops at a host that fails its health check, puts it back and leaves the next hosts alone", async () => {
     const run = await deploy(ssm, {
-      HOSTS: "i-1,i-2,i-3",
+      DEPLOY_HOSTS: "i-1,i-2,i-3",
       PREVIOUS_RELEASE: PREVIOUS,
       FAIL_HEALTH_ON: "i-2",
     });
@@ -262,7 +262,10 @@ describe("capistrano part: the generated deploy, run by cap", function () {
   });
 
   it("says so when the failing host has no release to go back to", async () => {
-    const run = await deploy(ssm, { HOSTS: "i-1,i-2", FAIL_HEALTH_ON: "i-1" });
+    const run = await deploy(ssm, {
+      DEPLOY_HOSTS: "i-1,i-2",
+      FAIL_HEALTH_ON: "i-1",
+    });
     assert.notEqual(run.code, 0);
     assert.match(
       run.stderr,
@@ -284,7 +287,7 @@ describe("capistrano part: the generated deploy, run by cap", function () {
       ],
     ] as const) {
       const run = await deploy(dir, {
-        HOSTS: "i-0123456789abcdef0,web1.example.com",
+        DEPLOY_HOSTS: "i-0123456789abcdef0,web1.example.com",
       });
       assert.equal(run.code, 0, run.stderr);
       const byId = run.commands.find((c) => c.host === "i-0123456789abcdef0")!;
@@ -353,7 +356,7 @@ describe("check: capistrano validator", function () {
     );
     assert.match(
       finding!.message,
-      /^HOSTS=\S+ cap staging deploy --dry-run exited with code 1: NoMethodError: undefined method .upcase. for nil/,
+      /^DEPLOY_HOSTS=\S+ cap staging deploy --dry-run exited with code 1: NoMethodError: undefined method .upcase. for nil/,
     );
     assert.doesNotMatch(finding!.message, /cap aborted!|DEPLOY FAILED/);
   });

@@ -5,7 +5,13 @@
 // Ruby than this machine's. Stand-ins: the AWS CLI, systemctl and Puma (see the helper).
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+} from "node:fs";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { packageRoot } from "../core/paths.js";
@@ -153,6 +159,16 @@ describe("capistrano part: real cap against real sshd hosts", function () {
     }
   }
 
+  const parameter = (name: string) =>
+    readFileSync(
+      join(fleet.aws, "parameters", name.slice(1).replaceAll("/", "%")),
+      "utf8",
+    );
+  const published = () =>
+    existsSync(join(fleet.aws, "s3/demo-releases/releases"))
+      ? readdirSync(join(fleet.aws, "s3/demo-releases/releases")).sort()
+      : [];
+
   const sessions = () => fleet.hosts.map((host) => fleet.sessions(host));
   const currents = () =>
     Promise.all(fleet.hosts.map((host: Host) => fleet.current(host)));
@@ -188,5 +204,58 @@ describe("capistrano part: real cap against real sshd hosts", function () {
       opened.every((count) => count <= 3),
       `sessions per host: ${opened}`,
     );
+  });
+
+  it("fails loudly when Capistrano's own HOSTS filter matches no host, and publishes nothing", async () => {
+    const pointer = parameter(CURRENT_PARAMETER);
+    const objects = published();
+    const releases = await currents();
+    const run = await cap(["production", "deploy"], {
+      HOSTS: "127.0.0.1:2222,127.0.0.1:2223",
+    });
+    assert.notEqual(run.code, 0, run.output);
+    assert.match(
+      run.output,
+      /No host to deploy to: Capistrano's filter HOSTS=127\.0\.0\.1:2222,127\.0\.0\.1:2223 matched none of i-0e0+1, i-0e0+2\. To name the hosts to deploy to, use DEPLOY_HOSTS= instead/,
+    );
+    assert.equal(parameter(CURRENT_PARAMETER), pointer);
+    assert.deepEqual(published(), objects);
+    assert.deepEqual(await currents(), releases);
+  });
+
+  it("deploys to plain SSH hosts that DEPLOY_HOSTS names, through the deployer's own SSH config", async () => {
+    const releases = await currents();
+    const run = await cap(["production", "deploy"], {
+      DEPLOY_HOSTS: fleet.hosts.map((host) => host.address).join(","),
+    });
+    assert.equal(run.code, 0, run.output);
+    const now = await currents();
+    assert.ok(now[0]! > releases[0]!, `${now[0]} after ${releases[0]}`);
+    assert.deepEqual(now, [now[0], now[0]]);
+    for (const host of fleet.hosts)
+      assert.deepEqual(await fleet.health(host), { status: 200, body: now[0] });
+  });
+
+  it("refuses a commit without Gemfile.lock before touching a host, saying how to make one", async () => {
+    const releases = await fleet.sh(
+      fleet.hosts[0]!,
+      `ls ${APP.deployPath}/releases`,
+    );
+    await git(repo, "rm", "--quiet", "Gemfile.lock");
+    await git(repo, "commit", "--quiet", "-m", "no lockfile");
+    try {
+      const run = await cap(["production", "deploy"]);
+      assert.notEqual(run.code, 0);
+      assert.match(
+        run.output,
+        /Gemfile\.lock is not committed in [0-9a-f]{40}: the hosts install gems in Bundler's deployment mode, which needs it\. Create it with `bundle lock --add-platform x86_64-linux`, then commit it\./,
+      );
+      assert.equal(
+        await fleet.sh(fleet.hosts[0]!, `ls ${APP.deployPath}/releases`),
+        releases,
+      );
+    } finally {
+      await git(repo, "revert", "--no-edit", "HEAD");
+    }
   });
 });

@@ -21,6 +21,13 @@ export const DEPLOY_GEMS = [
   { name: "capistrano-rails", version: "~> 1.7" },
 ] as const;
 
+/**
+ * The variable that names a deploy's hosts instead of the Auto Scaling group. Not HOSTS: that is
+ * Capistrano's own host filter, which keeps only the servers it names, so it would filter the
+ * hosts it names out (an instance id is never the address `HOSTS=10.0.0.5` names).
+ */
+export const HOSTS_VARIABLE = "DEPLOY_HOSTS";
+
 /** Releases each host keeps (Capistrano's keep_releases): what deploy:rollback can go back to. */
 export const KEEP_RELEASES = 5;
 
@@ -56,6 +63,15 @@ function capistranoContext(context: Context) {
     units: `${app.units.jobs} ${app.units.web}`,
     healthUrl: `http://127.0.0.1:${app.port}${app.healthPath}`,
     healthCheckTimeout: HEALTH_CHECK_TIMEOUT,
+    hostsVariable: HOSTS_VARIABLE,
+    /** Bundler's names of the instances' platforms, for `bundle lock --add-platform`. */
+    lockPlatforms: [
+      ...new Set(
+        context.environments.map((env) =>
+          env.ubuntuArch === "arm64" ? "aarch64-linux" : "x86_64-linux",
+        ),
+      ),
+    ].join(" "),
     sshTimeout: SSH_CONNECT_TIMEOUT,
     keepaliveInterval: SSH_KEEPALIVE.interval,
     keepaliveCount: SSH_KEEPALIVE.count,

@@ -1,7 +1,7 @@
 // Capistrano config, loaded by Capistrano itself:
 // - `cap -T` must load the Capfile, config/deploy.rb and the tasks, and list `deploy`;
 // - `cap <stage> deploy --dry-run` must run to the end for every config/deploy/<stage>.rb, with
-//   HOSTS naming two instance ids, so that nothing looks hosts up and the rollout sees two.
+//   DEPLOY_HOSTS naming two instance ids, so that nothing looks hosts up and the rollout sees two.
 // A non-zero exit, or anything on stderr (Capistrano's deprecation and re-invocation warnings
 // go there), is a finding. cap runs in a copy of the Capistrano files, so that it writes
 // nothing (its log/capistrano.log) into the checked repo. Plugins that are not installed here
@@ -12,6 +12,7 @@ import { dirname, join } from "node:path";
 import type { RepoFile } from "../repo.js";
 import { runTool, type ToolResult } from "../tools.js";
 import type { Problem, Validator, ValidatorContext } from "../types.js";
+import { HOSTS_VARIABLE } from "../../deploy/capistrano.js";
 import { BOOTSTRAP, STAND_INS } from "./capistrano-stand-ins.js";
 
 /** Two well-formed instance ids: the deploy's hosts during a dry run. */
@@ -101,10 +102,13 @@ async function dryRun(stage: string, workspace: Workspace): Promise<Problem[]> {
   const result = await runTool(
     workspace.cap,
     ["--backtrace", stage, "deploy", "--dry-run"],
-    { cwd: workspace.copy, env: { ...workspace.env, HOSTS: DRY_RUN_HOSTS } },
+    {
+      cwd: workspace.copy,
+      env: { ...workspace.env, [HOSTS_VARIABLE]: DRY_RUN_HOSTS },
+    },
   );
   return failures(
-    `HOSTS=${DRY_RUN_HOSTS} cap ${stage} deploy --dry-run`,
+    `${HOSTS_VARIABLE}=${DRY_RUN_HOSTS} cap ${stage} deploy --dry-run`,
     result,
     workspace,
     `config/deploy/${stage}.rb`,
