@@ -11,7 +11,9 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
+  rmSync,
 } from "node:fs";
+import { createServer, type AddressInfo, type Socket } from "node:net";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { packageRoot } from "../core/paths.js";
@@ -256,6 +258,135 @@ describe("capistrano part: real cap against real sshd hosts", function () {
       );
     } finally {
       await git(repo, "revert", "--no-edit", "HEAD");
+    }
+  });
+
+  /** Polls a host's /health every 100 ms until stopped; the seconds it answered other than 200. */
+  function watchHealth(host: Host): () => Promise<number> {
+    let running = true;
+    let failing = 0;
+    const polling = (async () => {
+      let last = Date.now();
+      while (running) {
+        const { status } = await fleet.health(host);
+        const now = Date.now();
+        if (status !== 200 && status !== 0) failing += now - last;
+        last = now;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    })();
+    return async () => {
+      running = false;
+      await polling;
+      return failing / 1000;
+    };
+  }
+
+  it("stops at a release failing health on the second host, puts every host back at once and names each host's state", async () => {
+    const [first, second] = fleet.hosts as [Host, Host];
+    const before = await currents();
+    await commit(
+      repo,
+      { "app/NEW": "a release\n" },
+      "a release broken on one host",
+    );
+    writeRepo(join(second.dir, "state"), { "fail-health-after": before[1]! });
+    const stopWatching = watchHealth(second);
+    const run = await cap(["production", "deploy"]);
+    const unhealthySeconds = await stopWatching();
+    rmSync(join(second.dir, "state/fail-health-after"));
+    assert.notEqual(run.code, 0);
+    const release = /Rollout of (\d{14}) stopped/.exec(run.output)?.[1];
+    assert.ok(release, run.output);
+    assert.match(
+      run.output,
+      new RegExp(
+        `Rollout of ${release} stopped: ${second.id} failed: http://127\\.0\\.0\\.1:3000/health answered HTTP 503\\.\\n` +
+          `Each host now:\\n` +
+          `  ${first.id}: back on ${before[0]}, healthy\\n` +
+          `  ${second.id}: back on ${before[1]}, healthy\\n`,
+      ),
+    );
+    assert.deepEqual(await currents(), before);
+    for (const host of fleet.hosts)
+      assert.deepEqual(await fleet.health(host), {
+        status: 200,
+        body: before[0],
+      });
+    console.log(
+      `      the failing release answered non-200 for ${unhealthySeconds.toFixed(1)} s`,
+    );
+    assert.ok(unhealthySeconds < 5, `${unhealthySeconds} s`);
+
+    // The command the message suggests is one the generated sudoers let the deploy user run.
+    const suggested = /To see why, on \S+: (.*)$/m.exec(run.output)![1]!;
+    for (const command of suggested.split("; ")) {
+      const check = command.replace(/^sudo /, "sudo -n -l /usr/bin/");
+      await fleet.sh(second, `su deploy -c '${check}'`);
+    }
+    await assert.rejects(
+      fleet.sh(
+        second,
+        "su deploy -c 'sudo -n -l /usr/bin/journalctl -u demo-web.service'",
+      ),
+    );
+  });
+
+  it("puts a host whose SSH connection broke mid-restart back on its release, and names each host's state", async () => {
+    const [first, second] = fleet.hosts as [Host, Host];
+    const before = await currents();
+    await commit(repo, { "app/NEW": "another release\n" }, "another release");
+    writeRepo(join(second.dir, "state"), { "drop-ssh": "" });
+    const run = await cap(["production", "deploy"]);
+    assert.notEqual(run.code, 0);
+    assert.match(
+      run.output,
+      new RegExp(
+        `stopped: ${second.id} failed: its SSH connection broke \\([\\w:]+: [^\\n]*\\)\\.\\n` +
+          `Each host now:\\n` +
+          `  ${first.id}: back on ${before[0]}, healthy\\n` +
+          `  ${second.id}: back on ${before[1]}, healthy\\n`,
+      ),
+    );
+    assert.doesNotMatch(run.output, /^IOError/m);
+    assert.deepEqual(await currents(), before);
+    for (const host of fleet.hosts)
+      assert.equal((await fleet.health(host)).status, 200);
+  });
+
+  it("fails within bounded time when a host accepts the connection and never answers", async () => {
+    // A host whose sshd is wedged: TCP is accepted, and nothing ever comes back.
+    const sockets: Socket[] = [];
+    const wedged = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) =>
+      wedged.listen(0, "127.0.0.1", resolve),
+    );
+    const id = "i-0d00000000000dead";
+    fleet.writeInstances(
+      fleet.hosts.map((host) => host.id),
+      [
+        {
+          id,
+          address: "127.0.0.1",
+          port: (wedged.address() as AddressInfo).port,
+        },
+      ],
+    );
+    try {
+      const run = await cap(["production", "deploy"]);
+      assert.notEqual(run.code, 0);
+      assert.match(
+        run.output,
+        new RegExp(`Exception while executing as deploy@${id}: .*timed out`),
+      );
+      console.log(
+        `      a wedged host failed the deploy after ${run.seconds.toFixed(1)} s`,
+      );
+      assert.ok(run.seconds < 90, `${run.seconds} s`);
+    } finally {
+      fleet.writeInstances(fleet.hosts.map((host) => host.id));
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => wedged.close(resolve));
     }
   });
 });
