@@ -14,7 +14,8 @@ import {
   rmSync,
 } from "node:fs";
 import { createServer, type AddressInfo, type Socket } from "node:net";
-import { dirname, join } from "node:path";
+import { hostname } from "node:os";
+import { basename, dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { packageRoot } from "../core/paths.js";
 import { generateRepo, tempDir, writeRepo } from "./helpers/repo.js";
@@ -166,6 +167,8 @@ describe("capistrano part: real cap against real sshd hosts", function () {
       join(fleet.aws, "parameters", name.slice(1).replaceAll("/", "%")),
       "utf8",
     );
+  const lockFile = () =>
+    join(fleet.aws, "parameters", "demo%production%deploy-lock");
   const published = () =>
     existsSync(join(fleet.aws, "s3/demo-releases/releases"))
       ? readdirSync(join(fleet.aws, "s3/demo-releases/releases")).sort()
@@ -388,5 +391,36 @@ describe("capistrano part: real cap against real sshd hosts", function () {
       for (const socket of sockets) socket.destroy();
       await new Promise((resolve) => wedged.close(resolve));
     }
+  });
+
+  it("refuses a second deploy started while one runs, by a lock that the first releases", async () => {
+    await commit(repo, { "app/NEW": "locked release\n" }, "a release");
+    const first = cap(["production", "deploy"]);
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const second = await cap(["production", "deploy"]);
+    assert.notEqual(second.code, 0);
+    assert.match(
+      second.output,
+      /Another deploy is running: \S+ on \S+ \(process \d+\) started a production deploy \d+ s ago \(it holds the SSM parameter \/demo\/production\/deploy-lock\)\. Wait for it to end\. If it died, `bundle exec cap production deploy:unlock` removes its lock\./,
+    );
+    assert.ok(second.seconds < 10, `refused after ${second.seconds} s`);
+    const run = await first;
+    assert.equal(run.code, 0, run.output);
+    assert.ok(!existsSync(lockFile()), "the lock is gone");
+  });
+
+  it("takes over a lock whose deploy died on this machine", async () => {
+    writeRepo(dirname(lockFile()), {
+      [basename(lockFile())]:
+        `${Math.floor(Date.now() / 1000)} ${hostname()} 999999 ghost production`,
+    });
+    await commit(repo, { "app/NEW": "after a crash\n" }, "a release");
+    const run = await cap(["production", "deploy"]);
+    assert.equal(run.code, 0, run.output);
+    assert.match(
+      run.output,
+      /Taking over the deploy lock \/demo\/production\/deploy-lock from a deploy that died: ghost on \S+ \(process 999999\)/,
+    );
+    assert.ok(!existsSync(lockFile()));
   });
 });

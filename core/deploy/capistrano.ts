@@ -46,6 +46,9 @@ export const SSH_KEEPALIVE = { interval: 10, count: 3 } as const;
  */
 export const SSH_IDLE_TIMEOUT = 1200;
 
+/** Seconds after which a deploy lock is taken as left by a deploy that died. */
+export const DEPLOY_LOCK_EXPIRY = 3600;
+
 /** The seconds the load balancer waits before it drops a deregistered target (the default). */
 export const DEREGISTRATION_DELAY = 300;
 
@@ -64,6 +67,7 @@ function capistranoContext(context: Context) {
     healthUrl: `http://127.0.0.1:${app.port}${app.healthPath}`,
     healthCheckTimeout: HEALTH_CHECK_TIMEOUT,
     hostsVariable: HOSTS_VARIABLE,
+    lockExpiry: DEPLOY_LOCK_EXPIRY,
     /** Bundler's names of the instances' platforms, for `bundle lock --add-platform`. */
     lockPlatforms: [
       ...new Set(
