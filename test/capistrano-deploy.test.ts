@@ -206,7 +206,7 @@ describe("capistrano part: the generated deploy, run by cap", function () {
     assert.ok(upload > last && pointer > upload);
     assert.match(
       run.commands[pointer]!.command,
-      /--name \/demo\/production\/current-release --value releases\/\.tar\.gz --type String --overwrite/,
+      /--name \/demo\/production\/current-release --value releases\/\d{14}\.tar\.gz --type String --overwrite/,
     );
     assert.match(run.commands[pointer]!.command, /AWS_REGION="us-east-1"/);
     const packed = run.commands.find((c) =>

@@ -31,6 +31,7 @@ const APP = {
   envFile: "/etc/demo/env",
   installUnits: "/usr/local/sbin/demo-install-units",
   webUnit: "demo-web.service",
+  target: "demo.target",
   port: 3000,
 };
 const BUCKET_PARAMETER = "/demo/production/release-bucket";
@@ -422,5 +423,102 @@ describe("capistrano part: real cap against real sshd hosts", function () {
       /Taking over the deploy lock \/demo\/production\/deploy-lock from a deploy that died: ghost on \S+ \(process 999999\)/,
     );
     assert.ok(!existsSync(lockFile()));
+  });
+
+  const releasesOn = async (host: Host) =>
+    (await fleet.sh(host, `ls ${APP.deployPath}/releases`))
+      .split("\n")
+      .filter(Boolean);
+  const healthyOn = async (host: Host) =>
+    (await fleet.sh(host, `cat ${APP.deployPath}/healthy_releases`))
+      .split("\n")
+      .filter(Boolean);
+
+  async function deployCommit(message: string): Promise<string> {
+    await commit(repo, { "app/NEW": `${message}\n` }, message);
+    const run = await cap(["production", "deploy"]);
+    assert.equal(run.code, 0, run.output);
+    return (await currents())[0]!;
+  }
+
+  it("rolls back after a scale-out: the new instance has the same release name, and gets the older release from a peer", async () => {
+    const older = await deployCommit("good release 1");
+    const newer = await deployCommit("good release 2");
+    assert.equal(parameter(CURRENT_PARAMETER), `releases/${newer}.tar.gz`);
+
+    const [late] = await fleet.boot(
+      1,
+      readFileSync(join(repo, "infra/cloudformation/app.yml"), "utf8"),
+    );
+    await fleet.installAtBoot(
+      late!,
+      readFileSync(join(repo, "infra/cloudformation/app.yml"), "utf8"),
+      {
+        "AWS::Region": "us-east-1",
+        CurrentReleaseParameterName: CURRENT_PARAMETER,
+        ReleaseBucketParameterName: BUCKET_PARAMETER,
+      },
+    );
+    assert.equal(await fleet.current(late!), newer);
+    assert.deepEqual(await fleet.health(late!), { status: 200, body: newer });
+    assert.deepEqual(await healthyOn(late!), [newer]);
+
+    const before = sessions();
+    const run = await cap(["production", "deploy:rollback"]);
+    assert.equal(run.code, 0, run.output);
+    console.log(
+      `      rollback of 3 hosts took ${run.seconds.toFixed(1)} s; SSH sessions per host: ${sessions()
+        .map((n, i) => n - before[i]!)
+        .join(", ")}`,
+    );
+    assert.deepEqual(await currents(), [older, older, older]);
+    for (const host of fleet.hosts) {
+      assert.deepEqual(await fleet.health(host), { status: 200, body: older });
+      assert.ok(
+        !(await releasesOn(host)).includes(newer),
+        "rolled back, removed",
+      );
+      assert.ok(!(await healthyOn(host)).includes(newer), "and off the list");
+    }
+    assert.equal(parameter(CURRENT_PARAMETER), `releases/${older}.tar.gz`);
+  });
+
+  it("after a failed db:prepare, rolls back to a release deployed healthy, never the failed one, and the cleanup never keeps a failed release", async () => {
+    const good = (await currents())[0]!;
+    const last = await deployCommit("good release 3");
+    await commit(repo, { FAIL_DB_PREPARE: "" }, "a broken migration");
+    const failed = await cap(["production", "deploy"]);
+    assert.notEqual(failed.code, 0);
+    assert.match(failed.output, /db:prepare failed/);
+    const broken = (await releasesOn(fleet.hosts[0]!)).at(-1)!;
+    assert.ok(broken > last, `${broken} is the failed release`);
+    assert.deepEqual(await currents(), [last, last, last]);
+
+    const run = await cap(["production", "deploy:rollback"]);
+    assert.equal(run.code, 0, run.output);
+    assert.deepEqual(await currents(), [good, good, good]);
+    assert.equal(parameter(CURRENT_PARAMETER), `releases/${good}.tar.gz`);
+
+    // Another failed deploy, then a good one: the failed release is removed, the good ones kept.
+    const failedAgain = await cap(["production", "deploy"]);
+    assert.notEqual(failedAgain.code, 0);
+    const brokenAgain = (await releasesOn(fleet.hosts[0]!)).at(-1)!;
+    await git(repo, "rm", "--quiet", "FAIL_DB_PREPARE");
+    const fixed = await deployCommit("fixed");
+    for (const host of fleet.hosts) {
+      const releases = await releasesOn(host);
+      assert.ok(
+        !releases.includes(brokenAgain),
+        `${host.id} removed ${brokenAgain}`,
+      );
+      assert.ok(
+        releases.includes(good) && releases.includes(fixed),
+        `${host.id}: ${releases}`,
+      );
+      assert.deepEqual(
+        releases,
+        (await healthyOn(host)).filter((r) => releases.includes(r)).sort(),
+      );
+    }
   });
 });

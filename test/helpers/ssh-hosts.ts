@@ -33,6 +33,7 @@ export interface HostApp {
   envFile: string;
   installUnits: string;
   webUnit: string;
+  target: string;
   port: number;
 }
 
@@ -58,6 +59,16 @@ export function heredoc(text: string, opener: string): string {
     ...body.filter((l) => l.trim()).map((l) => /^ */.exec(l)![0].length),
   );
   return body.map((line) => line.slice(indent)).join("\n") + "\n";
+}
+
+/** The lines from the one starting with `from` to the one before `to`, dedented. */
+function heredocBody(text: string, from: string, to: string): string {
+  const lines = text.split("\n");
+  const start = lines.findIndex((line) => line.trim() === from);
+  const end = lines.findIndex((line, i) => i > start && line.trim() === to);
+  const body = lines.slice(start, end);
+  const indent = /^ */.exec(body[0]!)![0].length;
+  return body.map((line) => line.slice(indent)).join("\n");
 }
 
 async function run(command: string, args: string[]): Promise<string> {
@@ -103,6 +114,10 @@ export class Fleet {
   async boot(count: number, appYml: string): Promise<Host[]> {
     const sudoers = heredoc(appYml, "cat > /tmp/sudoers");
     const installUnits = heredoc(appYml, `cat > ${this.app.installUnits}`);
+    // The shared dirs the user data makes: `for dir in ...; do install -d ... shared/$dir`.
+    const linkedDirs = /for dir in ([^;\n]+); do\n\s*install -d /.exec(
+      appYml,
+    )![1]!;
     if (!existsSync(join(this.home, ".ssh/id_ed25519")))
       await run("ssh-keygen", [
         "-q",
@@ -115,7 +130,12 @@ export class Fleet {
       ]);
     const booted = await Promise.all(
       Array.from({ length: count }, (_, i) =>
-        this.bootHost(this.hosts.length + i + 1, sudoers, installUnits),
+        this.bootHost(
+          this.hosts.length + i + 1,
+          sudoers,
+          installUnits,
+          linkedDirs,
+        ),
       ),
     );
     this.hosts.push(...booted);
@@ -127,6 +147,7 @@ export class Fleet {
     n: number,
     sudoers: string,
     installUnits: string,
+    linkedDirs: string,
   ): Promise<Host> {
     const id = `i-0e${String(n).padStart(15, "0")}`;
     const namespace = `rails-aws-${this.tag}-${n}`;
@@ -145,9 +166,12 @@ export class Fleet {
         ENV_FILE: app.envFile,
         INSTALL_UNITS: app.installUnits,
         WEB_UNIT: app.webUnit,
+        TARGET_UNIT: app.target,
+        AWS_DIR: this.aws,
         APP_PORT: app.port,
         INSTANCE_ID: id,
         RIG_BIN: this.bin,
+        LINKED_DIRS: `"${linkedDirs}"`,
       })
         .map(([key, value]) => `${key}=${value}\n`)
         .join(""),
@@ -241,6 +265,41 @@ export class Fleet {
     return { id, address, namespace, dir, pid: child.pid! };
   }
 
+  /**
+   * Runs what the generated user data does about the release on a new host (from its comment
+   * "The current release..." to the signal to CloudFormation), with the stack's values that
+   * CloudFormation would substitute: the host installs the release the pointer names.
+   */
+  async installAtBoot(
+    host: Host,
+    appYml: string,
+    values: Record<string, string>,
+  ): Promise<string> {
+    const userData = heredocBody(appYml, "#!/bin/bash", "signal SUCCESS");
+    const lines = userData.split("\n");
+    const keep = (prefix: string) =>
+      lines.filter((line) => line.startsWith(prefix));
+    const start = lines.findIndex((line) =>
+      line.startsWith("# The current release, as the last deploy published it"),
+    );
+    const script = [
+      "set -Eeuo pipefail",
+      // cloud-init's PATH, not this machine's.
+      "export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+      ...keep("region="),
+      ...keep("app_root="),
+      ...keep("deploy_user="),
+      ...keep("as_deploy()"),
+      ...lines.slice(start),
+    ]
+      .join("\n")
+      .replace(/\$\{([\w:]+)\}/g, (_, name: string) => {
+        if (!(name in values)) throw new Error(`no value for \${${name}}`);
+        return values[name]!;
+      });
+    return this.sh(host, script);
+  }
+
   /** The Auto Scaling group's instances, as the aws stand-in answers; extra ones as given. */
   writeInstances(
     ids: string[],
@@ -259,14 +318,14 @@ export class Fleet {
     );
   }
 
-  /** Runs a shell command as root on a host (in its namespaces); its stdout. */
+  /** Runs a bash command as root on a host (in its namespaces); its stdout. */
   async sh(host: Host, command: string): Promise<string> {
     return run("nsenter", [
       "-t",
       String(host.pid),
       "-m",
       "-n",
-      "sh",
+      "bash",
       "-c",
       command,
     ]);
