@@ -2,6 +2,7 @@
 import { createTwoFilesPatch } from "diff";
 import { writes, type Action, type Change } from "./changes.js";
 import type { Context } from "./context.js";
+import { lockPlatforms } from "./deploy/capistrano.js";
 import { monthlyEstimate } from "./docs/costs.js";
 
 const LABELS: Record<Action, string> = {
@@ -50,6 +51,7 @@ function totals(changes: Change[]): string {
 export function nextSteps(
   context: Context,
   destinationLabel: string,
+  newGemfile = false,
 ): string[] {
   const steps = [
     ...(destinationLabel === "." ? [] : [`cd ${destinationLabel}`]),
@@ -58,6 +60,11 @@ export function nextSteps(
     "bundle install && bin/rails db:prepare",
     "bin/dev   # then open http://localhost:3000 in several tabs",
   ];
+  // A new app has no Gemfile.lock, and a deploy refuses a commit without one (deploy:check).
+  if (newGemfile)
+    steps.push(
+      `bundle lock --add-platform ${lockPlatforms(context)}, then commit Gemfile.lock: the instances install gems in Bundler's deployment mode, which needs it`,
+    );
   if (context.app.githubRepository.startsWith("your-org/"))
     steps.push(
       "set githubRepository to your real owner/name: rerun with --github-repository owner/name",
@@ -113,9 +120,13 @@ export function summarize(
     lines.push(
       "",
       "Next steps:",
-      ...nextSteps(context, destinationLabel).map(
-        (step, index) => `  ${index + 1}. ${step}`,
-      ),
+      ...nextSteps(
+        context,
+        destinationLabel,
+        changes.some(
+          (change) => change.path === "Gemfile" && change.action === "create",
+        ),
+      ).map((step, index) => `  ${index + 1}. ${step}`),
       "",
       "Estimated AWS cost:",
       ...monthlyEstimate(context)

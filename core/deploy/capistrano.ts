@@ -52,6 +52,14 @@ export const DEPLOY_LOCK_EXPIRY = 3600;
 /** The seconds the load balancer waits before it drops a deregistered target (the default). */
 export const DEREGISTRATION_DELAY = 300;
 
+/** Bundler's names of the instances' platforms, for `bundle lock --add-platform`. */
+export function lockPlatforms(context: Context): string {
+  const platforms = context.environments.map((env) =>
+    env.ubuntuArch === "arm64" ? "aarch64-linux" : "x86_64-linux",
+  );
+  return [...new Set(platforms)].join(" ");
+}
+
 function capistranoContext(context: Context) {
   const { app } = context;
   return {
@@ -68,14 +76,7 @@ function capistranoContext(context: Context) {
     healthCheckTimeout: HEALTH_CHECK_TIMEOUT,
     hostsVariable: HOSTS_VARIABLE,
     lockExpiry: DEPLOY_LOCK_EXPIRY,
-    /** Bundler's names of the instances' platforms, for `bundle lock --add-platform`. */
-    lockPlatforms: [
-      ...new Set(
-        context.environments.map((env) =>
-          env.ubuntuArch === "arm64" ? "aarch64-linux" : "x86_64-linux",
-        ),
-      ),
-    ].join(" "),
+    lockPlatforms: lockPlatforms(context),
     sshTimeout: SSH_CONNECT_TIMEOUT,
     keepaliveInterval: SSH_KEEPALIVE.interval,
     keepaliveCount: SSH_KEEPALIVE.count,
