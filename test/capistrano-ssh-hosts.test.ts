@@ -76,9 +76,13 @@ describe("capistrano part: real cap against real sshd hosts", function () {
   let plugins: string;
 
   before(async function () {
-    requireTool(this, ["cap", "sshd", "sudo", "ip", "unshare", "bundle"], {
-      path: `${process.env.PATH}:/usr/sbin`,
-    });
+    requireTool(
+      this,
+      ["cap", "sshd", "ssh-keygen", "sudo", "ip", "unshare", "bundle", "curl"],
+      {
+        path: `${process.env.PATH}:/usr/sbin`,
+      },
+    );
     const sources = vendoredSources();
     if (process.getuid?.() !== 0 || !sources) {
       const what = !sources
