@@ -144,6 +144,8 @@ export interface EnvironmentNames {
   releaseBucketParameter: string;
   /** SSM parameter holding the S3 key of the release instances serve (set by each deploy; `none` before the first). */
   currentReleaseParameter: string;
+  /** SSM parameter a deploy creates while it runs, so that a second deploy is refused (no CloudFormation resource). */
+  deployLockParameter: string;
   /** Secrets Manager name of the app's secret_key_base. */
   secretKeyBaseSecret: string;
   /** IAM role the GitHub workflows assume through OIDC for this environment. */
@@ -283,6 +285,7 @@ function environmentNames(app: string, env: EnvironmentName): EnvironmentNames {
     autoScalingGroup: `${app}-${env}-web`,
     releaseBucketParameter: `/${app}/${env}/release-bucket`,
     currentReleaseParameter: `/${app}/${env}/current-release`,
+    deployLockParameter: `/${app}/${env}/deploy-lock`,
     secretKeyBaseSecret: `${app}/${env}/secret-key-base`,
     deployRole: `${app}-${env}-github-deploy`,
     cloudFormationRole: `${app}-${env}-cloudformation`,

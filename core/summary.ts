@@ -2,6 +2,7 @@
 import { createTwoFilesPatch } from "diff";
 import { writes, type Action, type Change } from "./changes.js";
 import type { Context } from "./context.js";
+import { lockPlatforms } from "./parts/capistrano/context.js";
 import { monthlyEstimate } from "./parts/docs/costs.js";
 
 const LABELS: Record<Action, string> = {
@@ -51,7 +52,11 @@ function totals(changes: Change[]): string {
   return parts.join(", ");
 }
 
-function nextSteps(context: Context, destinationLabel: string): string[] {
+function nextSteps(
+  context: Context,
+  destinationLabel: string,
+  newGemfile = false,
+): string[] {
   const steps = [
     ...(destinationLabel === "." ? [] : [`cd ${destinationLabel}`]),
     "cp .env.example .env",
@@ -59,6 +64,11 @@ function nextSteps(context: Context, destinationLabel: string): string[] {
     "bundle install && bin/rails db:prepare",
     "bin/dev   # then open http://localhost:3000 in several tabs",
   ];
+  // A new app has no Gemfile.lock, and a deploy refuses a commit without one (deploy:check).
+  if (newGemfile)
+    steps.push(
+      `bundle lock --add-platform ${lockPlatforms(context)}, then commit Gemfile.lock: the instances install gems in Bundler's deployment mode, which needs it`,
+    );
   if (context.app.githubRepository.startsWith("your-org/"))
     steps.push(
       "set githubRepository to your real owner/name: rerun with --github-repository owner/name",
@@ -114,9 +124,13 @@ export function summarize(
     lines.push(
       "",
       "Next steps:",
-      ...nextSteps(context, destinationLabel).map(
-        (step, index) => `  ${index + 1}. ${step}`,
-      ),
+      ...nextSteps(
+        context,
+        destinationLabel,
+        changes.some(
+          (change) => change.path === "Gemfile" && change.action === "create",
+        ),
+      ).map((step, index) => `  ${index + 1}. ${step}`),
       "",
       "Estimated AWS cost:",
       ...monthlyEstimate(context)

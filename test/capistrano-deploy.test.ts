@@ -131,7 +131,7 @@ describe("capistrano part: the generated deploy, run by cap", function () {
     ] as const;
     for (const [dir, stage] of runs) {
       const run = await cap(dir, [stage, "deploy", "--dry-run"], {
-        HOSTS: "i-0123456789abcdef0,i-0fedcba9876543210",
+        DEPLOY_HOSTS: "i-0123456789abcdef0,i-0fedcba9876543210",
       });
       assert.equal(run.code, 0, `${stage}: ${run.stderr}`);
       assert.equal(run.stderr, "", stage);
@@ -141,7 +141,7 @@ describe("capistrano part: the generated deploy, run by cap", function () {
   });
 
   it("builds on every host, runs db:prepare on the first only, with the instance's environment file", async () => {
-    const run = await deploy(ssm, { HOSTS: "i-1,i-2,i-3" });
+    const run = await deploy(ssm, { DEPLOY_HOSTS: "i-1,i-2,i-3" });
     assert.equal(run.code, 0, run.stderr);
     assert.deepEqual(onEach(run, "tar -xzf"), ["i-1", "i-2", "i-3"]);
     assert.deepEqual(onEach(run, "bundle install"), ["i-1", "i-2", "i-3"]);
@@ -157,7 +157,7 @@ describe("capistrano part: the generated deploy, run by cap", function () {
 
   it("switches, restarts and health-checks one host at a time, then publishes the release", async () => {
     const run = await deploy(ssm, {
-      HOSTS: "i-1,i-2,i-3",
+      DEPLOY_HOSTS: "i-1,i-2,i-3",
       PREVIOUS_RELEASE: PREVIOUS,
     });
     assert.equal(run.code, 0, run.stderr);
@@ -167,7 +167,7 @@ describe("capistrano part: the generated deploy, run by cap", function () {
       "sudo -n /usr/local/sbin/demo-install-units",
       "sudo -n systemctl restart demo-jobs.service",
       "sudo -n systemctl restart demo-web.service",
-      "curl --fail",
+      "curl --silent",
     ];
     let last = -1;
     for (const host of ["i-1", "i-2", "i-3"]) {
@@ -180,7 +180,7 @@ describe("capistrano part: the generated deploy, run by cap", function () {
     const health = run.commands.find((c) => c.command.includes("curl"))!;
     assert.match(
       health.command,
-      /--retry-max-time 60 http:\/\/127\.0\.0\.1:3000\/health$/,
+      /--write-out %\{http_code\} http:\/\/127\.0\.0\.1:3000\/health$/,
     );
 
     // After the last host: the first host packs the release, cap uploads it and moves the pointer.
@@ -191,7 +191,7 @@ describe("capistrano part: the generated deploy, run by cap", function () {
     assert.ok(upload > last && pointer > upload);
     assert.match(
       run.commands[pointer]!.command,
-      /--name \/demo\/production\/current-release --value releases\/\.tar\.gz --type String --overwrite/,
+      /--name \/demo\/production\/current-release --value releases\/\d{14}\.tar\.gz --type String --overwrite/,
     );
     assert.match(run.commands[pointer]!.command, /AWS_REGION="us-east-1"/);
     const packed = run.commands.find((c) =>
@@ -213,60 +213,67 @@ describe("capistrano part: the generated deploy, run by cap", function () {
     assert.ok(on(run, "tar --append").includes("i-1"));
   });
 
-  it("stops at a host that fails its health check, puts it back and leaves the next hosts alone", async () => {
+  it("stops at a host that fails its restart, puts every switched host back and leaves the next hosts alone", async () => {
     const run = await deploy(ssm, {
-      HOSTS: "i-1,i-2,i-3",
+      DEPLOY_HOSTS: "i-1,i-2,i-3",
       PREVIOUS_RELEASE: PREVIOUS,
-      FAIL_HEALTH_ON: "i-2",
+      FAIL_RESTART_ON: "i-2",
     });
     assert.notEqual(run.code, 0);
     assert.match(
       run.stderr,
-      /Rollout stopped: i-2 failed its restart on \/var\/www\/demo\/releases\/\d{14}/,
+      new RegExp(
+        `Rollout of \\d{14} stopped: i-2 failed: sudo exit status: 22\\.\\n` +
+          `Each host now:\\n` +
+          `  i-1: back on 20200101000000, healthy\\n` +
+          `  i-2: back on 20200101000000, healthy\\n` +
+          `  i-3: not restarted, on its previous release\\n`,
+      ),
     );
-    assert.match(run.stderr, new RegExp(`It is back on ${PREVIOUS}\\.`));
     assert.match(
       run.stderr,
-      /Still on their previous release, not restarted: i-3\./,
+      /To see why, on i-2: sudo systemctl status demo-jobs\.service; sudo systemctl status demo-web\.service$/m,
     );
-    assert.match(
-      run.stderr,
-      /sudo journalctl -u demo-jobs\.service -u demo-web\.service/,
-    );
+    // i-2 failed at its first restart (the job worker): the failing host goes back first.
     assert.deepEqual(on(run, "systemctl restart demo-web.service"), [
       "i-1",
       "i-2",
-      "i-2",
+      "i-1",
     ]);
     assert.ok(
-      indexOf(run, "i-2", `ln -sfn ${PREVIOUS} `) > indexOf(run, "i-2", "curl"),
+      indexOf(run, "i-2", `ln -sfn ${PREVIOUS} `) >
+        indexOf(run, "i-2", "systemctl restart"),
     );
     assert.equal(indexOf(run, "i-3", "ln -s"), -1);
     assert.deepEqual(on(run, "aws s3 cp"), []);
     assert.deepEqual(on(run, "put-parameter"), []);
   });
 
-  it("says so when the failing host has no release to go back to", async () => {
-    const run = await deploy(ssm, { HOSTS: "i-1,i-2", FAIL_HEALTH_ON: "i-1" });
+  it("stops the app on a failing host that has no release to go back to", async () => {
+    const run = await deploy(ssm, {
+      DEPLOY_HOSTS: "i-1,i-2",
+      FAIL_RESTART_ON: "i-1",
+    });
     assert.notEqual(run.code, 0);
-    assert.match(
-      run.stderr,
-      /Rollout stopped: i-1 .* It had no previous release\./,
-    );
-    assert.match(run.stderr, /not restarted: i-2\./);
-    assert.deepEqual(on(run, "systemctl restart demo-web.service"), ["i-1"]);
+    assert.match(run.stderr, /  i-1: stopped: it had no previous release\n/);
+    assert.match(run.stderr, /  i-2: not restarted, on its previous release\n/);
+    assert.deepEqual(on(run, "systemctl stop demo.target"), ["i-1"]);
+    assert.deepEqual(on(run, "systemctl restart demo-web.service"), []);
   });
 
   it("reaches instances by id through the proxy with a key made for the run, other names directly", async () => {
     for (const [dir, proxy] of [
-      [ssm, /\/lib\/capistrano\/ssh-proxy\.sh us-east-1 %h %p %r (\S+\.pub)$/],
+      [
+        ssm,
+        /\/lib\/capistrano\/ssh-proxy\.sh us-east-1 %h %p deploy (\S+\.pub)$/,
+      ],
       [
         bastion,
-        /\/lib\/capistrano\/ssh-proxy\.sh us-east-1 production %h %p %r (\S+\.pub)$/,
+        /\/lib\/capistrano\/ssh-proxy\.sh us-east-1 production %h %p deploy (\S+\.pub)$/,
       ],
     ] as const) {
       const run = await deploy(dir, {
-        HOSTS: "i-0123456789abcdef0,web1.example.com",
+        DEPLOY_HOSTS: "i-0123456789abcdef0,web1.example.com",
       });
       assert.equal(run.code, 0, run.stderr);
       const byId = run.commands.find((c) => c.host === "i-0123456789abcdef0")!;
@@ -335,7 +342,7 @@ describe("check: capistrano validator", function () {
     );
     assert.match(
       finding!.message,
-      /^HOSTS=\S+ cap staging deploy --dry-run exited with code 1: NoMethodError: undefined method .upcase. for nil/,
+      /^DEPLOY_HOSTS=\S+ cap staging deploy --dry-run exited with code 1: NoMethodError: undefined method .upcase. for nil/,
     );
     assert.doesNotMatch(finding!.message, /cap aborted!|DEPLOY FAILED/);
   });

@@ -174,6 +174,7 @@ describe("cloudformation part: what is generated honours the answers", function 
       GitHubEnvironment: "production",
       ReleaseBucketParameterName: "/demo/production/release-bucket",
       CurrentReleaseParameterName: "/demo/production/current-release",
+      DeployLockParameterName: "/demo/production/deploy-lock",
     });
     assert.equal(
       defaults.parameters("staging", "app").AutoScalingGroupName,

@@ -1,7 +1,7 @@
 // Capistrano config, loaded by Capistrano itself:
 // - `cap -T` must load the Capfile, config/deploy.rb and the tasks, and list `deploy`;
 // - `cap <stage> deploy --dry-run` must run to the end for every config/deploy/<stage>.rb, with
-//   HOSTS naming two instance ids, so that nothing looks hosts up and the rollout sees two.
+//   DEPLOY_HOSTS naming two instance ids, so that nothing looks hosts up and the rollout sees two.
 // A non-zero exit, or anything on stderr (Capistrano's deprecation and re-invocation warnings
 // go there), is a finding. cap runs in a copy of the Capistrano files, so that it writes
 // nothing (its log/capistrano.log) into the checked repo. Plugins that are not installed here
@@ -22,6 +22,9 @@ export const STAND_INS_ENV = {
   RUBYLIB: join(RUBY_DIR, "capistrano"),
   RUBYOPT: "-rrails_aws_stand_ins",
 };
+
+/** Where a generated deploy takes its hosts from (not HOSTS: that is Capistrano's own filter). */
+const HOSTS_VARIABLE = "DEPLOY_HOSTS";
 
 /** Two well-formed instance ids: the deploy's hosts during a dry run. */
 const DRY_RUN_HOSTS = "i-0123456789abcdef0,i-0fedcba9876543210";
@@ -97,10 +100,13 @@ async function dryRun(stage: string, workspace: Workspace): Promise<Problem[]> {
   const result = await runTool(
     workspace.cap,
     ["--backtrace", stage, "deploy", "--dry-run"],
-    { cwd: workspace.copy, env: { ...workspace.env, HOSTS: DRY_RUN_HOSTS } },
+    {
+      cwd: workspace.copy,
+      env: { ...workspace.env, [HOSTS_VARIABLE]: DRY_RUN_HOSTS },
+    },
   );
   return failures(
-    `HOSTS=${DRY_RUN_HOSTS} cap ${stage} deploy --dry-run`,
+    `${HOSTS_VARIABLE}=${DRY_RUN_HOSTS} cap ${stage} deploy --dry-run`,
     result,
     workspace,
     `config/deploy/${stage}.rb`,
