@@ -13,6 +13,8 @@ export const files: FileTable = {
   "lib/capistrano/ssh-proxy.sh": always,
   "lib/capistrano/tasks/bastion.rake": { when: (context) => context.bastion },
   "lib/capistrano/tasks/env_file.rake": always,
+  "lib/capistrano/tasks/hosts.rake": always,
+  "lib/capistrano/tasks/lock.rake": always,
   "lib/capistrano/tasks/release.rake": always,
   "lib/capistrano/tasks/rollout.rake": always,
 };
