@@ -152,7 +152,7 @@ describe("systemd part: the units", () => {
       const unit = settings(read(name));
       assert.equal(unit.get("MemoryDenyWriteExecute"), undefined, name);
       assert.equal(one(unit, "ProtectSystem"), "strict");
-      assert.equal(one(unit, "ProtectHome"), "yes");
+      assert.equal(one(unit, "ProtectHome"), "tmpfs");
       assert.doesNotMatch(RUBY_PREFIX, /^\/(home|root|run\/user)\//);
       assert.deepEqual(
         one(unit, "ReadWritePaths").split(" "),
