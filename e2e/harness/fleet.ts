@@ -194,6 +194,11 @@ export class Fleet {
       merged!,
     ]);
     writeFileSync(join(merged!, "etc/hostname"), `${name}\n`);
+    // As cloud-init writes it: sudo and others resolve the host's own name.
+    writeFileSync(
+      join(merged!, "etc/hosts"),
+      `127.0.0.1 localhost\n127.0.1.1 ${name}\n::1 localhost ip6-localhost ip6-loopback\n`,
+    );
     writeFileSync(
       join(merged!, "etc/machine-id"),
       `${randomBytes(16).toString("hex")}\n`,
@@ -383,15 +388,33 @@ function cgroupDirs(name: string): string[] {
   );
 }
 
-/** cgroups are removed leaves first; each must be empty of processes by then. */
+/**
+ * cgroups are removed leaves first, each once empty of processes: the host's last ones may take
+ * a moment to be reaped after nspawn exits, so it tries for a few seconds.
+ */
 function removeCgroup(dir: string): void {
-  if (!existsSync(dir)) return;
+  for (let attempt = 0; attempt < 50 && existsSync(dir); attempt++) {
+    if (attempt > 0)
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+    // After 2 s, what the host left behind is killed: by pid, from this cgroup's own list.
+    removeCgroupTree(dir, attempt >= 20);
+  }
+  if (existsSync(dir)) console.warn(`could not remove the cgroup ${dir}`);
+}
+
+function removeCgroupTree(dir: string, killLeftovers: boolean): void {
   for (const entry of readdirSync(dir, { withFileTypes: true }))
-    if (entry.isDirectory()) removeCgroup(join(dir, entry.name));
+    if (entry.isDirectory())
+      removeCgroupTree(join(dir, entry.name), killLeftovers);
+  if (killLeftovers)
+    for (const pid of readFileSync(join(dir, "cgroup.procs"), "utf8").split(
+      "\n",
+    ))
+      if (pid) tryRun("kill", ["-KILL", pid]);
   try {
     execFileSync("rmdir", [dir], { stdio: "ignore" });
   } catch {
-    // Left for the kernel to report: a process still in it.
+    // Still holds a process: the caller tries again.
   }
 }
 
