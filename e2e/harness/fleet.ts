@@ -57,8 +57,9 @@ export class Host {
     readonly nspawn: ChildProcess,
   ) {}
 
-  /** Runs a bash script inside the host, as root or `user`, with a clean login-like environment. */
+  /** Runs a bash script inside the host, as root or `user`, in a clean environment (errexit, pipefail). */
   run(script: string, options: HostRunOptions = {}): Promise<RunResult> {
+    // The user's own HOME, as a login would set it (runuser keeps root's).
     const inner = options.user
       ? [
           "runuser",
@@ -66,12 +67,12 @@ export class Host {
           options.user,
           "--",
           "bash",
-          "-leo",
+          "-eo",
           "pipefail",
           "-c",
-          script,
+          `export HOME="$(getent passwd "$(id -un)" | cut -d: -f6)"; cd; ${script}`,
         ]
-      : ["bash", "-leo", "pipefail", "-c", script];
+      : ["bash", "-eo", "pipefail", "-c", script];
     return run(
       "nsenter",
       [
