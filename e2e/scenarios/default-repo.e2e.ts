@@ -168,10 +168,9 @@ describe("e2e: the default repo on Debian 13 hosts with real systemd", function 
       `bin/rails runner 'print ActiveRecord::Base.connection.select_value("select ssl from pg_stat_ssl where pid = pg_backend_pid()")'`,
     );
     assert.match(ssl.stdout, /true$/);
-    assert.ok(
-      HOSTILE_PASSWORD.includes("*&"),
-      "the password is the hostile one",
-    );
+    // The password the services connected with is the secret's, through the environment file.
+    const password = await asApp(env.hosts[1]!, `printf %s "$DB_PASSWORD"`);
+    assert.equal(password.stdout, HOSTILE_PASSWORD);
   });
 
   it("b: production boots with eager loading, and the generated CI's zeitwerk:check passes", async function () {
