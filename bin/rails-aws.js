@@ -6,6 +6,7 @@ const io = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY),
+  columns: process.stdout.isTTY ? process.stdout.columns : undefined,
 };
 process.exitCode = await main(process.argv.slice(2), io);
 // The benchmark asks where the time went (npm run bench).

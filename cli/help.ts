@@ -1,67 +1,122 @@
-// `rails-aws --help`, derived from the part list and the settings definitions.
-import { parts } from "../core/parts.js";
-import {
-  allowedOf,
-  defaultText,
-  definitionOf,
-  flagOf,
-  settingNames,
-} from "../core/settings.js";
+// `rails-aws --help` and `rails-aws <command> --help`, derived from the command table, the run
+// options and the settings definitions, wrapped to the terminal's width.
 import { RUN_OPTIONS } from "../core/run-options.js";
+import { settingDescriptions } from "../core/settings.js";
+import { COMMANDS, DEFAULT_COMMAND, type Command } from "./commands.js";
 
-const COMMANDS: [string, string][] = [
-  ["(none)", "generate the whole repo in dir, asking for what is not given"],
-  ...parts.map((part): [string, string] => [
-    part.name,
-    `regenerate ${part.description}, from the stored answers`,
-  ]),
-  [
-    "eject <part>",
-    "copy a part's templates to dir/.rails-aws/templates/<part>/ to customise them",
-  ],
-  [
-    "check",
-    "run every installed validator over dir; exits non-zero on any finding",
-  ],
-];
+/** Width of docs/commands.md and of output that is not a terminal. */
+const DEFAULT_WIDTH = 100;
 
-function column(rows: [string, string][]): string[] {
-  const width = Math.max(...rows.map(([left]) => left.length)) + 2;
-  return rows.map(([left, right]) => `  ${left.padEnd(width)}${right}`);
+/** Words of text in lines of at most width characters (a longer word stands alone). */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  return [...lines, line];
 }
 
-export function helpText(): string {
-  const settingRows = settingNames.map((name): [string, string] => {
-    const definition = definitionOf(name);
-    const flag =
-      definition.kind === "boolean"
-        ? `--[no-]${flagOf(name)}`
-        : `--${flagOf(name)} VALUE`;
+/** Two columns, the second wrapped and indented under itself. */
+function columns(rows: [string, string][], width: number): string[] {
+  const left = Math.max(...rows.map(([name]) => name.length)) + 4;
+  return rows.flatMap(([name, text]) => {
+    // On a narrow terminal the text goes under the name rather than into a sliver.
+    const room = width - left;
+    if (room < 30)
+      return [`  ${name}`, ...wrap(text, width - 6).map((l) => `      ${l}`)];
+    const [first, ...rest] = wrap(text, room);
     return [
-      flag,
-      `${definition.prompt}. ${allowedOf(definition)}; default: ${defaultText(name)}`,
+      `  ${name.padEnd(left - 2)}${first}`,
+      ...rest.map((l) => `${" ".repeat(left)}${l}`),
     ];
   });
+}
+
+const runOptionRows = (names: string[]): [string, string][] =>
+  Object.entries(RUN_OPTIONS)
+    .filter(([name]) => names.includes(name))
+    .map(([name, option]) => [
+      "value" in option ? `--${name} ${option.value}` : `--${name}`,
+      option.description,
+    ]);
+
+const settingRows = (): [string, string][] =>
+  settingDescriptions.map((setting) => [
+    setting.boolean ? `--[no-]${setting.flag}` : `--${setting.flag} VALUE`,
+    `${setting.prompt.replace(/[?.]$/, "")}: ${setting.allowed}; default: ${setting.default}`,
+  ]);
+
+const SETTINGS_HEADING =
+  "Settings (each is also a key of an --answers file and of .yo-rc.json; see docs/answers.md):";
+
+const ALL_RUN_OPTIONS = Object.keys(RUN_OPTIONS);
+const EJECT_OPTIONS = ["force", "dry-run"];
+
+/** Help for one command: its usage, what it does and the options it takes. */
+function commandHelp(command: Command, width: number): string[] {
+  const takesSettings = !["check", "eject"].includes(command.name);
+  const options =
+    command.name === "check"
+      ? []
+      : runOptionRows(
+          command.name === "eject" ? EJECT_OPTIONS : ALL_RUN_OPTIONS,
+        );
+  return [
+    `Usage: rails-aws ${command.usage} [dir]${options.length ? " [options]" : ""}`,
+    "",
+    ...wrap(
+      `${command.description}. dir defaults to the current folder.`,
+      width,
+    ),
+    "",
+    "Options:",
+    ...columns([...options, ["-h, --help", "Show this help"]], width),
+    ...(takesSettings
+      ? ["", ...wrap(SETTINGS_HEADING, width), ...columns(settingRows(), width)]
+      : []),
+    "",
+  ];
+}
+
+export function helpText(
+  commandName?: string,
+  width: number = DEFAULT_WIDTH,
+): string {
+  const command = COMMANDS.find((candidate) => candidate.name === commandName);
+  if (command) return commandHelp(command, width).join("\n");
   return [
     "Usage: rails-aws [command] [dir] [options]",
     "",
-    "dir defaults to the current folder; command names are reserved words, not folder names.",
+    ...wrap(
+      "dir defaults to the current folder; command names are reserved words, not folder names. rails-aws COMMAND --help tells more of one command.",
+      width,
+    ),
     "",
     "Commands:",
-    ...column(COMMANDS),
+    ...columns(
+      [DEFAULT_COMMAND, ...COMMANDS].map((entry): [string, string] => [
+        entry.usage,
+        entry.description,
+      ]),
+      width,
+    ),
     "",
     "Options:",
-    ...column([
-      ...Object.entries(RUN_OPTIONS).map(([name, option]): [string, string] => [
-        "value" in option ? `--${name} ${option.value}` : `--${name}`,
-        option.description,
-      ]),
-      ["-h, --help", "Show this help"],
-      ["-v, --version", "Show the version"],
-    ]),
+    ...columns(
+      [
+        ...runOptionRows(ALL_RUN_OPTIONS),
+        ["-h, --help", "Show this help"],
+        ["-v, --version", "Show the version"],
+      ],
+      width,
+    ),
     "",
-    "Settings (each is also a key of an --answers file and of .yo-rc.json; see docs/answers.md):",
-    ...column(settingRows),
+    ...wrap(SETTINGS_HEADING, width),
+    ...columns(settingRows(), width),
     "",
   ].join("\n");
 }

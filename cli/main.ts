@@ -1,25 +1,25 @@
 // The `rails-aws` command. Non-interactive runs use the core directly (fast: no Yeoman loaded);
 // an interactive run hands over to the Yeoman app generator, which asks the questions.
-import { existsSync, readFileSync } from "node:fs";
-import { createTwoFilesPatch } from "diff";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { givenAnswers, hasUnanswered } from "../core/answers.js";
-import { ejectPart } from "../core/eject.js";
-import { filesToWrite, generate } from "../core/generate.js";
-import { partNames } from "../core/parts.js";
+import { partNames } from "../core/parts/registry.js";
 import { packageRoot } from "../core/paths.js";
-import { RUN_OPTIONS } from "../core/run-options.js";
+import { RUN_OPTIONS, runFlags } from "../core/run-options.js";
 import { definitionOf, flagOf, settingNames } from "../core/settings.js";
+import { ejectParts, runParts, type RunOutcome } from "../core/run.js";
 import { readStoredAnswers } from "../core/state.js";
-import { summarize } from "../core/summary.js";
-import { writeFiles } from "../core/write.js";
+import { commandNames } from "./commands.js";
+import { didYouMean } from "../core/suggest.js";
 import { helpText } from "./help.js";
 
 export interface Io {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   interactive: boolean;
+  /** The terminal's width, when output goes to one: --help wraps to it. */
+  columns?: number;
 }
 
 const OPTIONS: ParseArgsConfig["options"] = {
@@ -39,8 +39,6 @@ const OPTIONS: ParseArgsConfig["options"] = {
   ),
 };
 
-export const COMMANDS = ["check", "eject"] as const;
-
 class UsageError extends Error {}
 
 type Values = Record<string, unknown>;
@@ -59,15 +57,32 @@ function parse(argv: string[]) {
       tokens: true,
     });
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw new UsageError(parseProblem(error as NodeJS.ErrnoException));
   }
+}
+
+/** Every option as typed on the command line, for "did you mean". */
+const KNOWN_OPTIONS = Object.entries(OPTIONS!).flatMap(([name, option]) => [
+  `--${name}`,
+  ...(option.type === "boolean" ? [`--no-${name}`] : []),
+]);
+
+/** node:util's parse errors, in the words of this command. */
+function parseProblem(error: NodeJS.ErrnoException): string {
+  const option = error.message.match(/'(-[^' ]+)/)?.[1];
+  if (error.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && option)
+    return `unknown option ${option}${didYouMean(option, KNOWN_OPTIONS)}`;
+  if (error.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && option)
+    return error.message.includes("argument missing")
+      ? `${option} needs a value: ${option} VALUE`
+      : `${option} takes no value: write ${option} or --no-${option.replace(/^--/, "")}`;
+  return error.message;
 }
 
 /** `[command] [part] [dir]`: reserved words first are commands, anything else is the folder. */
 function route(positionals: string[]) {
   const [first, ...rest] = positionals;
-  const reserved: readonly string[] = [...partNames, ...COMMANDS];
-  const command = first && reserved.includes(first) ? first : undefined;
+  const command = first && commandNames.includes(first) ? first : undefined;
   let operands = command ? rest : positionals;
   let part: string | undefined;
   if (command === "eject") {
@@ -80,7 +95,7 @@ function route(positionals: string[]) {
   }
   if (operands.length > 1)
     throw new UsageError(
-      `expected at most one folder, got ${operands.join(" ")}`,
+      `expected at most one folder, got ${operands.join(" ")}${command ? "" : didYouMean(operands[0]!, commandNames).replace("; did you mean", "; is the first a command? did you mean")}`,
     );
   return {
     command,
@@ -104,75 +119,51 @@ async function runYeoman(dir: string, options: string[]): Promise<number> {
 
 const label = (dir: string) => relative(process.cwd(), dir) || ".";
 
+function finish(outcome: RunOutcome, io: Io): number {
+  if (outcome.error) io.stderr(`rails-aws: ${outcome.error}\n`);
+  io.stdout(outcome.report);
+  return outcome.exitCode;
+}
+
 async function runGenerate(
   dir: string,
   parts: string[],
   values: Values,
   io: Io,
 ): Promise<number> {
-  const result = await generate({
+  const outcome = await runParts({
     destination: dir,
+    destinationLabel: label(dir),
     given: given(values),
     parts,
-    force: Boolean(values.force),
-    restoreDeleted: Boolean(values["restore-deleted"]),
+    ...runFlags(values),
   });
-  if (!result.ok) {
-    io.stderr(
-      `rails-aws: invalid answers, nothing written:\n${result.problems.map((p) => `  ${p}`).join("\n")}\n`,
-    );
-    return 1;
-  }
-  const dryRun = Boolean(values["dry-run"]);
-  if (!dryRun) writeFiles(dir, filesToWrite(result, dir));
-  io.stdout(
-    summarize(result.changes, result.context, label(dir), {
-      dryRun,
-      warnings: result.warnings,
-    }),
-  );
-  return result.changes.some((change) => change.action === "conflict") ? 1 : 0;
+  return finish(outcome, io);
 }
 
-function runEject(dir: string, part: string, values: Values, io: Io): number {
-  const ejection = ejectPart(dir, part, { force: Boolean(values.force) });
-  if (!values["dry-run"]) writeFiles(dir, ejection.files);
-  const copies = ejection.files.filter((file) => file.path.endsWith(".hbs"));
-  // A dry run shows how each existing copy differs from the built-in template.
-  const diffs = values["dry-run"]
-    ? copies.flatMap((file) => {
-        const path = join(dir, file.path);
-        const previous = existsSync(path) ? readFileSync(path, "utf8") : "";
-        return previous && previous !== file.contents
-          ? [
-              createTwoFilesPatch(
-                `yours/${file.path}`,
-                `built-in/${file.path}`,
-                previous,
-                file.contents,
-              ),
-            ]
-          : [];
-      })
-    : [];
-  io.stdout(
-    [
-      ...copies.map((file) => `  eject     ${file.path}`),
-      ...diffs,
-      ...ejection.kept.map(
-        (path) => `  kept      ${path} (yours, changed: --force replaces it)`,
-      ),
-      "",
-      `rails-aws${values["dry-run"] ? " (dry run: nothing was written)" : ""}: ${copies.length} templates of ${part} ejected to ${label(dir)}/.rails-aws/templates/${part}/; later runs use them.`,
-      "",
-    ].join("\n"),
-  );
-  return 0;
+async function eject(
+  dir: string,
+  part: string,
+  values: Values,
+  io: Io,
+): Promise<number> {
+  const outcome = await ejectParts({
+    destination: dir,
+    destinationLabel: label(dir),
+    part,
+    force: Boolean(values.force),
+    dryRun: Boolean(values["dry-run"]),
+  });
+  return finish(outcome, io);
 }
 
 async function runCheck(dir: string, io: Io): Promise<number> {
+  if (!existsSync(dir) || !statSync(dir).isDirectory())
+    throw new UsageError(
+      `check: ${dir} is not a folder; give the repo's folder`,
+    );
   const { checkRepo, formatReport, isClean } =
-    await import("../core/check/index.js");
+    await import("../check/index.js");
   const report = await checkRepo(dir);
   io.stdout(formatReport(report));
   return isClean(report) ? 0 : 1;
@@ -183,7 +174,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
     const parsed = parse(argv);
     const values = parsed.values as Values;
     if (values.help) {
-      io.stdout(helpText());
+      const [first] = parsed.positionals;
+      io.stdout(helpText(first, io.columns));
       return 0;
     }
     if (values.version) {
@@ -195,7 +187,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     }
     const { command, part, dir, dirOperand } = route(parsed.positionals);
     if (command === "check") return await runCheck(dir, io);
-    if (command === "eject") return runEject(dir, part!, values, io);
+    if (command === "eject") return await eject(dir, part!, values, io);
     if (command) return await runGenerate(dir, [command], values, io);
     const known = { ...readStoredAnswers(dir), ...given(values) };
     const ask = values["ask-answered"] || hasUnanswered(known);

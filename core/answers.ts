@@ -1,7 +1,9 @@
 // Turns raw answers (CLI flags, an answers file, .yo-rc.json, prompts) into validated Answers.
 import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
-import { parse as parseYaml } from "yaml";
+import { extname, resolve } from "node:path";
+import { parseDocument } from "yaml";
+import { YO_RC } from "./state.js";
+import { didYouMean, shown } from "./suggest.js";
 import {
   allowedOf,
   definitionOf,
@@ -32,10 +34,11 @@ export function parseValue(
 
 function coerce(definition: Setting, raw: unknown): Value | undefined {
   switch (definition.kind) {
-    case "text":
-      return typeof raw === "string" && definition.pattern.test(raw)
-        ? raw
-        : undefined;
+    case "text": {
+      if (typeof raw !== "string") return undefined;
+      const text = definition.normalize?.(raw.trim()) ?? raw.trim();
+      return definition.pattern.test(text) ? text : undefined;
+    }
     case "integer": {
       const text = typeof raw === "number" ? String(raw) : raw;
       return typeof text === "string" &&
@@ -74,13 +77,28 @@ function coerce(definition: Setting, raw: unknown): Value | undefined {
   }
 }
 
+/** A setting as the user meets it: its prompt, without the question mark or the aside. */
+export function labelOf(name: SettingName): string {
+  return definitionOf(name)
+    .prompt.replace(/\?$/, "")
+    .replace(/ \([^)]*\)$/, "");
+}
+
 export function describeProblem(
-  name: string,
+  name: SettingName,
   raw: unknown,
   allowed: string,
 ): string {
-  const shown = raw === undefined ? "nothing" : JSON.stringify(raw);
-  return `${name} (--${flagOf(name)}): got ${shown}; allowed: ${allowed}`;
+  const definition = definitionOf(name);
+  const suggestion =
+    definition.kind === "text" && typeof raw === "string"
+      ? definition.suggest?.(raw)
+      : undefined;
+  const valid =
+    suggestion !== undefined &&
+    definition.kind === "text" &&
+    definition.pattern.test(suggestion);
+  return `${labelOf(name)} (--${flagOf(name)}): got ${shown(raw)}; allowed: ${allowed}${valid ? `; try ${JSON.stringify(suggestion)}` : ""}`;
 }
 
 export function applies(name: SettingName, earlier: PartialAnswers): boolean {
@@ -115,15 +133,15 @@ export type Resolution =
  * that does not apply (a staging size without staging) is left out, given or not.
  */
 export function resolveAnswers(
-  given: Record<string, unknown>,
+  givenNow: Record<string, unknown>,
   facts: Facts,
+  stored: Record<string, unknown> = {},
 ): Resolution {
-  const problems = Object.keys(given)
-    .filter((key) => !settingNames.includes(key as SettingName))
-    .map(
-      (key) =>
-        `unknown setting "${key}"; allowed settings: ${settingNames.join(", ")}`,
-    );
+  const problems = [
+    ...unknownSettings(stored, `setting in ${YO_RC}`),
+    ...unknownSettings(givenNow, "setting"),
+  ];
+  const given = { ...stored, ...givenNow };
   const answers: PartialAnswers = {};
   for (const name of settingNames) {
     if (!applies(name, answers)) continue;
@@ -149,19 +167,60 @@ export function resolveAnswers(
     : { ok: true, answers: answers as unknown as Answers };
 }
 
-/** Reads an answers file: YAML (JSON is YAML too), a mapping of setting names to values. */
-export function readAnswersFile(path: string): Record<string, unknown> {
-  let parsed: unknown;
-  try {
-    parsed = parseYaml(readFileSync(path, "utf8"));
-  } catch (error) {
-    throw new Error(
-      `answers file ${path}: ${(error as Error).message.split("\n")[0]}`,
+/** Keys that name no setting, each with the setting it most likely means. */
+export function unknownSettings(
+  record: Record<string, unknown>,
+  what: string,
+): string[] {
+  return Object.keys(record)
+    .filter((key) => !settingNames.includes(key as SettingName))
+    .map(
+      (key) =>
+        `unknown ${what} "${key}"${didYouMean(key, settingNames) || "; docs/answers.md lists every setting"}`,
     );
+}
+
+function readText(path: string, what: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new Error(
+      code === "ENOENT"
+        ? `${what} ${path}: no such file; check the path`
+        : code === "EISDIR"
+          ? `${what} ${path}: is a folder; give the file inside it`
+          : `${what} ${path}: cannot be read (${(error as Error).message})`,
+    );
+  }
+}
+
+/**
+ * Reads an answers file: a mapping of setting names to plain values, in JSON (by its .json
+ * ending: comments are not JSON) or YAML (where a tag such as !Ref is refused, not ignored).
+ */
+function readAnswersFile(path: string): Record<string, unknown> {
+  const what = "answers file (--answers)";
+  const text = readText(path, what);
+  let parsed: unknown;
+  if (extname(path).toLowerCase() === ".json") {
+    try {
+      parsed = JSON.parse(text);
+    } catch (error) {
+      throw new Error(`${what} ${path}: not JSON: ${(error as Error).message}`);
+    }
+  } else {
+    const document = parseDocument(text, { logLevel: "silent" });
+    const [problem] = [...document.errors, ...document.warnings];
+    if (problem)
+      throw new Error(
+        `${what} ${path}: ${problem.message.split("\n")[0]}; answers are plain values (text, numbers, true or false, lists)`,
+      );
+    parsed = document.toJS();
   }
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed))
     throw new Error(
-      `answers file ${path}: expected a mapping of setting names to values`,
+      `${what} ${path}: expected a mapping of setting names to values, such as "domain: example.com"`,
     );
   return parsed as Record<string, unknown>;
 }

@@ -11,17 +11,22 @@
 //   = base    yes           update: the user did not touch it
 //   yes       output = base kept: the user changed it, the generator did not
 //   yes       yes           three-way merge of yours, base and output: merged, or conflict
+//   not UTF-8 any           conflict, the file untouched: a merge over text would change its bytes
+//
+// Modes are compared on the executable bit alone: a script the generator writes must be
+// executable; any other mode is the user's.
+//
+// A file the manifest gives to a part of this run that the part no longer generates (the app
+// was renamed, an environment dropped) is removed when it is as generated, and left as the
+// user's own, with a word, when it was edited.
 //
 // --force replaces every kept, merged or conflicting file by the output, and says so.
+import { isUtf8 } from "node:buffer";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import {
-  manifestEntry,
-  readManifest,
-  type Manifest,
-  type ManifestEntry,
-} from "./manifest.js";
+import type { Manifest, ManifestEntry } from "./manifest.js";
 import { hasConflictMarkers, mergeThreeWay } from "./merge.js";
+import type { Adoption } from "./parts/part.js";
 import type { PlannedFile } from "./render.js";
 
 export type Action =
@@ -32,15 +37,11 @@ export type Action =
   | "merged"
   | "conflict"
   | "overwrite"
-  | "deleted";
-
-/**
- * How a part takes over a file that exists but that the generator never wrote (an existing app):
- * `keep` leaves it as it is; a function returns the user's file with what the generator needs
- * added (it must return its input unchanged when nothing is missing).
- */
-export type Adoption =
-  "keep" | ((existing: string, generated: string) => string);
+  | "deleted"
+  /** No longer generated, and as generated: removed. */
+  | "removed"
+  /** No longer generated, but edited: left as the user's own. */
+  | "orphaned";
 
 export interface Change {
   path: string;
@@ -54,15 +55,21 @@ export interface Change {
   previous?: string;
   /** Whether the manifest records this file as the generator's. */
   tracked: boolean;
+  /** Not UTF-8 on disk: never merged, never written but by --force. */
+  binary?: boolean;
 }
 
 export interface PlanOptions {
+  /** The parts of this run: files the manifest gives them that they no longer write are orphans. */
+  parts: string[];
+  /** Whether this run is every part: then files of old manifests, which name no part, count too. */
+  allParts: boolean;
   force?: boolean;
   restoreDeleted?: boolean;
   adoptionOf?: (path: string) => Adoption | undefined;
 }
 
-export const WRITES: ReadonlySet<Action> = new Set([
+const WRITES: ReadonlySet<Action> = new Set([
   "create",
   "update",
   "merged",
@@ -70,7 +77,9 @@ export const WRITES: ReadonlySet<Action> = new Set([
   "overwrite",
 ]);
 
-type Decision = Pick<Change, "action" | "contents"> & { tracked?: boolean };
+type Decision = Pick<Change, "action" | "contents" | "binary"> & {
+  tracked?: boolean;
+};
 
 function mergeOrConflict(
   onDisk: string,
@@ -115,16 +124,22 @@ function decide(
     return entry && !options.restoreDeleted
       ? { action: "deleted", contents: file.contents }
       : { action: "create", contents: file.contents };
-  const onDisk = readFileSync(path, "utf8");
+  const bytes = readFileSync(path);
+  const onDisk = bytes.toString("utf8");
   const previous = { previous: onDisk };
   if (onDisk === file.contents) {
-    const sameMode = (statSync(path).mode & 0o777) === file.mode;
+    const needsExecutable =
+      (file.mode & 0o111) !== 0 && (statSync(path).mode & 0o111) === 0;
     return {
       ...previous,
-      action: sameMode ? "unchanged" : "update",
+      action: needsExecutable ? "update" : "unchanged",
       contents: file.contents,
     };
   }
+  if (!isUtf8(bytes))
+    return force
+      ? { ...previous, action: "overwrite", contents: file.contents }
+      : { ...previous, action: "conflict", contents: onDisk, binary: true };
   if (!entry)
     return {
       ...previous,
@@ -145,10 +160,10 @@ function decide(
 export function planChanges(
   files: PlannedFile[],
   destination: string,
-  options: PlanOptions = {},
+  manifest: Manifest,
+  options: PlanOptions,
 ): Change[] {
-  const manifest = readManifest(destination);
-  return files.map((file) => {
+  const generated = files.map((file): Change => {
     const decision = decide(
       file,
       destination,
@@ -163,21 +178,76 @@ export function planChanges(
       ...decision,
     };
   });
+  return [...generated, ...orphans(files, destination, manifest, options)].sort(
+    (a, b) => a.path.localeCompare(b.path),
+  );
+}
+
+/** Files of this run's parts that the manifest records and the parts no longer generate. */
+function orphans(
+  files: PlannedFile[],
+  destination: string,
+  manifest: Manifest,
+  options: PlanOptions,
+): Change[] {
+  const produced = new Set(files.map((file) => file.path));
+  return Object.entries(manifest.files)
+    .filter(
+      ([path, entry]) =>
+        !produced.has(path) &&
+        (entry.part ? options.parts.includes(entry.part) : options.allParts),
+    )
+    .flatMap(([path, entry]): Change[] => {
+      const full = join(destination, path);
+      if (!existsSync(full)) return [];
+      const onDisk = readFileSync(full, "utf8");
+      const common = { path, mode: 0, generated: "", tracked: false };
+      return [
+        onDisk === entry.base
+          ? { ...common, action: "removed", contents: "", previous: onDisk }
+          : { ...common, action: "orphaned", contents: onDisk },
+      ];
+    });
 }
 
 /** Whether a change writes to disk (a conflict left by an earlier run is only reported). */
 export function writes(change: Change): boolean {
-  return WRITES.has(change.action) && change.contents !== change.previous;
+  return (
+    WRITES.has(change.action) &&
+    !change.binary &&
+    (change.contents !== change.previous || change.action === "update")
+  );
 }
 
 /** The manifest after this run: the base of each file the generator now owns is its output. */
-export function nextManifest(manifest: Manifest, changes: Change[]): Manifest {
-  const files = { ...manifest.files };
+export function nextManifest(
+  manifest: Manifest,
+  changes: Change[],
+  partOf: (path: string) => string | undefined,
+  options: Pick<PlanOptions, "parts" | "allParts">,
+): Manifest {
+  const produced = new Set(changes.map((change) => change.path));
+  // A file of this run's parts that is no longer generated is no longer the generator's.
+  const files = Object.fromEntries(
+    Object.entries(manifest.files).filter(
+      ([path, entry]) =>
+        produced.has(path) ||
+        !(entry.part ? options.parts.includes(entry.part) : options.allParts),
+    ),
+  );
   for (const change of changes) {
+    if (change.action === "removed" || change.action === "orphaned") {
+      delete files[change.path];
+      continue;
+    }
     const owned =
       change.tracked &&
       (WRITES.has(change.action) || change.action === "unchanged");
-    if (owned) files[change.path] = manifestEntry(change.generated);
+    const part = partOf(change.path);
+    if (owned)
+      files[change.path] = part
+        ? { base: change.generated, part }
+        : { base: change.generated };
   }
   return { ...manifest, files };
 }

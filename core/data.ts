@@ -24,6 +24,36 @@ export interface CacheNodeType {
   memoryGiB: number;
 }
 
+/** data/aws-prices.json: list prices in one region, for the cost estimate. */
+export interface Prices {
+  source: string;
+  date: string;
+  region: string;
+  currency: string;
+  note: string;
+  hoursPerMonth: number;
+  ec2Hourly: Record<string, number>;
+  rdsPostgresHourly: Record<string, number>;
+  elasticacheHourly: Record<string, number>;
+  other: {
+    ebsGp3GbMonth: number;
+    rdsGp3GbMonth: number;
+    natGatewayHourly: number;
+    natGatewayGb: number;
+    albHourly: number;
+    albLcuHourly: number;
+    publicIpv4Hourly: number;
+    cloudfrontGb: number;
+    cloudfrontHttpsPer10k: number;
+    route53HostedZoneMonth: number;
+    secretsManagerSecretMonth: number;
+    cloudwatchAlarmMetricMonth: number;
+    cloudwatchLogsIngestGb: number;
+    s3StandardGbMonth: number;
+    sesPer1000: number;
+  };
+}
+
 function readData<T>(file: string): T {
   return JSON.parse(readFileSync(join(packageRoot, "data", file), "utf8")) as T;
 }
@@ -40,6 +70,62 @@ export const dbClasses = readData<{ classes: DbClass[] }>(
 export const cacheNodeTypes = readData<{ nodeTypes: CacheNodeType[] }>(
   "elasticache-node-types.json",
 ).nodeTypes;
+
+export const prices = readData<Prices>("aws-prices.json");
+
+/** data/cloudformation-resource-types.json: what the stacks create, and where some of it does not exist. */
+export interface ResourceTypeSupport {
+  source: string;
+  date: string;
+  resourceTypes: string[];
+  /** Region code → the stacks' resource types that do not exist there. */
+  missing: Record<string, string[]>;
+}
+
+export const resourceTypeSupport = readData<ResourceTypeSupport>(
+  "cloudformation-resource-types.json",
+);
+
+/** Regions where every resource type of the stacks exists: the only ones the settings offer. */
+export const offeredRegions = regions.filter(
+  (region) => !(region.code in resourceTypeSupport.missing),
+);
+
+/** data/cfn-lint.json: the linter the generated CI pins, and its findings the templates ignore. */
+export interface CfnLintData {
+  source: string;
+  date: string;
+  /** The version the generated CI runs, and the generator's tests verify. */
+  version: string;
+  ignores: CfnLintIgnore[];
+}
+
+/** A cfn-lint finding the linter's own data gets wrong, ignored on one resource. */
+export interface CfnLintIgnore {
+  rule: string;
+  /** The stack's template (infra/cloudformation/<template>.yml) and the resource's logical id. */
+  template: string;
+  resource: string;
+  /** Versions of cfn-lint the finding was verified wrong with: it is ignored for no other. */
+  cfnLintVersions: string[];
+  /** What the generated template says above the ignore, line by line. */
+  comment: string[];
+  reason: string;
+  evidence: string[];
+}
+
+export const cfnLint = readData<CfnLintData>("cfn-lint.json");
+
+/** A month of an hourly price list's entry (an EC2 type, an RDS class, a cache node type). */
+export function monthlyPrice(
+  table: Record<string, number>,
+  key: string,
+): number {
+  const hourly = table[key];
+  if (hourly === undefined)
+    throw new Error(`data/aws-prices.json has no price for ${key}`);
+  return hourly * prices.hoursPerMonth;
+}
 
 /** Released Ruby versions the generated app can run on, oldest first. */
 export const rubyVersions = readData<{ versions: string[] }>(

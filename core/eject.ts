@@ -3,6 +3,7 @@
 // from, so that a run can say when the built-in one has changed since.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { createTwoFilesPatch } from "diff";
 import {
   MANIFEST_PATH,
   manifestContents,
@@ -10,7 +11,7 @@ import {
   sha256,
   type Manifest,
 } from "./manifest.js";
-import { partNamed } from "./parts.js";
+import { partNamed } from "./parts/registry.js";
 import {
   builtInTemplateDir,
   listTemplates,
@@ -19,14 +20,14 @@ import {
 } from "./render.js";
 import { STATE_DIR } from "./paths.js";
 
-export interface Ejection {
+interface Ejection {
   /** The copies to write, and the manifest. */
   files: PlannedFile[];
   /** Copies the user already has and changed: left alone without --force. */
   kept: string[];
 }
 
-export function ejectPart(
+function ejectPart(
   destination: string,
   part: string,
   options: { force?: boolean } = {},
@@ -61,6 +62,53 @@ export function ejectPart(
     mode: 0o644,
   });
   return { files, kept };
+}
+
+export interface EjectRequest {
+  destination: string;
+  part: string;
+  force?: boolean;
+  dryRun?: boolean;
+  destinationLabel: string;
+}
+
+/** Diffs between the user's copies and the built-in templates a forced ejection would put back. */
+function copyDiffs(destination: string, copies: PlannedFile[]): string[] {
+  return copies.flatMap((file) => {
+    const path = join(destination, file.path);
+    const previous = existsSync(path) ? readFileSync(path, "utf8") : "";
+    return previous && previous !== file.contents
+      ? [
+          createTwoFilesPatch(
+            `yours/${file.path}`,
+            `built-in/${file.path}`,
+            previous,
+            file.contents,
+          ),
+        ]
+      : [];
+  });
+}
+
+/** What `eject` writes, and its report. */
+export function planEjection(request: EjectRequest): {
+  files: PlannedFile[];
+  report: string;
+} {
+  const { destination, part, dryRun } = request;
+  const ejection = ejectPart(destination, part, { force: request.force });
+  const copies = ejection.files.filter((file) => file.path.endsWith(".hbs"));
+  const report = [
+    ...copies.map((file) => `  eject     ${file.path}`),
+    ...(dryRun ? copyDiffs(destination, copies) : []),
+    ...ejection.kept.map(
+      (path) => `  kept      ${path} (yours, changed: --force replaces it)`,
+    ),
+    "",
+    `rails-aws${dryRun ? " (dry run: nothing was written)" : ""}: ${copies.length} templates of ${part} ejected to ${request.destinationLabel}/${STATE_DIR}/templates/${part}/; later runs use them.`,
+    "",
+  ].join("\n");
+  return { files: dryRun ? [] : ejection.files, report };
 }
 
 /** Warnings for ejected templates whose built-in original changed since they were copied. */

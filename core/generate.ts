@@ -1,19 +1,23 @@
 // One run of the generator, with no I/O but reading the destination: answers → validated answers
 // → context → rendered files → change set. Adapters (the CLI, the Yeoman generators) write it.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { resolveAnswers } from "./answers.js";
 import { nextManifest, planChanges, writes, type Change } from "./changes.js";
 import { deriveContext, type Context } from "./context.js";
 import { changedEjectedTemplates } from "./eject.js";
 import {
+  EMPTY_MANIFEST,
   MANIFEST_PATH,
   manifestContents,
   readManifest,
+  REPAIR_ADVICE,
+  StateError,
   type Manifest,
 } from "./manifest.js";
 import { formatFiles } from "./format.js";
-import { partNamed } from "./parts.js";
+import { partNamed, partNames } from "./parts/registry.js";
+import { STATE_DIR } from "./paths.js";
 import { renderPart, type PlannedFile } from "./render.js";
 import type { Answers } from "./settings.js";
 import { readFacts, readStoredAnswers, YO_RC, yoRcContents } from "./state.js";
@@ -26,6 +30,10 @@ export interface GenerateRequest {
   parts: string[];
   force?: boolean;
   restoreDeleted?: boolean;
+  /** Rebuild a damaged or missing manifest: every file present is taken as the user's. */
+  repair?: boolean;
+  /** Write a new app into a folder that holds other files and no Rails app. */
+  intoExisting?: boolean;
 }
 
 export interface Generated {
@@ -48,20 +56,21 @@ export async function generate(
   const { destination } = request;
   const resolution = timed("answers", () =>
     resolveAnswers(
-      { ...readStoredAnswers(destination), ...request.given },
+      request.given,
       readFacts(destination),
+      readStoredAnswers(destination),
     ),
   );
   if (!resolution.ok) return resolution;
   const context = deriveContext(resolution.answers);
-  const manifest = readManifest(destination);
-  const existingApp = isExistingApp(destination, manifest);
+  const found = request.repair ? EMPTY_MANIFEST : readManifest(destination);
+  const unrelated = unrelatedFolderProblem(destination, found, request);
+  if (unrelated) throw new StateError(unrelated);
+  const existingApp = isExistingApp(destination, found);
   const rendered = timed("render", () =>
     request.parts.map((name) => {
       const part = partNamed(name);
-      const files = renderPart(name, context, destination).filter(
-        (file) => !(existingApp && part.newAppOnly?.(file.path)),
-      );
+      const files = renderPart(part, context, destination, existingApp);
       return { part, files };
     }),
   );
@@ -73,11 +82,31 @@ export async function generate(
   const formatted = await timedAsync("format", () =>
     formatFiles(rendered.flatMap(({ files }) => files)),
   );
+  // A repaired manifest says the generator last wrote exactly this output: a file that differs
+  // is then the user's (kept), and a missing one was deleted by the user (it stays deleted).
+  const missing = request.repair
+    ? undefined
+    : missingManifestProblem(destination, found, formatted);
+  if (missing) throw new StateError(missing);
+  const manifest = request.repair
+    ? {
+        files: Object.fromEntries(
+          formatted.map((file) => [file.path, { base: file.contents }]),
+        ),
+        ejected: readEjectedIfReadable(destination),
+      }
+    : found;
+  const scope = {
+    parts: request.parts,
+    allParts: partNames.every((name) => request.parts.includes(name)),
+  };
   const changes = timed("plan", () =>
     planChanges(
       formatted.sort((a, b) => a.path.localeCompare(b.path)),
       destination,
+      manifest,
       {
+        ...scope,
         force: request.force,
         restoreDeleted: request.restoreDeleted,
         adoptionOf: (path) => partOf.get(path)?.adoption?.(path),
@@ -92,10 +121,57 @@ export async function generate(
     state: stateFiles(
       destination,
       resolution.answers,
-      nextManifest(manifest, changes),
+      nextManifest(manifest, changes, (path) => partOf.get(path)?.name, scope),
     ),
     warnings: changedEjectedTemplates(destination, manifest, request.parts),
   };
+}
+
+/** The ejected templates of a manifest being repaired, where that part of it still reads. */
+function readEjectedIfReadable(destination: string): Manifest["ejected"] {
+  try {
+    return readManifest(destination).ejected;
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * Why the generator will not write here: the folder holds files of something that is not a Rails
+ * app, or its answers and most of the generator's files are there but the manifest is gone (edits
+ * could no longer be told from output, and the folder would be taken for an existing app).
+ */
+function unrelatedFolderProblem(
+  destination: string,
+  manifest: Manifest,
+  request: GenerateRequest,
+): string | undefined {
+  if (request.repair || Object.keys(manifest.files).length > 0)
+    return undefined;
+  if (request.intoExisting || !existsSync(destination)) return undefined;
+  if (existsSync(join(destination, "config/application.rb"))) return undefined;
+  const others = readdirSync(destination).filter(
+    (name) => ![".git", STATE_DIR, YO_RC].includes(name),
+  );
+  return others.length
+    ? `${destination} holds other files (${others.slice(0, 3).join(", ")}${others.length > 3 ? ", …" : ""}) and no Rails app (no config/application.rb): choose an empty folder, or pass --into-existing to write a new app among them.`
+    : undefined;
+}
+
+function missingManifestProblem(
+  destination: string,
+  manifest: Manifest,
+  files: PlannedFile[],
+): string | undefined {
+  if (Object.keys(manifest.files).length > 0) return undefined;
+  if (Object.keys(readStoredAnswers(destination)).length === 0)
+    return undefined;
+  const present = files.filter((file) =>
+    existsSync(join(destination, file.path)),
+  ).length;
+  return present > files.length / 2
+    ? `${MANIFEST_PATH} is missing, though ${YO_RC} and ${present} of the ${files.length} files rails-aws writes are here: without it your edits cannot be told from the generator's output; ${REPAIR_ADVICE}.`
+    : undefined;
 }
 
 /** A Rails app the generator did not write: it is onboarded, not completed. */
@@ -123,6 +199,13 @@ function differsOnDisk(destination: string, file: PlannedFile): boolean {
   } catch {
     return true;
   }
+}
+
+/** The files a run removes: its own output that is no longer generated and was not edited. */
+export function filesToRemove(result: Generated): string[] {
+  return result.changes
+    .filter((change) => change.action === "removed")
+    .map((change) => change.path);
 }
 
 /** The files a run writes: generated files that change, then state files that change. */

@@ -1,6 +1,6 @@
 // .rails-aws/manifest.json: what the generator owns in a destination. For each file it wrote, the
-// content it generated then (the base of the next three-way merge) and its hash; for each
-// ejected template, the hash of the built-in template it was copied from.
+// content it generated then (the base of the next three-way merge); for each ejected template,
+// the hash of the built-in template it was copied from.
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -9,9 +9,10 @@ import { STATE_DIR } from "./paths.js";
 export const MANIFEST_PATH = `${STATE_DIR}/manifest.json`;
 
 export interface ManifestEntry {
-  sha256: string;
   /** What the generator generated for this file last time: the merge base. */
   base: string;
+  /** The part that writes it: a run of that part removes the file once it is no longer generated. */
+  part?: string;
 }
 
 export interface Manifest {
@@ -24,15 +25,61 @@ export function sha256(contents: string | Buffer): string {
   return createHash("sha256").update(contents).digest("hex");
 }
 
-export function manifestEntry(base: string): ManifestEntry {
-  return { sha256: sha256(base), base };
+/** The destination's state is damaged: the message names the file and the way out. */
+export class StateError extends Error {}
+
+export const REPAIR_ADVICE =
+  "run the same command again with --repair to rebuild it: the files present are then taken as yours, and files you deleted stay deleted";
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === "object" && !Array.isArray(value);
+
+/** The shape a manifest must have, or what is wrong with it. */
+function manifestProblem(parsed: unknown): string | undefined {
+  if (!isRecord(parsed)) return "not an object";
+  if (!isRecord(parsed.files)) return '"files" is not an object of files';
+  if (!isRecord(parsed.ejected)) return '"ejected" is not an object';
+  for (const [path, entry] of Object.entries(parsed.files))
+    if (
+      !isRecord(entry) ||
+      typeof entry.base !== "string" ||
+      !["string", "undefined"].includes(typeof entry.part)
+    )
+      return `the entry of ${path} has no text "base"`;
+  for (const [template, hash] of Object.entries(parsed.ejected))
+    if (typeof hash !== "string")
+      return `the entry of ${template} is not a hash`;
+  return undefined;
 }
 
+export const EMPTY_MANIFEST: Manifest = { files: {}, ejected: {} };
+
+/** The manifest, or none yet; a manifest that cannot be read or has the wrong shape stops the run. */
 export function readManifest(destination: string): Manifest {
   const path = join(destination, MANIFEST_PATH);
-  if (!existsSync(path)) return { files: {}, ejected: {} };
-  const parsed = JSON.parse(readFileSync(path, "utf8")) as Partial<Manifest>;
-  return { files: parsed.files ?? {}, ejected: parsed.ejected ?? {} };
+  if (!existsSync(path)) return EMPTY_MANIFEST;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, "utf8"));
+  } catch (error) {
+    throw new StateError(
+      `${MANIFEST_PATH} is damaged (${(error as Error).message}): ${REPAIR_ADVICE}.`,
+    );
+  }
+  const problem = manifestProblem(parsed);
+  if (problem)
+    throw new StateError(
+      `${MANIFEST_PATH} is damaged (${problem}): ${REPAIR_ADVICE}.`,
+    );
+  const manifest = parsed as unknown as Manifest;
+  // Manifests written by earlier versions also hold each base's sha256, which nothing reads.
+  const files = Object.fromEntries(
+    Object.entries(manifest.files).map(([file, { base, part }]) => [
+      file,
+      part ? { base, part } : { base },
+    ]),
+  );
+  return { files, ejected: manifest.ejected };
 }
 
 const sortedByKey = <T>(record: Record<string, T>) =>

@@ -1,12 +1,13 @@
 // Renders a part's templates into planned files. Templates mirror the output tree:
 // templates/<part>/<path>.hbs → <path>. A path segment `[env]` renders once per environment,
 // with `env` in the context; `[app]` is the app name (systemd unit files are named after it).
-// A user's copy at .rails-aws/templates/<part>/<path>.hbs wins.
+// The part's file table says when each template is rendered. A user's copy at
+// .rails-aws/templates/<part>/<path>.hbs wins; a user's template with no row is always rendered.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import Handlebars from "handlebars";
 import type { Context } from "./context.js";
-import { partNamed } from "./parts.js";
+import type { Part } from "./parts/part.js";
 import { packageRoot, STATE_DIR } from "./paths.js";
 
 export interface PlannedFile {
@@ -24,10 +25,6 @@ const ENV_SEGMENT = "[env]";
 const APP_SEGMENT = "[app]";
 
 const handlebars = Handlebars.create();
-handlebars.registerHelper("eq", (a: unknown, b: unknown) => a === b);
-handlebars.registerHelper("or", (...args: unknown[]) =>
-  args.slice(0, -1).some(Boolean),
-);
 handlebars.registerHelper("and", (...args: unknown[]) =>
   args.slice(0, -1).every(Boolean),
 );
@@ -51,7 +48,7 @@ export function listTemplates(dir: string): string[] {
 }
 
 /** Executables by convention of the generated repo: bin/ scripts and shell scripts. */
-export function modeOf(path: string): number {
+function modeOf(path: string): number {
   return path.startsWith("bin/") || path.endsWith(".sh") ? 0o755 : 0o644;
 }
 
@@ -69,42 +66,52 @@ function renderTemplate(
   }
 }
 
-/** Renders every file of one part, unformatted (see formatFiles), sorted by template path. */
+/**
+ * Renders every file of one part, unformatted (see formatFiles), sorted by template path.
+ * Into an existing app (one the generator did not write), the new-app-only files are left out.
+ */
 export function renderPart(
-  partName: string,
+  part: Part,
   context: Context,
   destination: string,
+  existingApp = false,
 ): PlannedFile[] {
-  const part = partNamed(partName);
-  const partContext = { ...context, ...part.extendContext?.(context) };
-  const builtIn = builtInTemplateDir(partName);
-  const custom = userTemplateDir(destination, partName);
+  const partContext = part.context
+    ? { ...context, [part.name]: part.context(context) }
+    : context;
+  const builtIn = builtInTemplateDir(part.name);
+  const custom = userTemplateDir(destination, part.name);
   const templates = [
     ...new Set([...listTemplates(builtIn), ...listTemplates(custom)]),
   ].sort();
-  const rendered = templates.flatMap((template) => {
+  return templates.flatMap((template) => {
+    const templatePath = template.slice(0, -TEMPLATE_SUFFIX.length);
+    const rule = part.files[templatePath] ?? {};
+    if (existingApp && rule.newAppOnly) return [];
     const customPath = join(custom, template);
-    const templatePath = existsSync(customPath)
+    const sourcePath = existsSync(customPath)
       ? customPath
       : join(builtIn, template);
-    const source = readFileSync(templatePath, "utf8");
-    const outputPath = template
-      .slice(0, -TEMPLATE_SUFFIX.length)
-      .replaceAll(APP_SEGMENT, context.app.name);
+    const outputPath = templatePath.replaceAll(APP_SEGMENT, context.app.name);
     const targets = outputPath.includes(ENV_SEGMENT)
       ? context.environments.map((env) => ({
           path: outputPath.replaceAll(ENV_SEGMENT, env.name),
-          context: { ...partContext, env },
+          env,
         }))
-      : [{ path: outputPath, context: partContext }];
-    return targets
-      .filter((target) => part.includes?.(target.path, context) ?? true)
-      .map((target) => ({
-        path: target.path,
-        contents: renderTemplate(source, templatePath, target.context),
-        mode: modeOf(target.path),
-        fromUserTemplate: templatePath === customPath,
-      }));
+      : [{ path: outputPath, env: undefined }];
+    const rendered = targets.filter(
+      ({ env }) => rule.when?.(context, env) ?? true,
+    );
+    const source = readFileSync(sourcePath, "utf8");
+    return rendered.map(({ path, env }) => ({
+      path,
+      contents: renderTemplate(
+        source,
+        sourcePath,
+        env ? { ...partContext, env } : partContext,
+      ),
+      mode: modeOf(path),
+      fromUserTemplate: sourcePath === customPath,
+    }));
   });
-  return rendered;
 }

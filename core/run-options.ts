@@ -36,4 +36,25 @@ export const RUN_OPTIONS = {
     description:
       "Write again the generated files you deleted (by default they stay deleted)",
   },
+  repair: {
+    type: "boolean",
+    description:
+      "Rebuild a damaged or missing .rails-aws/manifest.json: files present are taken as yours, files you deleted stay deleted",
+  },
+  "into-existing": {
+    type: "boolean",
+    description:
+      "Write a new app into a folder that holds other files and no Rails app",
+  },
 } as const satisfies Record<string, RunOption>;
+
+/** What the run options given (by flag name) ask of one run, as both adapters pass them on. */
+export function runFlags(values: Record<string, unknown>) {
+  return {
+    force: Boolean(values.force),
+    restoreDeleted: Boolean(values["restore-deleted"]),
+    repair: Boolean(values.repair),
+    intoExisting: Boolean(values["into-existing"]),
+    dryRun: Boolean(values["dry-run"]),
+  };
+}

@@ -5,7 +5,7 @@ import {
   dbClasses,
   dbMaxConnections,
   instanceTypes,
-  regions,
+  offeredRegions,
   rubyVersions,
 } from "./data.js";
 
@@ -31,7 +31,15 @@ export interface Facts {
 }
 
 type Kind =
-  | { kind: "text"; pattern: RegExp; allowed: string }
+  | {
+      kind: "text";
+      pattern: RegExp;
+      allowed: string;
+      /** Writes a value the way the pattern wants it, when it means the same (case, a URL). */
+      normalize?: (raw: string) => string;
+      /** A valid value close to an invalid one, offered in the error. */
+      suggest?: (raw: string) => string | undefined;
+    }
   | { kind: "integer"; min: number; max: number }
   | { kind: "boolean" }
   | { kind: "choice"; choices: readonly string[]; allowed?: string }
@@ -90,37 +98,76 @@ function perEnvironment<S extends string, const K extends Kind>(
   >;
 }
 
-export function slugify(name: string): string {
+function slugify(name: string): string {
   const slug = name
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, "-")
     .replace(/^[^a-z]+/, "")
     .replace(/-+$/, "")
-    .slice(0, 32)
+    .slice(0, 28)
     .replace(/-+$/, "");
-  return slug || "app";
+  // An app name has at least two characters: a one-letter folder `a` gives `a-app`.
+  return slug.length >= 2 ? slug : `${slug || "my"}-app`;
 }
 
-const HOSTNAME =
-  /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+/** `https://github.com/me/app(.git)`, `git@github.com:me/app.git` and `me/app` → `me/app`. */
+function gitHubOwnerAndName(raw: string): string {
+  const match = raw.match(
+    /^(?:https?:\/\/(?:www\.)?github\.com\/|git@github\.com:|ssh:\/\/git@github\.com\/)([^/\s]+\/[^/\s]+?)(?:\.git)?\/?$/i,
+  );
+  return match ? match[1]! : raw;
+}
+
+/** An email address with its domain in lowercase, as DNS compares it. */
+function lowercaseDomain(raw: string): string {
+  const at = raw.lastIndexOf("@");
+  return at < 0
+    ? raw
+    : `${raw.slice(0, at)}@${raw.slice(at + 1).toLowerCase()}`;
+}
+
+const HOSTNAME_PATTERN =
+  "(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}";
+const HOSTNAME = new RegExp(`^${HOSTNAME_PATTERN}$`);
+/**
+ * The addresses CloudWatch alarms can mail: a dot-separated local part of letters, digits and
+ * `_ % + -` (no character that means something in YAML, shell or ERB), at most 64 characters,
+ * then a DNS name; at most 254 characters in all.
+ */
+const EMAIL = new RegExp(
+  `^(?=.{6,254}$)(?=[^@]{1,64}@)[A-Za-z0-9_%+-]+(\\.[A-Za-z0-9_%+-]+)*@${HOSTNAME_PATTERN.replace("(?=.{4,253}$)", "")}$`,
+);
+
+/** Rails 8.1's databases per environment: primary, cache, queue and cable. */
+export const DATABASES_PER_PROCESS = 4;
 
 /** Processes that hold database connections on one instance: Puma workers x threads plus the job worker. */
 export function connectionsPerInstance(answers: PartialAnswers): number {
   const workers = Number(answers.pumaWorkers);
   const threads = Number(answers.pumaThreads);
   const jobThreads = Number(answers.jobThreads);
-  // Each thread may hold one connection to each of the four databases (primary, cache, queue, cable).
+  // Each thread may hold one connection to each of the databases.
   return (workers * threads + jobThreads) * DATABASES_PER_PROCESS;
 }
-export const DATABASES_PER_PROCESS = 4;
 
 const instanceTypeNames = instanceTypes.map((t) => t.type);
 const dbClassNames = dbClasses.map((c) => c.class);
-const regionCodes = regions.map((r) => r.code);
+const regionCodes = offeredRegions.map((r) => r.code);
 
 /** Long lists from data/ are named by their file and a few examples rather than spelt out. */
-const fromData = (file: string, choices: string[]) =>
-  `a value listed in data/${file} (${choices.length} choices, such as ${choices.slice(0, 4).join(", ")})`;
+const fromData = (
+  file: string,
+  choices: string[],
+  which = `a value listed in data/${file}`,
+) =>
+  `${which} (${choices.length} choices, such as ${choices.slice(0, 4).join(", ")})`;
+
+/** Only regions where every resource type of the stacks exists: elsewhere a stack would fail. */
+const regionsAllowed = fromData(
+  "aws-regions.json",
+  regionCodes,
+  "a region of data/aws-regions.json where every resource type of the stacks exists, per data/cloudformation-resource-types.json",
+);
 
 export const settings = {
   appName: setting({
@@ -133,11 +180,13 @@ export const settings = {
     defaultText:
       "an existing app's name (config/application.rb), else the folder name, slugified",
     default: (_answers, facts) => facts.appName ?? slugify(facts.folderName),
+    suggest: slugify,
   }),
   domain: setting({
     kind: "text",
     pattern: HOSTNAME,
-    allowed: "a lowercase DNS name such as example.com",
+    allowed: "a DNS name such as example.com",
+    normalize: (raw) => raw.toLowerCase().replace(/\.$/, ""),
     prompt: "Domain the app is served on (its Route53 hosted zone)",
     help: "Production answers on this domain; staging on staging.<domain>. It must be a Route53 hosted zone in the account.",
     defaultText: "none: required",
@@ -146,7 +195,9 @@ export const settings = {
   githubRepository: setting({
     kind: "text",
     pattern: /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/,
-    allowed: "a GitHub repository as owner/name",
+    allowed:
+      "a GitHub repository as owner/name, or its https:// or git@ address",
+    normalize: gitHubOwnerAndName,
     prompt: "GitHub repository (owner/name)",
     help: "The repository the workflows run in and the OIDC deploy role trusts. Defaults to the git remote, else your-org/<app name>.",
     defaultText: "the git remote's owner/name, else your-org/<appName>",
@@ -155,8 +206,10 @@ export const settings = {
   }),
   alertEmail: setting({
     kind: "text",
-    pattern: /^[^@\s]+@[a-z0-9.-]+\.[a-z]{2,63}$/i,
-    allowed: "an email address",
+    pattern: EMAIL,
+    allowed:
+      "an email address such as alerts@example.com: letters, digits, dots and _ % + - before the @, at most 254 characters",
+    normalize: lowercaseDomain,
     prompt: "Email address for CloudWatch alarms",
     help: "Subscribed to the alarms' SNS topic; AWS sends a confirmation mail first.",
     defaultText: "alerts@<domain>",
@@ -172,7 +225,7 @@ export const settings = {
   productionRegion: setting({
     kind: "choice",
     choices: regionCodes,
-    allowed: fromData("aws-regions.json", regionCodes),
+    allowed: regionsAllowed,
     prompt: "AWS region for production",
     help: "Region of production's stacks. CloudFront's certificate is issued in us-east-1 whatever this is.",
     default: () => "us-east-1",
@@ -181,7 +234,7 @@ export const settings = {
   stagingRegion: setting({
     kind: "choice",
     choices: regionCodes,
-    allowed: fromData("aws-regions.json", regionCodes),
+    allowed: regionsAllowed,
     prompt: "AWS region for staging",
     help: "Region of staging's stacks. Defaults to production's region.",
     defaultText: "productionRegion, else us-east-1",
@@ -214,7 +267,7 @@ export const settings = {
     rule: (value: number, answers: PartialAnswers) => {
       const min = Number(answers[key("AsgMin")]);
       return value < min
-        ? `a whole number from ${min} (${key("AsgMin")}) to 100`
+        ? `a whole number from ${min} (--${flagOf(key("AsgMin"))}) to 100`
         : undefined;
     },
   })),
@@ -262,15 +315,16 @@ export const settings = {
     choices: dbClassNames,
     allowed: fromData("rds-postgres17-classes.json", dbClassNames),
     prompt: `RDS PostgreSQL 17 instance class for ${env}`,
-    help: `Instance class of ${env}'s database. It must hold the connection budget: max instances x (Puma workers x threads + job threads) x 4 databases.`,
+    help: `Instance class of ${env}'s database. It must hold the connection budget: max instances x (Puma workers x threads + job threads) x ${DATABASES_PER_PROCESS} databases.`,
     default: () => (env === "production" ? "db.t4g.medium" : "db.t4g.micro"),
     rule: (value: string, answers: PartialAnswers) => {
       const needed =
         Number(answers[key("AsgMax")]) * connectionsPerInstance(answers);
       const limit = dbMaxConnections(value);
-      if (needed <= limit) return undefined;
+      // Unknown while an earlier answer is invalid: that answer's problem is the one to report.
+      if (Number.isNaN(needed) || needed <= limit) return undefined;
       const fits = dbClassNames.filter((c) => dbMaxConnections(c) >= needed);
-      return `a class whose max_connections (${value}: ${limit}) holds ${needed} connections (${key("AsgMax")} x (pumaWorkers x pumaThreads + jobThreads) x 4 databases)${fits.length ? `, such as ${fits.slice(0, 3).join(", ")}` : ""}; or fewer instances, workers or threads`;
+      return `a class whose max_connections (${value}: ${limit}) holds ${needed} connections (--${flagOf(key("AsgMax"))} x (--puma-workers x --puma-threads + --job-threads) x ${DATABASES_PER_PROCESS} databases)${fits.length ? `, such as ${fits.slice(0, 3).join(", ")}` : ""}; or fewer instances, workers or threads`;
     },
   })),
   ...perEnvironment("MultiAz", (env) => ({
@@ -369,9 +423,35 @@ export function allowedOf(definition: Setting): string {
 }
 
 /** The default in words, for --help and docs/answers.md. */
-export function defaultText(name: SettingName): string {
+function defaultText(name: SettingName): string {
   const definition = definitionOf(name);
   if (definition.defaultText) return definition.defaultText;
   const value = definition.default({}, { folderName: "" });
   return Array.isArray(value) ? value.join(", ") : String(value);
 }
+
+/** A setting as --help and docs/answers.md describe it. */
+export interface SettingDescription {
+  name: SettingName;
+  flag: string;
+  boolean: boolean;
+  prompt: string;
+  help: string;
+  allowed: string;
+  default: string;
+}
+
+export const settingDescriptions: SettingDescription[] = settingNames.map(
+  (name) => {
+    const definition = definitionOf(name);
+    return {
+      name,
+      flag: flagOf(name),
+      boolean: definition.kind === "boolean",
+      prompt: definition.prompt,
+      help: definition.help,
+      allowed: allowedOf(definition),
+      default: defaultText(name),
+    };
+  },
+);

@@ -9,20 +9,31 @@ export const YO_RC = ".yo-rc.json";
 function readYoRc(destination: string): Record<string, unknown> {
   const path = join(destination, YO_RC);
   if (!existsSync(path)) return {};
+  let parsed: unknown;
   try {
-    return JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
+    parsed = JSON.parse(readFileSync(path, "utf8"));
   } catch (error) {
-    throw new Error(`${YO_RC}: not valid JSON (${(error as Error).message})`);
+    throw new Error(
+      `${YO_RC}: not valid JSON (${(error as Error).message}). Mend it, or remove it and give the answers again (--answers FILE, or the flags).`,
+    );
   }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed))
+    throw new Error(
+      `${YO_RC}: expected an object such as { "${GENERATOR_NAME}": { "domain": "example.com" } }. Mend it, or remove it and give the answers again.`,
+    );
+  return parsed as Record<string, unknown>;
 }
 
 export function readStoredAnswers(
   destination: string,
 ): Record<string, unknown> {
   const stored = readYoRc(destination)[GENERATOR_NAME];
-  return stored && typeof stored === "object"
-    ? (stored as Record<string, unknown>)
-    : {};
+  if (stored === undefined) return {};
+  if (stored === null || typeof stored !== "object" || Array.isArray(stored))
+    throw new Error(
+      `${YO_RC}: "${GENERATOR_NAME}" must be an object of answers such as { "domain": "example.com" }. Mend it, or remove the key and give the answers again.`,
+    );
+  return stored as Record<string, unknown>;
 }
 
 /** .yo-rc.json with these answers under the generator's key, other generators' keys kept. */
@@ -52,7 +63,7 @@ function readIfExists(destination: string, path: string): string | undefined {
 }
 
 /** `board-app` from `module BoardApp` in an existing app's config/application.rb. */
-export function existingAppName(destination: string): string | undefined {
+function existingAppName(destination: string): string | undefined {
   const module = readIfExists(destination, "config/application.rb")?.match(
     /^module\s+([A-Z]\w*)/m,
   )?.[1];
@@ -63,7 +74,7 @@ export function existingAppName(destination: string): string | undefined {
 }
 
 /** `3.4.7` from an existing .ruby-version (`3.4.7` or `ruby-3.4.7`). */
-export function existingRubyVersion(destination: string): string | undefined {
+function existingRubyVersion(destination: string): string | undefined {
   return readIfExists(destination, ".ruby-version")
     ?.trim()
     .replace(/^ruby-/, "");

@@ -2,7 +2,8 @@
 import { createTwoFilesPatch } from "diff";
 import { writes, type Action, type Change } from "./changes.js";
 import type { Context } from "./context.js";
-import { monthlyEstimate } from "./docs/costs.js";
+import { lockPlatforms } from "./parts/capistrano/context.js";
+import { monthlyEstimate } from "./parts/docs/costs.js";
 
 const LABELS: Record<Action, string> = {
   create: "create",
@@ -13,6 +14,8 @@ const LABELS: Record<Action, string> = {
   conflict: "conflict",
   overwrite: "overwrite",
   deleted: "deleted",
+  removed: "removed",
+  orphaned: "orphaned",
 };
 
 export interface SummaryOptions {
@@ -38,6 +41,8 @@ function totals(changes: Change[]): string {
     ["kept", "kept as you edited them"],
     ["deleted", "left deleted"],
     ["overwrite", "overwritten (--force)"],
+    ["removed", "removed (no longer generated)"],
+    ["orphaned", "no longer generated but edited by you: left as yours"],
     ["conflict", "in conflict"],
   ];
   for (const [action, words] of extras) {
@@ -47,9 +52,10 @@ function totals(changes: Change[]): string {
   return parts.join(", ");
 }
 
-export function nextSteps(
+function nextSteps(
   context: Context,
   destinationLabel: string,
+  newGemfile = false,
 ): string[] {
   const steps = [
     ...(destinationLabel === "." ? [] : [`cd ${destinationLabel}`]),
@@ -58,6 +64,11 @@ export function nextSteps(
     "bundle install && bin/rails db:prepare",
     "bin/dev   # then open http://localhost:3000 in several tabs",
   ];
+  // A new app has no Gemfile.lock, and a deploy refuses a commit without one (deploy:check).
+  if (newGemfile)
+    steps.push(
+      `bundle lock --add-platform ${lockPlatforms(context)}, then commit Gemfile.lock: the instances install gems in Bundler's deployment mode, which needs it`,
+    );
   if (context.app.githubRepository.startsWith("your-org/"))
     steps.push(
       "set githubRepository to your real owner/name: rerun with --github-repository owner/name",
@@ -113,9 +124,13 @@ export function summarize(
     lines.push(
       "",
       "Next steps:",
-      ...nextSteps(context, destinationLabel).map(
-        (step, index) => `  ${index + 1}. ${step}`,
-      ),
+      ...nextSteps(
+        context,
+        destinationLabel,
+        changes.some(
+          (change) => change.path === "Gemfile" && change.action === "create",
+        ),
+      ).map((step, index) => `  ${index + 1}. ${step}`),
       "",
       "Estimated AWS cost:",
       ...monthlyEstimate(context)

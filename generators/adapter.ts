@@ -1,6 +1,5 @@
-// The Yeoman side of the generator: options and prompts derived from the settings, files written
-// through Yeoman's in-memory file system. All decisions are the core's (core/generate.ts).
-import { existsSync } from "node:fs";
+// The Yeoman side of the generator: options and prompts derived from the settings. Deciding and
+// writing are the core's (core/run.ts), as for the rails-aws command.
 import Generator from "yeoman-generator";
 import {
   applies,
@@ -8,7 +7,6 @@ import {
   describeProblem,
   parseValue,
 } from "../core/answers.js";
-import { filesToWrite, generate } from "../core/generate.js";
 import {
   definitionOf,
   flagOf,
@@ -17,10 +15,9 @@ import {
   type PartialAnswers,
   type SettingName,
 } from "../core/settings.js";
-import type { PlannedFile } from "../core/render.js";
-import { RUN_OPTIONS } from "../core/run-options.js";
+import { RUN_OPTIONS, runFlags } from "../core/run-options.js";
+import { runParts, type RunOutcome } from "../core/run.js";
 import { readFacts } from "../core/state.js";
-import { summarize } from "../core/summary.js";
 
 type Options = Record<string, unknown>;
 
@@ -115,46 +112,31 @@ export async function promptForSettings(
 }
 
 /**
- * Hands a file to Yeoman's file system. The core already decided that it may be written (it
- * merges or leaves alone what the user changed), so Yeoman's conflicter need not ask again.
+ * Prints the core's report. The core wrote the files itself, under the destination's lock and
+ * crash-safe, so Yeoman's in-memory file system and conflicter have nothing to do. Invalid answers
+ * fail the generator with the core's message; a conflict leaves the exit code at 1, as the CLI does.
  */
-export function writeDecided(generator: Generator, file: PlannedFile): void {
-  const path = generator.destinationPath(file.path);
-  generator.fs.write(path, file.contents, {
-    stat: { mode: file.mode } as never,
-  });
-  Object.assign(generator.fs.store.get(path), {
-    conflicter: existsSync(path) ? "force" : "create",
-  });
+export function finish(generator: Generator, outcome: RunOutcome): void {
+  if (outcome.error) throw new Error(outcome.error);
+  if (outcome.exitCode) process.exitCode = outcome.exitCode;
+  generator.log(outcome.report.trimEnd());
 }
 
-/** Generates the given parts and hands the files to Yeoman's file system. */
+/** Generates the given parts and writes them. */
 export async function writeParts(
   generator: Generator,
   parts: string[],
   given: Record<string, unknown>,
-): Promise<string> {
-  const destination = generator.destinationRoot();
+): Promise<void> {
   const options = optionsOf(generator);
-  const result = await generate({
-    destination,
-    given,
-    parts,
-    force: Boolean(options.force),
-    restoreDeleted: Boolean(options["restore-deleted"]),
-  });
-  if (!result.ok)
-    throw new Error(
-      `invalid answers, nothing written:\n${result.problems.join("\n")}`,
-    );
-  const dryRun = Boolean(options["dry-run"]);
-  for (const file of dryRun ? [] : filesToWrite(result, destination))
-    writeDecided(generator, file);
-  if (result.changes.some((change) => change.action === "conflict"))
-    process.exitCode = 1;
-  return summarize(result.changes, result.context, ".", {
-    listWritten: dryRun,
-    dryRun,
-    warnings: result.warnings,
-  });
+  finish(
+    generator,
+    await runParts({
+      destination: generator.destinationRoot(),
+      destinationLabel: ".",
+      given,
+      parts,
+      ...runFlags(options),
+    }),
+  );
 }

@@ -16,7 +16,6 @@ export function railsAwsGenerator(
 ) {
   return class RailsAwsGenerator extends Generator {
     given: Record<string, unknown> = {};
-    summary = "";
 
     constructor(args: string[], opts: Record<string, unknown>) {
       super(args, opts as never);
@@ -41,11 +40,7 @@ export function railsAwsGenerator(
     }
 
     async writing() {
-      this.summary = await writeParts(this, parts, this.given);
-    }
-
-    end() {
-      this.log(this.summary.trimEnd());
+      await writeParts(this, parts, this.given);
     }
   };
 }

@@ -1,15 +1,8 @@
 import assert from "node:assert/strict";
-import { checkRepo } from "../core/check/check.js";
-import { erbViews } from "../core/check/validators/erb-views.js";
-import { shellcheck } from "../core/check/validators/shellcheck.js";
-import { tempDir, writeRepo } from "./helpers/repo.js";
+import { erbViews } from "../check/validators/erb-views.js";
+import { shellcheck } from "../check/validators/shellcheck.js";
+import { checkFiles } from "./helpers/check.js";
 import { requireTool } from "./helpers/tools.js";
-
-function repoWith(files: Record<string, string>): string {
-  const dir = tempDir();
-  writeRepo(dir, files);
-  return dir;
-}
 
 describe("check: erb-views validator", () => {
   before(function () {
@@ -17,29 +10,33 @@ describe("check: erb-views validator", () => {
   });
 
   it("accepts what Rails accepts: yield in a layout and block helpers in output tags", async () => {
-    const dir = repoWith({
-      "app/views/layouts/application.html.erb": "<body><%= yield %></body>\n",
-      "app/views/notes/_form.html.erb": [
-        "<%= form_with model: note do |form| %>",
-        "  <%= form.text_area :body %>",
-        "<% end %>",
-        "<% [1, 2].each do |n| -%>",
-        "  <%= n %>",
-        "<% end -%>",
-        "",
-      ].join("\n"),
-    });
-    const report = await checkRepo(dir, { validators: [erbViews] });
+    const report = await checkFiles(
+      {
+        "app/views/layouts/application.html.erb": "<body><%= yield %></body>\n",
+        "app/views/notes/_form.html.erb": [
+          "<%= form_with model: note do |form| %>",
+          "  <%= form.text_area :body %>",
+          "<% end %>",
+          "<% [1, 2].each do |n| -%>",
+          "  <%= n %>",
+          "<% end -%>",
+          "",
+        ].join("\n"),
+      },
+      [erbViews],
+    );
     assert.deepEqual(report.findings, []);
     assert.equal(report.ran[0]?.files, 2);
   });
 
   it("reports a view that does not compile, at its file", async () => {
-    const dir = repoWith({
-      "app/views/notes/show.html.erb":
-        "<h1>Note</h1>\n<% if @note %>\n  <%= @note.body %>\n",
-    });
-    const report = await checkRepo(dir, { validators: [erbViews] });
+    const report = await checkFiles(
+      {
+        "app/views/notes/show.html.erb":
+          "<h1>Note</h1>\n<% if @note %>\n  <%= @note.body %>\n",
+      },
+      [erbViews],
+    );
     assert.equal(report.findings.length, 1);
     assert.equal(report.findings[0]!.file, "app/views/notes/show.html.erb");
   });
@@ -51,19 +48,18 @@ describe("check: shellcheck on .env.example", () => {
   });
 
   it("checks it as sh assignments, which `set -a; . ./.env` sources", async () => {
-    const clean = repoWith({
-      ".env.example":
-        "# Local values\nDB_HOST=localhost\n# DB_NAME=\nAPP_HOST=\n",
-    });
-    assert.deepEqual(
-      (await checkRepo(clean, { validators: [shellcheck] })).findings,
-      [],
+    const clean = await checkFiles(
+      {
+        ".env.example":
+          "# Local values\nDB_HOST=localhost\n# DB_NAME=\nAPP_HOST=\n",
+      },
+      [shellcheck],
     );
-    const broken = repoWith({
-      ".env.example": 'DB_HOST=localhost\nDB_PASSWORD="unclosed\n',
-    });
-    const findings = (await checkRepo(broken, { validators: [shellcheck] }))
-      .findings;
+    assert.deepEqual(clean.findings, []);
+    const { findings } = await checkFiles(
+      { ".env.example": 'DB_HOST=localhost\nDB_PASSWORD="unclosed\n' },
+      [shellcheck],
+    );
     assert.ok(
       findings.some((f) => f.file === ".env.example"),
       JSON.stringify(findings),

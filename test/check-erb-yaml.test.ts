@@ -1,28 +1,84 @@
 import assert from "node:assert/strict";
-import { join } from "node:path";
-import { checkRepo } from "../core/check/check.js";
-import { envVariants, erbYaml } from "../core/check/validators/erb-yaml.js";
-import { packageRoot } from "../core/paths.js";
+import { envVariants, erbYaml } from "../check/validators/erb-yaml.js";
+import { checkFiles } from "./helpers/check.js";
 import { requireTool } from "./helpers/tools.js";
 
-const fixture = (name: string) =>
-  join(packageRoot, "test/fixtures/check", name);
-const check = (name: string) =>
-  checkRepo(fixture(name), { validators: [erbYaml] });
+const lines = (...text: string[]) => `${text.join("\n")}\n`;
+
+/** A repo whose .env.example sets DATABASE_HOST and a JOB_CONCURRENCY that is not a number. */
+const BROKEN = {
+  ".env.example": lines(
+    "DATABASE_HOST=localhost",
+    'export JOB_CONCURRENCY="two"',
+  ),
+  // Line 5: no default, and an empty ENV does not set it.
+  "config/database.yml": lines(
+    "default: &default",
+    "  adapter: postgresql",
+    "  encoding: unicode",
+    '  max_connections: <%= ENV.fetch("RAILS_MAX_THREADS") { 3 } %>',
+    '  host: <%= ENV.fetch("DATABASE_HOST") %>',
+    "development:",
+    "  <<: *default",
+  ),
+  // Line 5: fine with the default, not with .env.example's value.
+  "config/queue.yml": lines(
+    "default: &default",
+    "  workers:",
+    '    - queues: "*"',
+    "      threads: 3",
+    '      processes: <%= Integer(ENV.fetch("JOB_CONCURRENCY", 1)) %>',
+    "development:",
+    "  <<: *default",
+  ),
+  // Line 7: indented wrongly, which only the YAML after ERB shows.
+  "config/cable.yml": lines(
+    "development:",
+    "  adapter: async",
+    "",
+    "production:",
+    "  adapter: solid_cable",
+    '  polling_interval: <%= "0.1.seconds" %>',
+    "   message_retention: 1.day",
+  ),
+};
 
 describe("check: erb-yaml validator", function () {
   before(function () {
     requireTool(this, "ruby");
   });
 
-  it("renders Rails config (anchors, merge keys, Rails.env, durations, presence) without findings in a clean repo", async () => {
-    const report = await check("clean");
+  it("renders what Rails config uses (anchors, merge keys, Rails.env, durations, byte sizes, presence) without findings", async () => {
+    const report = await checkFiles(
+      {
+        "config/cache.yml": lines(
+          "default: &default",
+          "  store_options:",
+          "    max_age: <%= 60.days.to_i %>",
+          "    max_size: <%= 256.megabytes %>",
+          "    namespace: <%= Rails.env %>",
+          '    url: <%= ENV["CACHE_URL"].presence || "none" %>',
+          "development:",
+          "  <<: *default",
+          "production:",
+          "  <<: *default",
+        ),
+        "config/cable.yml": lines(
+          "production:",
+          "  adapter: solid_cable",
+          '  polling_interval: <%= Rails.env.production? ? "0.1.seconds" : "1.second" %>',
+          "  message_retention: 1.day",
+        ),
+        "config/plain.yml": "no: erb\n",
+      },
+      [erbYaml],
+    );
     assert.deepEqual(report.findings, []);
-    assert.equal(report.ran[0]?.files, 4); // cable, cache, database and queue.yml
+    assert.equal(report.ran[0]?.files, 2);
   });
 
   it("reports an ENV.fetch without default that only an empty ENV breaks", async () => {
-    const report = await check("broken");
+    const report = await checkFiles(BROKEN, [erbYaml]);
     const finding = report.findings.find(
       (f) => f.file === "config/database.yml",
     );
@@ -38,7 +94,7 @@ describe("check: erb-yaml validator", function () {
   });
 
   it("reports a bad value that only .env.example brings", async () => {
-    const report = await check("broken");
+    const report = await checkFiles(BROKEN, [erbYaml]);
     const finding = report.findings.find((f) => f.file === "config/queue.yml");
     assert.ok(finding, "queue.yml is reported");
     assert.equal(finding.line, 5);
@@ -48,7 +104,7 @@ describe("check: erb-yaml validator", function () {
   });
 
   it("reports YAML that breaks once rendered, once for every ENV tried", async () => {
-    const report = await check("broken");
+    const report = await checkFiles(BROKEN, [erbYaml]);
     const cable = report.findings.filter((f) => f.file === "config/cable.yml");
     assert.equal(cable.length, 1);
     assert.equal(cable[0]!.line, 7);

@@ -1,26 +1,18 @@
 import assert from "node:assert/strict";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { checkRepo } from "../core/check/check.js";
-import { javascript } from "../core/check/validators/javascript.js";
-import { writeRepo } from "./helpers/repo.js";
+import { javascript } from "../check/validators/javascript.js";
+import { checkFiles } from "./helpers/check.js";
 import { requireTool } from "./helpers/tools.js";
 
-const check = (dir: string) => checkRepo(dir, { validators: [javascript] });
+const check = (files: Record<string, string>) =>
+  checkFiles(files, [javascript]);
 
 describe("check: javascript validator", function () {
-  let dir: string;
   before(function () {
     requireTool(this, "node");
   });
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), "check-javascript-"));
-  });
-  afterEach(() => rm(dir, { recursive: true, force: true }));
 
   it("parses app/javascript/ files as ES modules, leaving bare imports unresolved and other .js alone", async () => {
-    writeRepo(dir, {
+    const report = await check({
       "app/javascript/application.js": 'import "channels/chat";\n',
       "app/javascript/channels/chat.mjs":
         'import { createConsumer } from "@rails/actioncable";\nexport default createConsumer();\nawait 0;\n',
@@ -28,18 +20,16 @@ describe("check: javascript validator", function () {
       "config/broken.js": "const x = ;\n",
       "app/javascript/notes.txt": "const x = ;\n",
     });
-    const report = await check(dir);
     assert.deepEqual(report.findings, []);
     assert.equal(report.ran[0]?.files, 2);
   });
 
   it("reports a syntax error with its line, column (when node shows one) and message, in each broken file", async () => {
-    writeRepo(dir, {
+    const report = await check({
       "app/javascript/application.js": 'import "a";\nconst x = ;\n',
       "app/javascript/channels/chat.js": "export default {\n",
       "app/javascript/channels/ok.js": "export const ok = true;\n",
     });
-    const report = await check(dir);
     assert.deepEqual(
       report.findings.map(({ file, line, column }) => ({ file, line, column })),
       [
@@ -55,10 +45,9 @@ describe("check: javascript validator", function () {
   });
 
   it("rejects CommonJS-only syntax a module cannot hold", async () => {
-    writeRepo(dir, {
+    const report = await check({
       "app/javascript/application.js": "const a = 1;\nwith (a) {}\n",
     });
-    const report = await check(dir);
     assert.equal(report.findings.length, 1);
     assert.match(report.findings[0]!.message, /strict mode/i);
   });

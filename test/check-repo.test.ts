@@ -2,20 +2,24 @@ import assert from "node:assert/strict";
 import { chmod, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { checkRepo, isClean } from "../core/check/check.js";
-import { parseEnvFile } from "../core/check/env-file.js";
-import { validators } from "../core/check/registry.js";
-import { formatReport } from "../core/check/report.js";
-import { listRepoFiles, shebangInterpreter } from "../core/check/repo.js";
-import { findTool } from "../core/check/tools.js";
-import type { Validator } from "../core/check/types.js";
-import { packageRoot } from "../core/paths.js";
-import { writeRepo } from "./helpers/repo.js";
+import { checkRepo, isClean } from "../check/check.js";
+import { parseEnvFile } from "../check/env-file.js";
+import { validators } from "../check/registry.js";
+import { formatReport } from "../check/report.js";
+import { listRepoFiles, shebangInterpreter } from "../check/repo.js";
+import { withScratchDir } from "../check/scratch.js";
+import { findTool } from "../check/tools.js";
+import type { Validator } from "../check/types.js";
+import { checkFiles } from "./helpers/check.js";
+import { runCli, tempDir, writeRepo } from "./helpers/repo.js";
 import { requireTool } from "./helpers/tools.js";
 
-const fixture = (name: string) =>
-  join(packageRoot, "test/fixtures/check", name);
-const ALL_TOOLS = ["ruby", "shellcheck", "docker-compose"];
+/** A repo with files for ruby-syntax (2) and docker-compose (1). */
+const SMALL_REPO = {
+  Gemfile: 'source "https://rubygems.org"\n',
+  "config/routes.rb": "Rails.application.routes.draw do\nend\n",
+  "docker-compose.yml": "services:\n  db:\n    image: postgres:17\n",
+};
 
 /** A validator that needs no tool and reports what it is given. */
 function fake(name: string, run: Validator["run"]): Validator {
@@ -34,31 +38,8 @@ describe("check: checkRepo", function () {
   });
   afterEach(() => rm(dir, { recursive: true, force: true }));
 
-  it("passes the clean fixture with every validator, and fails the broken one in each", async function () {
-    requireTool(this, ALL_TOOLS);
-    const clean = await checkRepo(fixture("clean"));
-    assert.deepEqual(clean.findings, [], formatReport(clean));
-    assert.ok(isClean(clean));
-    assert.deepEqual(
-      clean.ran.map((v) => v.name),
-      validators.map((v) => v.name),
-    );
-    assert.deepEqual(clean.notRun, []);
-
-    const broken = await checkRepo(fixture("broken"));
-    assert.ok(!isClean(broken));
-    // Every validator with a file to check in the broken fixture finds its planted error.
-    const flagged = new Set(broken.findings.map((f) => f.validator));
-    const checking = broken.ran.filter((v) => v.files > 0).map((v) => v.name);
-    assert.ok(checking.length >= 5, checking.join(", "));
-    assert.deepEqual(
-      checking.filter((name) => !flagged.has(name)),
-      [],
-    );
-  });
-
   it("lists validators whose tools are not on PATH as not run, with why and how many files", async () => {
-    const report = await checkRepo(fixture("clean"), { path: "" });
+    const report = await checkFiles(SMALL_REPO, validators, { path: "" });
     const needsNoTool = validators.filter((v) => v.tools.length === 0);
     const needsTools = validators.filter((v) => v.tools.length > 0);
     assert.deepEqual(
@@ -71,8 +52,15 @@ describe("check: checkRepo", function () {
     );
     const ruby = report.notRun.find((v) => v.name === "ruby-syntax")!;
     assert.equal(ruby.reason, "ruby not found on PATH");
-    assert.equal(ruby.files, 11);
-    assert.ok(isClean(report), "validators not run are reported, not failures");
+    assert.equal(ruby.files, 2);
+    assert.ok(
+      !isClean(report),
+      "files a validator could not check fail the check: no false green",
+    );
+    assert.match(
+      formatReport(report),
+      /unchecked for want of a tool \(install: apt-get install .*ruby.*\)\.$/m,
+    );
     assert.match(
       formatReport(report),
       /^Not run: docker-compose: docker-compose not found on PATH \(1 file unchecked\)$/m,
@@ -82,7 +70,7 @@ describe("check: checkRepo", function () {
   it("runs exactly the validators whose tools the given PATH has", async function () {
     requireTool(this, "ruby");
     await symlink(findTool("ruby")!, join(dir, "ruby"));
-    const report = await checkRepo(fixture("clean"), { path: dir });
+    const report = await checkFiles(SMALL_REPO, validators, { path: dir });
     const runnable = (v: { tools: readonly string[] }) =>
       v.tools.every((tool) => tool === "ruby");
     assert.deepEqual(
@@ -115,23 +103,20 @@ describe("check: checkRepo", function () {
   });
 
   it("stamps findings with their validator, sorts them and groups them per file", async () => {
-    writeRepo(dir, { "b.txt": "", "a.txt": "" });
-    const report = await checkRepo(dir, {
-      validators: [
-        fake("second", async (files) =>
-          files.map((f) => ({ file: f.path, line: 2, message: "late" })),
-        ),
-        fake("first", async (files) => [
-          {
-            file: files[0]!.path,
-            line: 1,
-            column: 4,
-            message: "early\nwith an excerpt",
-          },
-          { file: files[1]!.path, message: "whole file" },
-        ]),
-      ],
-    });
+    const report = await checkFiles({ "b.txt": "", "a.txt": "" }, [
+      fake("second", async (files) =>
+        files.map((f) => ({ file: f.path, line: 2, message: "late" })),
+      ),
+      fake("first", async (files) => [
+        {
+          file: files[0]!.path,
+          line: 1,
+          column: 4,
+          message: "early\nwith an excerpt",
+        },
+        { file: files[1]!.path, message: "whole file" },
+      ]),
+    ]);
     assert.deepEqual(
       report.findings.map(({ file, line, validator }) => [
         file,
@@ -179,22 +164,17 @@ describe("check: checkRepo", function () {
     ]);
     assert.ok(!isClean(report));
     assert.match(formatReport(report), /^Failed: broken: tool crashed$/m);
-    assert.match(
-      formatReport(report),
-      /^0 findings in 0 files, 1 validator failed\.$/m,
-    );
+    assert.match(formatReport(report), /^1 validator failed\.$/m);
   });
 
   it("does not run a validator that no file applies to", async () => {
     let called = false;
-    const report = await checkRepo(dir, {
-      validators: [
-        fake("idle", async () => {
-          called = true;
-          return [];
-        }),
-      ],
-    });
+    const report = await checkFiles({}, [
+      fake("idle", async () => {
+        called = true;
+        return [];
+      }),
+    ]);
     assert.equal(called, false);
     assert.deepEqual(
       report.ran.map(({ name, files }) => ({ name, files })),
@@ -202,8 +182,9 @@ describe("check: checkRepo", function () {
     );
     assert.equal(
       formatReport(report),
-      "Checked: idle (0 files)\nNo findings.\n",
+      "Checked: idle (0 files)\nNothing was checked: no file here is one that a validator reads. Is this the repo's folder?\n",
     );
+    assert.ok(!isClean(report), "an empty check is no pass");
   });
 });
 
@@ -245,8 +226,7 @@ describe("check: helpers", () => {
   });
 
   it("finds tools on a given PATH only, and only executable files", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "check-path-"));
-    try {
+    await withScratchDir("test", async (dir) => {
       await writeFile(join(dir, "plain"), "");
       await writeFile(join(dir, "runnable"), "#!/bin/sh\n");
       await chmod(join(dir, "runnable"), 0o755);
@@ -256,9 +236,7 @@ describe("check: helpers", () => {
       );
       assert.equal(findTool("plain", dir), undefined);
       assert.equal(findTool("runnable", ""), undefined);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
 
@@ -301,5 +279,16 @@ describe("test helper: requireTool", () => {
 
   it("returns when the tools are there", function () {
     requireTool(this, "sh", { ci: true });
+  });
+
+  it("rails-aws check fails on an empty folder and names a missing one, instead of a false green or a raw error", async () => {
+    const dir = tempDir();
+    const empty = await runCli(["check", dir]);
+    assert.equal(empty.code, 1);
+    assert.match(empty.stdout, /^Nothing was checked/m);
+    const missing = await runCli(["check", join(dir, "nope")]);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /check: .*nope is not a folder/);
+    assert.doesNotMatch(missing.stderr, /ENOENT/);
   });
 });

@@ -1,29 +1,57 @@
 import assert from "node:assert/strict";
-import { join } from "node:path";
-import { checkRepo } from "../core/check/check.js";
-import { shellcheck } from "../core/check/validators/shellcheck.js";
-import { packageRoot } from "../core/paths.js";
+import { shellcheck } from "../check/validators/shellcheck.js";
+import { checkFiles } from "./helpers/check.js";
 import { requireTool } from "./helpers/tools.js";
 
-const fixture = (name: string) =>
-  join(packageRoot, "test/fixtures/check", name);
-const check = (name: string) =>
-  checkRepo(fixture(name), { validators: [shellcheck] });
+const lines = (...text: string[]) => `${text.join("\n")}\n`;
 
 describe("check: shellcheck validator", function () {
   before(function () {
     requireTool(this, "shellcheck");
   });
 
-  it("finds nothing in a clean repo, checking shebang scripts, .sh files and .env.example", async () => {
-    const report = await check("clean");
+  it("checks shebang scripts, .sh files and .env.example, finding nothing in clean ones", async () => {
+    const report = await checkFiles(
+      {
+        "bin/dev": lines(
+          "#!/usr/bin/env bash",
+          "set -euo pipefail",
+          'exec foreman start -f Procfile.dev "$@"',
+        ),
+        "scripts/deploy-stack.sh": lines(
+          "#!/bin/sh",
+          "set -eu",
+          'stack="$1"',
+          'echo "$stack"',
+        ),
+        ".env.example": lines("# Local values", "DATABASE_HOST=localhost"),
+        // Not shell: a Ruby script and a text file.
+        "bin/setup": lines("#!/usr/bin/env ruby", "puts $1"),
+        "notes.txt": "rm -rf $1/tmp\n",
+      },
+      [shellcheck],
+    );
     assert.deepEqual(report.findings, []);
-    // bin/dev (bash shebang), scripts/deploy-stack.sh, .env.example (as sh)
     assert.equal(report.ran[0]?.files, 3);
   });
 
   it("reports every severity, with file, line and column", async () => {
-    const report = await check("broken");
+    const report = await checkFiles(
+      {
+        "bin/dev": lines(
+          "#!/usr/bin/env bash",
+          "exec foreman start -f Procfile.dev $@",
+        ),
+        "scripts/deploy-stack.sh": lines(
+          "#!/bin/sh",
+          "set -eu",
+          "",
+          "stack=$1",
+          "aws cloudformation deploy --stack-name $stack --template-file infra/cloudformation/network.yml",
+        ),
+      },
+      [shellcheck],
+    );
     assert.deepEqual(
       report.findings.map(({ file, line, column }) => ({ file, line, column })),
       [

@@ -1,26 +1,37 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { checkRepo } from "../core/check/check.js";
-import { yaml } from "../core/check/validators/yaml.js";
+import { checkRepo } from "../check/check.js";
+import { yaml } from "../check/validators/yaml.js";
 import { packageRoot } from "../core/paths.js";
+import { checkFiles } from "./helpers/check.js";
 
-const fixture = (name: string) =>
-  join(packageRoot, "test/fixtures/check", name);
-const check = (name: string) =>
-  checkRepo(fixture(name), { validators: [yaml] });
-
-describe("check: yaml validator", () => {
-  it("finds nothing in a clean repo, and leaves YAML with ERB to erb-yaml", async () => {
-    const report = await check("clean");
-    assert.deepEqual(report.findings, []);
-    // ci.yml, docker-compose.yml and the CloudFormation template; not the three ERB config files.
-    assert.deepEqual(report.ran, [
-      { ...report.ran[0], name: "yaml", files: 3 },
-    ]);
+const cases = () =>
+  checkRepo(join(packageRoot, "test/fixtures/check/yaml-cases"), {
+    validators: [yaml],
   });
 
-  it("reports a planted indentation error with its file and line", async () => {
-    const report = await check("broken");
+describe("check: yaml validator", () => {
+  it("checks plain YAML, and leaves YAML with ERB to erb-yaml", async () => {
+    const report = await checkFiles(
+      {
+        ".github/workflows/ci.yml": "on: push\njobs: {}\n",
+        "config/settings.yml": "mailer:\n  from: noreply@example.com\n",
+        "config/database.yml": "default:\n  host: <%= ENV['HOST'] %>: [\n",
+      },
+      [yaml],
+    );
+    assert.deepEqual(report.findings, []);
+    assert.equal(report.ran[0]?.files, 2);
+  });
+
+  it("reports an indentation error with its file and line", async () => {
+    const report = await checkFiles(
+      {
+        "config/settings.yml":
+          "mailer:\n  from: noreply@example.com\n reply_to: support@example.com\n",
+      },
+      [yaml],
+    );
     assert.deepEqual(
       report.findings.map(({ file, line }) => ({ file, line })),
       [{ file: "config/settings.yml", line: 3 }],
@@ -28,7 +39,7 @@ describe("check: yaml validator", () => {
   });
 
   it("accepts CloudFormation and other local tags, anchors, empty and multi-document files", async () => {
-    const report = await check("yaml-cases");
+    const report = await cases();
     const flagged = new Set(report.findings.map((finding) => finding.file));
     for (const file of [
       "cloudformation-tags.yml",
@@ -41,7 +52,7 @@ describe("check: yaml validator", () => {
   });
 
   it("reports duplicate keys, missing anchors, unknown !! tags and broken quotes with lines", async () => {
-    const report = await check("yaml-cases");
+    const report = await cases();
     assert.deepEqual(
       report.findings.map(({ file, line, validator }) => ({
         file,

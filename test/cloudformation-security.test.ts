@@ -1,20 +1,11 @@
 // The cloudformation-security validator: one broken template per rule, and the variant that
 // passes it, so each rule is shown to fire exactly where it should.
 import assert from "node:assert/strict";
-import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { checkRepo } from "../core/check/check.js";
-import { cloudformationSecurity } from "../core/check/validators/cloudformation-security.js";
+import { cloudformationSecurity } from "../check/validators/cloudformation-security.js";
+import { checkFiles } from "./helpers/check.js";
 
 async function check(files: Record<string, string>) {
-  const dir = await mkdtemp(join(tmpdir(), "cfn-security-"));
-  for (const [path, contents] of Object.entries(files)) {
-    await mkdir(dirname(join(dir, path)), { recursive: true });
-    await writeFile(join(dir, path), contents);
-  }
-  const report = await checkRepo(dir, { validators: [cloudformationSecurity] });
-  assert.deepEqual(report.failed, []);
+  const report = await checkFiles(files, [cloudformationSecurity]);
   return report.findings.map(({ file, line, message }) => ({
     file,
     line,

@@ -1,23 +1,20 @@
 // The cloudformation validator: templates against AWS's resource specification, and parameter
 // files against their templates.
 import assert from "node:assert/strict";
-import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { checkRepo } from "../core/check/check.js";
-import { formatReport } from "../core/check/report.js";
-import { cloudformation } from "../core/check/validators/cloudformation.js";
+import { join } from "node:path";
+import { checkRepo } from "../check/check.js";
+import { parseCloudFormationFile } from "../check/cloudformation/template.js";
+import { listRepoFiles } from "../check/repo.js";
+import { formatReport } from "../check/report.js";
+import { withScratchDir } from "../check/scratch.js";
+import { cloudformation } from "../check/validators/cloudformation.js";
 import { packageRoot } from "../core/paths.js";
+import { checkFiles } from "./helpers/check.js";
+import { writeRepo } from "./helpers/repo.js";
 
 /** Checks a repo made of these files with the cloudformation validator; returns its findings. */
 async function check(files: Record<string, string>) {
-  const dir = await mkdtemp(join(tmpdir(), "cfn-spec-"));
-  for (const [path, contents] of Object.entries(files)) {
-    await mkdir(dirname(join(dir, path)), { recursive: true });
-    await writeFile(join(dir, path), contents);
-  }
-  const report = await checkRepo(dir, { validators: [cloudformation] });
-  assert.deepEqual(report.failed, []);
+  const report = await checkFiles(files, [cloudformation]);
   return report.findings.map(({ file, line, message }) => ({
     file,
     line,
@@ -49,6 +46,22 @@ describe("check: cloudformation validator (AWS's resource specification)", funct
     assert.equal(report.ran[0]!.files, 2);
   });
 
+  it("parses a file once per check run: its validators share the parse, a new run reads the file again", async () => {
+    await withScratchDir("test", async (dir) => {
+      writeRepo(dir, template("  Vpc:\n    Type: AWS::EC2::VPC\n"));
+      const [file] = await listRepoFiles(dir);
+      const [nextRun] = await listRepoFiles(dir);
+      assert.equal(
+        parseCloudFormationFile(file!),
+        parseCloudFormationFile(file!),
+      );
+      assert.notEqual(
+        parseCloudFormationFile(nextRun!),
+        parseCloudFormationFile(file!),
+      );
+    });
+  });
+
   it("reports a misspelled property, with the line and the name meant", async () => {
     const findings = await check(
       template(
@@ -62,6 +75,38 @@ describe("check: cloudformation validator (AWS's resource specification)", funct
         message:
           "Unknown property CidrBlok of AWS::EC2::VPC (did you mean CidrBlock?)",
       },
+    ]);
+  });
+
+  it("reports unknown keys of the template, a parameter, a resource and an output, each at its line", async () => {
+    const findings = await check(
+      template(
+        [
+          "  Vpc:",
+          "    Type: AWS::EC2::VPC",
+          "    DeletePolicy: Retain",
+          "    Properties:",
+          "      CidrBlock: 10.0.0.0/16",
+          "Outputs:",
+          "  VpcId:",
+          "    Value: !Ref Vpc",
+          "    Exports: { Name: vpc }",
+          "Output:",
+          "  Value: x",
+          "",
+        ].join("\n"),
+        "Parameters:\n  Size:\n    Type: Number\n    Max: 3\n",
+      ),
+    );
+    assert.deepEqual(findings, [
+      { file: T, line: 4, message: "Unknown key Max of parameter Size" },
+      {
+        file: T,
+        line: 8,
+        message: "Unknown attribute DeletePolicy of resource Vpc",
+      },
+      { file: T, line: 14, message: "Unknown key Exports of output VpcId" },
+      { file: T, line: 15, message: "Unknown top-level section Output" },
     ]);
   });
 

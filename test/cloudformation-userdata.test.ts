@@ -1,18 +1,13 @@
 // The cloudformation-userdata validator: shellcheck on the user data once Fn::Sub's variables are
 // rendered, and on the scripts it writes with a quoted heredoc, each finding at its template line.
 import assert from "node:assert/strict";
-import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { checkRepo } from "../core/check/check.js";
-import { renderSub } from "../core/check/cloudformation/user-data.js";
-import { cloudformationUserData } from "../core/check/validators/cloudformation-userdata.js";
+import { renderSub } from "../check/cloudformation/user-data.js";
+import { cloudformationUserData } from "../check/validators/cloudformation-userdata.js";
+import { checkFiles } from "./helpers/check.js";
 import { requireTool } from "./helpers/tools.js";
 
 /** A launch template whose user data is `userData` (YAML, indented under UserData:). */
 async function check(userData: string) {
-  const dir = await mkdtemp(join(tmpdir(), "cfn-userdata-"));
-  await mkdir(join(dir, "infra/cloudformation"), { recursive: true });
   const template = [
     "Resources:",
     "  Template:",
@@ -22,9 +17,10 @@ async function check(userData: string) {
     "        UserData:",
     ...userData.split("\n").map((line) => (line ? `          ${line}` : line)),
   ].join("\n");
-  await writeFile(join(dir, "infra/cloudformation/app.yml"), template);
-  const report = await checkRepo(dir, { validators: [cloudformationUserData] });
-  assert.deepEqual(report.failed, []);
+  const report = await checkFiles(
+    { "infra/cloudformation/app.yml": template },
+    [cloudformationUserData],
+  );
   return report.findings.map(({ line, column, message }) => ({
     line,
     column,

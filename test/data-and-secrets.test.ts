@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { packageRoot } from "../core/paths.js";
-import { generateRepo, readTree } from "./helpers/repo.js";
+import { answerSetRepo, readTree } from "./helpers/repo.js";
 
 describe("data files", () => {
   const dataDir = join(packageRoot, "data");
@@ -31,7 +31,7 @@ describe("secrets never land in a generated file", () => {
   ];
 
   it("scans every file of a generated repo, .yo-rc.json included", async () => {
-    const dir = await generateRepo(["--cable-adapter", "redis"]);
+    const dir = await answerSetRepo("redis");
     const tree = readTree(dir);
     assert.ok(tree.has(".yo-rc.json"));
     for (const [path, contents] of tree)
@@ -40,7 +40,7 @@ describe("secrets never land in a generated file", () => {
   });
 
   it("keeps .env out of git, and .env.example in", async () => {
-    const dir = await generateRepo();
+    const dir = await answerSetRepo("defaults");
     const ignore = readFileSync(join(dir, ".gitignore"), "utf8");
     assert.match(ignore, /^\/\.env\*$/m);
     assert.match(ignore, /^!\/\.env\.example$/m);

@@ -1,17 +1,20 @@
 // The docs part: Mermaid diagrams parse, reflect the answers, the cost model responds to them,
 // and the price table is complete.
 import assert from "node:assert/strict";
+import type { Answers } from "../core/settings.js";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { deriveContext } from "../core/context.js";
-import { cacheNodeTypes, dbClasses, instanceTypes } from "../core/data.js";
+import { packageRoot } from "../core/paths.js";
 import {
-  environmentCosts,
-  monthlyEstimate,
+  cacheNodeTypes,
+  dbClasses,
+  instanceTypes,
   prices,
-} from "../core/docs/costs.js";
+} from "../core/data.js";
+import { environmentCosts, monthlyEstimate } from "../core/parts/docs/costs.js";
 import { answerSets } from "./helpers/answer-sets.js";
-import { generateRepo } from "./helpers/repo.js";
+import { answerSetRepo } from "./helpers/repo.js";
 
 // jsdom ships no types; the test needs only its window and document.
 const jsdomModule = "jsdom";
@@ -40,8 +43,8 @@ const repos: Record<string, string> = {};
 
 describe("the docs part", () => {
   before(async () => {
-    for (const [name, args] of Object.entries(answerSets))
-      repos[name] = await generateRepo(args);
+    for (const name of Object.keys(answerSets))
+      repos[name] = await answerSetRepo(name);
   });
 
   it("a broken diagram is rejected by the parser", async () => {
@@ -50,6 +53,19 @@ describe("the docs part", () => {
       /Parse error on line/,
     );
     assert.ok(await mermaid.parse('flowchart TB\n  a["x"] --> b'));
+  });
+
+  it("the project's own docs: every Mermaid block parses", async () => {
+    const docs = join(packageRoot, "docs");
+    let blocks = 0;
+    for (const name of readdirSync(docs).filter((n) => n.endsWith(".md")))
+      for (const block of mermaidBlocks(
+        readFileSync(join(docs, name), "utf8"),
+      )) {
+        blocks++;
+        await mermaid.parse(block);
+      }
+    assert.ok(blocks >= 1);
   });
 
   // That every .md is prettier-clean is test/formatting.test.ts's, over the same answer sets.
@@ -94,6 +110,36 @@ describe("the docs part", () => {
   });
 });
 
+describe("the cost estimate and the stacks", () => {
+  it("prices the root volume, database storage and bastion the CloudFormation templates create", async () => {
+    const dir = await answerSetRepo(
+      "NAT per AZ, bastion, read replicas, on-demand",
+    );
+    const read = (path: string) => readFileSync(join(dir, path), "utf8");
+    const first = (text: string, pattern: RegExp) => pattern.exec(text)![1]!;
+    const app = read("infra/cloudformation/app.yml");
+    const network = read("infra/cloudformation/network.yml");
+    const data = read("infra/cloudformation/data.yml");
+    const costs = read("docs/COSTS.md");
+    const rootGb = first(app, /VolumeSize: (\d+)/);
+    const bastionType = first(network, /InstanceType: (\S+)/);
+    const bastionGb = first(network, /VolumeSize: (\d+)/);
+    const dbGb = first(
+      data,
+      /DbAllocatedStorage:\n\s+Type: Number\n\s+Default: (\d+)/,
+    );
+    assert.match(
+      costs,
+      new RegExp(`\\| EBS root volumes +\\| \\d+ × ${rootGb} GB gp3`),
+    );
+    assert.match(costs, new RegExp(`\\| RDS storage +\\| ${dbGb} GB gp3`));
+    assert.match(
+      costs,
+      new RegExp(`\\| Bastion +\\| ${bastionType}, ${bastionGb} GB gp3`),
+    );
+  });
+});
+
 describe("the cost model", () => {
   const base = {
     appName: "demo",
@@ -119,9 +165,8 @@ describe("the cost model", () => {
     shellAccess: "ssm",
     rubyVersion: "3.4.7",
   };
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const costs = (overrides: Record<string, unknown> = {}) => {
-    const context = deriveContext({ ...base, ...overrides } as any);
+    const context = deriveContext({ ...base, ...overrides } as Answers);
     return environmentCosts(context, context.environments[0]!);
   };
   const line = (c: ReturnType<typeof costs>, item: string) =>

@@ -36,9 +36,14 @@ describe("generation", () => {
     );
     assert.match(
       first.stdout,
+      /^ {2}\d\. bundle lock --add-platform x86_64-linux, then commit Gemfile\.lock: the instances install gems in Bundler's deployment mode, which needs it$/m,
+    );
+    assert.match(
+      first.stdout,
       /Estimated AWS cost:\n {2}production: \$\d+–\$\d+ a month \(2–10 instances\)/,
     );
     const second = await runCli([dir, "--cable-adapter", "redis"]);
+    assert.doesNotMatch(second.stdout, /bundle lock/);
     assert.match(second.stdout, /^ {2}update {4}docker-compose\.yml$/m);
     assert.match(
       second.stdout,

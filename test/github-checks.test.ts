@@ -2,14 +2,14 @@
 // over fixture workflows broken on purpose, with each finding placed in its file, job and step.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { checkRepo } from "../core/check/check.js";
-import { RepoFile } from "../core/check/repo.js";
-import { actionlint } from "../core/check/validators/actionlint.js";
+import { checkRepo } from "../check/check.js";
+import { RepoFile } from "../check/repo.js";
+import { actionlint } from "../check/validators/actionlint.js";
 import {
   maskExpressions,
   runBlocks,
   workflowShellcheck,
-} from "../core/check/validators/workflow-shellcheck.js";
+} from "../check/validators/workflow-shellcheck.js";
 import { packageRoot } from "../core/paths.js";
 import { requireTool } from "./helpers/tools.js";
 

@@ -6,12 +6,12 @@ import { copyFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import helpers from "yeoman-test";
-import { checkRepo } from "../core/check/check.js";
-import { actionlint } from "../core/check/validators/actionlint.js";
-import { workflowShellcheck } from "../core/check/validators/workflow-shellcheck.js";
+import { checkRepo } from "../check/check.js";
+import { actionlint } from "../check/validators/actionlint.js";
+import { workflowShellcheck } from "../check/validators/workflow-shellcheck.js";
 import { resolveAnswers } from "../core/answers.js";
 import { deriveContext } from "../core/context.js";
-import { ACTIONS, githubPart, type DeployJob } from "../core/github/part.js";
+import { ACTIONS, githubContext } from "../core/parts/github/context.js";
 import { packageRoot } from "../core/paths.js";
 import { generateRepo, readTree, runCli, tempDir } from "./helpers/repo.js";
 import { requireTool } from "./helpers/tools.js";
@@ -466,9 +466,7 @@ describe("github part: deploy time limits", () => {
         ...context,
         environments: context.environments.map((env) => ({ ...env, asgMax })),
       };
-      const { deployJobs } = githubPart.extendContext!(sized) as {
-        deployJobs: DeployJob[];
-      };
+      const { deployJobs } = githubContext(sized);
       return deployJobs.map(({ timeoutMinutes, sessionSeconds }) => [
         timeoutMinutes,
         sessionSeconds,

@@ -30,6 +30,23 @@ describe("regeneration", () => {
     assert.match(read(dir, "config/cable.yml"), /adapter: redis/);
   });
 
+  it("reads a manifest of an earlier version, whose entries also hold a sha256, and writes it without them, naming each file's part", async () => {
+    const dir = await generateRepo();
+    edit(dir, MANIFEST_PATH, (text) =>
+      text.replaceAll('"base":', '"sha256": "0123abcd",\n      "base":'),
+    );
+    edit(dir, "Procfile.dev", (text) => `${text}worker: bin/my-worker\n`);
+    const run = await runCli([dir, "--cable-adapter", "redis"]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, actionLine("kept", "Procfile.dev"));
+    assert.match(run.stdout, actionLine("update", "config/cable.yml"));
+    const manifest = JSON.parse(read(dir, MANIFEST_PATH)) as {
+      files: Record<string, object>;
+    };
+    for (const [path, entry] of Object.entries(manifest.files))
+      assert.deepEqual(Object.keys(entry).sort(), ["base", "part"], path);
+  });
+
   it("keeps a file the user changed when the generator's output for it did not change", async () => {
     const dir = await generateRepo();
     edit(dir, "Procfile.dev", (text) => `${text}worker: bin/my-worker\n`);

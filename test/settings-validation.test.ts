@@ -1,15 +1,22 @@
 import assert from "node:assert/strict";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { resolveAnswers } from "../core/answers.js";
-import { definitionOf, flagOf, settingNames } from "../core/settings.js";
+import { labelOf, resolveAnswers } from "../core/answers.js";
+import {
+  definitionOf,
+  flagOf,
+  settingNames,
+  type SettingName,
+} from "../core/settings.js";
 import { generateRepo, readTree, runCli, tempDir } from "./helpers/repo.js";
 import { settingExamples } from "./helpers/setting-examples.js";
 
 const facts = { folderName: "demo" };
-const problemLine = (name: string, value: unknown, allowed: string) =>
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+/** The problem as the user reads it: the prompt's label and the flag, never the internal name. */
+const problemLine = (name: SettingName, value: unknown, allowed: string) =>
   new RegExp(
-    `^  ${name} \\(--${flagOf(name)}\\): got ${JSON.stringify(value).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}; allowed: .*${allowed.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`,
+    `^  ${escape(labelOf(name))} \\(--${flagOf(name)}\\): got ${escape(typeof value === "number" ? String(value) : JSON.stringify(value))}; allowed: .*${escape(allowed)}`,
     "m",
   );
 
@@ -112,7 +119,7 @@ describe("settings validation", () => {
     assert.equal(run.code, 1);
     assert.match(
       run.stderr,
-      /domain \(--domain\): got nothing; allowed: .*\(required\)/,
+      /Domain the app is served on \(--domain\): got nothing; allowed: .*\(required\)/,
     );
   });
 
@@ -123,7 +130,7 @@ describe("settings validation", () => {
     assert.equal(run.code, 1);
     assert.match(
       run.stderr,
-      /unknown setting "instanceType"; allowed settings: appName, domain/,
+      /unknown setting "instanceType"; did you mean productionInstanceType or stagingInstanceType\?/,
     );
   });
 

@@ -2,30 +2,35 @@
 // (notify, watchdog, graceful stop, shared dirs, environment file), and the systemd validator.
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { promisify } from "node:util";
-import { checkRepo } from "../core/check/check.js";
-import { findTool, toolEnv } from "../core/check/tools.js";
+import { checkRepo } from "../check/check.js";
+import { findTool, toolEnv } from "../check/tools.js";
 import {
   execCommands,
   MAX_EXPOSURE,
   parseSecurity,
   systemd,
-} from "../core/check/validators/systemd.js";
-import {
-  CAPISTRANO_LINKED_DIRS,
-  RUBY_PREFIX,
-  WRITABLE_LINKED_DIRS,
-} from "../core/deploy/instance.js";
-import {
-  PER_PROCESS_VARIABLES,
-  SOLID_QUEUE_SHUTDOWN_TIMEOUT,
-} from "../core/deploy/systemd.js";
-import { generateRepo, tempDir } from "./helpers/repo.js";
+} from "../check/validators/systemd.js";
+import { resolveAnswers } from "../core/answers.js";
+import { deriveContext } from "../core/context.js";
+import { SOLID_QUEUE_SHUTDOWN_TIMEOUT } from "../core/parts/systemd/context.js";
+import { checkFiles } from "./helpers/check.js";
+import { generateRepo } from "./helpers/repo.js";
 import { requireTool } from "./helpers/tools.js";
 
 const execFileAsync = promisify(execFile);
+
+/** What the deploy assumes of an instance, for the default answers. */
+const instance = (() => {
+  const resolution = resolveAnswers(
+    { domain: "example.com" },
+    { folderName: "demo" },
+  );
+  assert.ok(resolution.ok);
+  return deriveContext(resolution.answers).instance;
+})();
 
 /** A unit's `Key=value` settings, every value of a repeated key in order. */
 function settings(unit: string): Map<string, string[]> {
@@ -112,7 +117,7 @@ describe("systemd part: the units", () => {
     assert.equal(environment(web).get("PORT"), "3000");
     assert.equal(
       one(web, "ExecStart"),
-      `${RUBY_PREFIX}/bin/bundle exec puma --config config/puma.rb`,
+      `${instance.rubyPrefix}/bin/bundle exec puma --config config/puma.rb`,
     );
   });
 
@@ -121,7 +126,7 @@ describe("systemd part: the units", () => {
     assert.equal(one(jobs, "Type"), "exec");
     assert.equal(
       one(jobs, "ExecStart"),
-      `${RUBY_PREFIX}/bin/bundle exec bin/jobs`,
+      `${instance.rubyPrefix}/bin/bundle exec bin/jobs`,
     );
     assert.ok(
       Number(one(jobs, "TimeoutStopSec")) > SOLID_QUEUE_SHUTDOWN_TIMEOUT,
@@ -153,14 +158,14 @@ describe("systemd part: the units", () => {
       assert.equal(unit.get("MemoryDenyWriteExecute"), undefined, name);
       assert.equal(one(unit, "ProtectSystem"), "strict");
       assert.equal(one(unit, "ProtectHome"), "tmpfs");
-      assert.doesNotMatch(RUBY_PREFIX, /^\/(home|root|run\/user)\//);
+      assert.doesNotMatch(instance.rubyPrefix, /^\/(home|root|run\/user)\//);
       assert.deepEqual(
         one(unit, "ReadWritePaths").split(" "),
-        WRITABLE_LINKED_DIRS.map((d) => `-/var/www/demo/shared/${d}`),
+        instance.writableLinkedDirs.map((d) => `-/var/www/demo/shared/${d}`),
       );
     }
-    for (const writable of WRITABLE_LINKED_DIRS) {
-      assert.ok(CAPISTRANO_LINKED_DIRS.includes(writable), writable);
+    for (const writable of instance.writableLinkedDirs) {
+      assert.ok(instance.linkedDirs.includes(writable), writable);
     }
   });
 
@@ -169,9 +174,8 @@ describe("systemd part: the units", () => {
       join(dir, "infra/cloudformation/app.yml"),
       "utf8",
     );
-    for (const variable of PER_PROCESS_VARIABLES) {
-      assert.doesNotMatch(userData, new RegExp(`\\b${variable}=`), variable);
-    }
+    // EnvironmentFile= wins over Environment=, and Puma and the job worker need different values.
+    assert.doesNotMatch(userData, /\bRAILS_MAX_THREADS=/);
   });
 });
 
@@ -180,21 +184,14 @@ describe("check: systemd validator", function () {
     requireTool(this, "systemd-analyze");
   });
 
-  function repo(files: Record<string, string>): string {
-    const dir = tempDir("systemd-check-");
-    for (const [path, contents] of Object.entries(files)) {
-      mkdirSync(dirname(join(dir, path)), { recursive: true });
-      writeFileSync(join(dir, path), contents);
-    }
-    return dir;
-  }
-
   it("reports a verify warning at its file and line, and an exposure of 4.0 or more with its figure", async () => {
-    const dir = repo({
-      "a/app.service": `[Service]\nExecStart=/opt/x/bin/app\nRestartSecs=5\n`,
-      "b/app.service": `[Service]\nType=exec\nExecStart=-/usr/local/bin/other --flag\n`,
-    });
-    const report = await checkRepo(dir, { validators: [systemd] });
+    const report = await checkFiles(
+      {
+        "a/app.service": `[Service]\nExecStart=/opt/x/bin/app\nRestartSecs=5\n`,
+        "b/app.service": `[Service]\nType=exec\nExecStart=-/usr/local/bin/other --flag\n`,
+      },
+      [systemd],
+    );
     const messages = report.findings.map(
       (f) => `${f.file}:${f.line ?? "-"} ${f.message.split(";")[0]}`,
     );

@@ -161,7 +161,7 @@ describe("the Yeoman generators", () => {
         domain: "example.com",
         [flagOf("productionAsgMin")]: "0",
       }).cd(dir),
-      /productionAsgMin \(--production-asg-min\): got "0"; allowed: a whole number from 1 to 100/,
+      /Minimum instances for production \(--production-asg-min\): got "0"; allowed: a whole number from 1 to 100/,
     );
     assert.deepEqual([...readTree(dir).keys()], []);
   });

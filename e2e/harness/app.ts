@@ -13,7 +13,7 @@ import { dirname, join } from "node:path";
 import {
   parseCloudFormationFile,
   isObject,
-} from "../../core/check/cloudformation/template.js";
+} from "../../check/cloudformation/template.js";
 import { packageRoot } from "../../core/paths.js";
 import type { Host } from "./fleet.js";
 

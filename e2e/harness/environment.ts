@@ -48,7 +48,9 @@ export class Environment {
     /** The folder shared into every host at SHARED. */
     readonly shared: string,
     readonly values: StackValues,
+    /** The published release: its commit (REVISION) and its name (releases/<name>). */
     readonly revision: string,
+    readonly releaseName: string,
   ) {}
 
   get hosts(): Host[] {
@@ -92,11 +94,16 @@ export class Environment {
         serveDatabase(database, fleet!.subnet),
       );
       const revision = randomBytes(20).toString("hex");
+      // Named as Capistrano names a release: its UTC time stamp.
+      const releaseName = new Date()
+        .toISOString()
+        .replace(/\D/g, "")
+        .slice(0, 14);
       const values = stackValues(database.address);
       await timings.time("publish the release", () =>
-        publish(shared, app, revision, values),
+        publish(shared, app, revision, releaseName, values),
       );
-      return new Environment(fleet, app, shared, values, revision);
+      return new Environment(fleet, app, shared, values, revision, releaseName);
     } catch (error) {
       await fleet?.stop();
       rmSync(shared, { recursive: true, force: true });
@@ -165,6 +172,7 @@ async function publish(
   shared: string,
   app: PreparedApp,
   revision: string,
+  releaseName: string,
   values: StackValues,
 ): Promise<void> {
   const state = join(shared, "aws");
@@ -180,7 +188,7 @@ async function publish(
   );
   put(secret(SECRET_KEY_BASE), randomBytes(64).toString("hex"));
   const bucket = "app-production-releases";
-  const key = `releases/${revision}.tar.gz`;
+  const key = `releases/${releaseName}.tar.gz`;
   put(`ssm${values.ReleaseBucketParameterName}`, bucket);
   put(`ssm${values.CurrentReleaseParameterName}`, key);
   writeFileSync(join(app.dir, "REVISION"), `${revision}\n`);

@@ -79,11 +79,12 @@ describe("e2e: the default repo on Debian 13 hosts with real systemd", function 
             });
           const current = (
             await host.run(
-              `readlink ${APP_ROOT}/current; cat ${APP_ROOT}/current/REVISION`,
+              `readlink ${APP_ROOT}/current; cat ${APP_ROOT}/current/REVISION ${APP_ROOT}/healthy_releases`,
             )
           ).stdout.split("\n");
-          assert.match(current[0]!, /^\/var\/www\/app\/releases\/\d{14}$/);
+          assert.equal(current[0], `${APP_ROOT}/releases/${env.releaseName}`);
           assert.equal(current[1], env.revision, "the published release runs");
+          assert.equal(current[2], env.releaseName, "and is listed as healthy");
           const health = await get(
             await env.fleet.forward(host, 3000),
             "/health",
@@ -106,10 +107,13 @@ describe("e2e: the default repo on Debian 13 hosts with real systemd", function 
     requireBootPath(bootPathRan);
     const script = userData(env.app.dir, env.values);
     const sudoers = /<<'SUDOERS'\n([\s\S]*?)\nSUDOERS\n/.exec(script)?.[1];
-    assert.ok(sudoers, "the user data writes a sudoers file");
+    const sudoersFile = /install -m 0440 \/tmp\/sudoers (\S+)/.exec(
+      script,
+    )?.[1];
+    assert.ok(sudoers && sudoersFile, "the user data writes a sudoers file");
     for (const host of env.hosts) {
       const files = await host.run(
-        `cat /etc/sudoers.d/app-deploy; echo ---
+        `cat ${sudoersFile}; echo ---
          ls /etc/systemd/system/ | grep '^app' ; echo ---
          stat -c '%U:%G %n' ${APP_ROOT} ${APP_ROOT}/releases ${APP_ROOT}/shared ${APP_ROOT}/shared/* ${APP_ROOT}/shared/.bundle; echo ---
          systemctl is-enabled app.target; sudo -l -U deploy | grep -c NOPASSWD`,

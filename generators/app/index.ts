@@ -1,4 +1,4 @@
-import { partNames } from "../../core/parts.js";
+import { partNames } from "../../core/parts/registry.js";
 import { railsAwsGenerator } from "../generator.js";
 
 export default railsAwsGenerator(partNames, { interactive: true });

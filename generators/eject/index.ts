@@ -1,8 +1,8 @@
 // `yo rails-aws:eject <part>`: copies a part's built-in templates into the project to customise.
 import Generator from "yeoman-generator";
-import { ejectPart } from "../../core/eject.js";
-import { partNames } from "../../core/parts.js";
-import { optionsOf, writeDecided } from "../adapter.js";
+import { ejectParts } from "../../core/run.js";
+import { partNames } from "../../core/parts/registry.js";
+import { finish, optionsOf } from "../adapter.js";
 
 export default class EjectGenerator extends Generator {
   constructor(args: string[], opts: Record<string, unknown>) {
@@ -18,13 +18,16 @@ export default class EjectGenerator extends Generator {
     });
   }
 
-  writing() {
+  async writing() {
     const options = optionsOf(this);
-    const ejection = ejectPart(this.destinationRoot(), String(options.part), {
-      force: Boolean(options.force),
-    });
-    for (const file of ejection.files) writeDecided(this, file);
-    for (const path of ejection.kept)
-      this.log(`kept ${path}: yours, changed (--force replaces it)`);
+    finish(
+      this,
+      await ejectParts({
+        destination: this.destinationRoot(),
+        destinationLabel: ".",
+        part: String(options.part),
+        force: Boolean(options.force),
+      }),
+    );
   }
 }

@@ -1,18 +1,31 @@
 // Helpers for tests that run the generator and look at what landed on disk.
 import {
+  cpSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
+  rmSync,
   statSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, sep } from "node:path";
 import { main } from "../../cli/main.js";
+import { answerSets } from "./answer-sets.js";
 
+let runRoot: string | undefined;
+
+/** A new folder for one test, inside the run's own folder, which the run removes at its end. */
 export function tempDir(name = "rails-aws-test-"): string {
-  return mkdtempSync(join(tmpdir(), name));
+  runRoot ??= mkdtempSync(join(tmpdir(), "rails-aws-tests-"));
+  return mkdtempSync(join(runRoot, name));
+}
+
+/** Removes every folder tempDir made (a root hook of the suite: test/helpers/hooks.ts). */
+export function removeTempDirs(): void {
+  if (runRoot) rmSync(runRoot, { recursive: true, force: true });
+  runRoot = undefined;
 }
 
 /** Writes files (path → contents) below dir, creating folders. */
@@ -71,4 +84,28 @@ export async function generateRepo(
       `generation failed (${run.code}): ${run.stderr}${run.stdout}`,
     );
   return dir;
+}
+
+const answerSetRepos = new Map<string, Promise<string>>();
+
+/**
+ * The repo generated for an answer set of the matrix, generated once per run and shared by every
+ * test file: a test must only read it (generateRepo gives a repo of its own to change).
+ */
+export function answerSetRepo(name: string): Promise<string> {
+  const args = answerSets[name];
+  if (!args) throw new Error(`no answer set named "${name}"`);
+  let repo = answerSetRepos.get(name);
+  if (!repo) {
+    repo = generateRepo(args);
+    answerSetRepos.set(name, repo);
+  }
+  return repo;
+}
+
+/** A copy of an answer set's shared repo, for a test that changes what it checks. */
+export async function copyOfAnswerSetRepo(name: string): Promise<string> {
+  const copy = join(tempDir(), "demo");
+  cpSync(await answerSetRepo(name), copy, { recursive: true });
+  return copy;
 }

@@ -69,12 +69,12 @@ export const settingExamples: Record<SettingName, SettingExample> = {
   productionAsgMax: {
     valid: "11",
     invalid: "1",
-    allowed: "a whole number from 2 (productionAsgMin) to 100",
+    allowed: "a whole number from 2 (--production-asg-min) to 100",
   },
   stagingAsgMax: {
     valid: "3",
     invalid: "1",
-    allowed: "a whole number from 2 (stagingAsgMin) to 100",
+    allowed: "a whole number from 2 (--staging-asg-min) to 100",
     with: { stagingAsgMin: 2, stagingDbClass: "db.t4g.small" },
   },
   productionCapacity: {

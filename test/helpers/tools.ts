@@ -1,7 +1,7 @@
 // Tests that need an external tool (ruby, shellcheck, docker-compose, ...) call requireTool
 // first. On CI a missing tool is a failure: .ci/run must install it, and a validator that
 // silently stops running would pass everything. Elsewhere the test is skipped, loudly.
-import { findTool } from "../../core/check/tools.js";
+import { findTool } from "../../check/tools.js";
 
 export interface RequireToolOptions {
   /** Where to look, PATH-style; defaults to process.env.PATH. */

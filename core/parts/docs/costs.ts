@@ -1,0 +1,350 @@
+// The monthly cost estimate of docs/COSTS.md: list prices (data/aws-prices.json, through
+// core/data.ts) times what the answers create. Every figure is computed here; the template only
+// prints them. The estimate is a table of lines, like the security rules: each says what it
+// prices, when it applies, and how its detail and cost follow from the running instances.
+import type { Context, EnvironmentContext } from "../../context.js";
+import { monthlyPrice, prices } from "../../data.js";
+
+/**
+ * What the estimate assumes beyond the answers and the sizes the templates create
+ * (context.sizes): the discounts, and the traffic, which are guesses stated in docs/COSTS.md.
+ */
+const ASSUMPTIONS = {
+  /** Spot instances cost this share less than on demand. */
+  spotDiscount: 0.7,
+  /** A 1-year, no-upfront Compute Savings Plan on the on-demand baseline. */
+  savingsPlanDiscount: 0.3,
+  /** Load balancer capacity units in use per running instance. */
+  lcuPerInstance: 1,
+  /** CloudFront traffic per running app instance, a month. */
+  cdnGbPerInstance: 50,
+  cdnRequestsPerInstance: 2_000_000,
+  /** Uploads kept in S3 Standard (before the Glacier transition). */
+  uploadsGb: 50,
+  /** CloudWatch Logs ingested per running instance, a month. */
+  logsGbPerInstance: 1,
+  emailsPerMonth: 10_000,
+  /** app.yml's alarms without Redis: instance CPU, 5xx (two metrics), unhealthy hosts, DB CPU, DB storage, DB connections. */
+  baseAlarmMetrics: 7,
+  /** Per Redis node: engine CPU and memory. */
+  redisAlarmMetricsPerNode: 2,
+  /** Target tracking's own two alarms, when the group scales. */
+  scalingAlarmMetrics: 2,
+  /** secret_key_base and the RDS-managed master password. */
+  secretsPerEnvironment: 2,
+  /** Two zones: the load balancer holds one public IPv4 address in each. */
+  albPublicIps: 2,
+} as const;
+
+interface CostLine {
+  item: string;
+  detail: string;
+  min: string;
+  max: string;
+}
+
+export interface EnvironmentCosts {
+  name: string;
+  region: string;
+  /** Whether the region is not the price list's: figures are indicative only. */
+  otherRegion: boolean;
+  lines: CostLine[];
+  totalMin: string;
+  totalMax: string;
+  totalMinDollars: number;
+  totalMaxDollars: number;
+  instancesMin: number;
+  instancesMax: number;
+  /** The on-demand baseline a Savings Plan or reserved instances would cover. */
+  baselineOnDemand: number;
+  baselineMonthly: string;
+  savingsPlanSaving: string;
+}
+
+interface InstanceSplit {
+  onDemand: number;
+  spot: number;
+}
+
+/** How many of `running` instances are on demand, as the group's instance distribution says. */
+function instanceSplit(
+  env: EnvironmentContext,
+  running: number,
+): InstanceSplit {
+  const base = Math.min(running, env.onDemandBase);
+  const above = Math.max(0, running - env.onDemandBase);
+  const onDemand =
+    base + Math.round((above * env.onDemandPercentAboveBase) / 100);
+  return { onDemand, spot: running - onDemand };
+}
+
+function dollars(amount: number): string {
+  return `$${amount.toLocaleString("en-US", {
+    minimumFractionDigits: 2,
+    maximumFractionDigits: 2,
+  })}`;
+}
+
+function wholeDollars(amount: number): string {
+  return `$${Math.round(amount).toLocaleString("en-US")}`;
+}
+
+/** What a line is priced for: one environment of these answers. */
+interface Estimate {
+  context: Context;
+  env: EnvironmentContext;
+}
+
+/** A line of the estimate; `running` is the number of app instances it is priced at. */
+interface CostRule {
+  item: string;
+  /** Whether the environment has this line (default: always). */
+  when?: (estimate: Estimate) => boolean;
+  detail: (estimate: Estimate, running: number) => string;
+  cost: (estimate: Estimate, running: number) => number;
+}
+
+const otherPrices = prices.other;
+const hours = prices.hoursPerMonth;
+
+const natGateways = ({ context }: Estimate) => (context.natPerAz ? 2 : 1);
+const dbCopies = ({ env }: Estimate) => (env.multiAz ? 2 : 1);
+const storageCopies = (estimate: Estimate) =>
+  dbCopies(estimate) + (estimate.env.readReplica ? 1 : 0);
+const publicIps = (estimate: Estimate) =>
+  ASSUMPTIONS.albPublicIps +
+  natGateways(estimate) +
+  (estimate.context.bastion ? 1 : 0);
+const alarmMetrics = ({ env }: Estimate) =>
+  ASSUMPTIONS.baseAlarmMetrics +
+  (env.redisNodeType
+    ? env.redisNodes * ASSUMPTIONS.redisAlarmMetricsPerNode
+    : 0) +
+  (env.scales ? ASSUMPTIONS.scalingAlarmMetrics : 0);
+const dbMonthly = ({ env }: Estimate) =>
+  monthlyPrice(prices.rdsPostgresHourly, env.dbClass);
+
+const COST_LINES: CostRule[] = [
+  {
+    item: "EC2 app instances",
+    detail: ({ env }, running) => {
+      const split = instanceSplit(env, running);
+      return `${running} × ${env.instanceType}: ${split.onDemand} on demand, ${split.spot} spot`;
+    },
+    cost: ({ env }, running) => {
+      const split = instanceSplit(env, running);
+      return (
+        monthlyPrice(prices.ec2Hourly, env.instanceType) *
+        (split.onDemand + split.spot * (1 - ASSUMPTIONS.spotDiscount))
+      );
+    },
+  },
+  {
+    item: "EBS root volumes",
+    detail: ({ context }, running) =>
+      `${running} × ${context.sizes.rootVolumeGb} GB gp3`,
+    cost: ({ context }, running) =>
+      running * context.sizes.rootVolumeGb * otherPrices.ebsGp3GbMonth,
+  },
+  {
+    item: "RDS PostgreSQL",
+    detail: ({ env }) =>
+      env.multiAz
+        ? `${env.dbClass}, Multi-AZ (× 2)`
+        : `${env.dbClass}, single-AZ`,
+    cost: (estimate) => dbMonthly(estimate) * dbCopies(estimate),
+  },
+  {
+    item: "RDS read replica",
+    when: ({ env }) => env.readReplica,
+    detail: ({ env }) => env.dbClass,
+    cost: dbMonthly,
+  },
+  {
+    item: "RDS storage",
+    detail: (estimate) =>
+      `${estimate.context.sizes.dbStorageGb} GB gp3 × ${storageCopies(estimate)} (grows with autoscaling)`,
+    cost: (estimate) =>
+      estimate.context.sizes.dbStorageGb *
+      storageCopies(estimate) *
+      otherPrices.rdsGp3GbMonth,
+  },
+  {
+    item: "NAT gateways",
+    detail: ({ context }) =>
+      context.natPerAz ? "2, one per zone" : "1, shared by both zones",
+    cost: (estimate) =>
+      natGateways(estimate) * otherPrices.natGatewayHourly * hours,
+  },
+  {
+    item: "Application Load Balancer",
+    detail: (_, running) => `${running * ASSUMPTIONS.lcuPerInstance} LCU`,
+    cost: (_, running) =>
+      (otherPrices.albHourly +
+        running * ASSUMPTIONS.lcuPerInstance * otherPrices.albLcuHourly) *
+      hours,
+  },
+  {
+    item: "Public IPv4 addresses",
+    detail: (estimate) =>
+      `${publicIps(estimate)}: load balancer, NAT${estimate.context.bastion ? ", bastion" : ""}`,
+    cost: (estimate) =>
+      publicIps(estimate) * otherPrices.publicIpv4Hourly * hours,
+  },
+  {
+    item: "Bastion",
+    when: ({ context }) => context.bastion,
+    detail: ({ context }) =>
+      `${context.sizes.bastionInstanceType}, ${context.sizes.bastionVolumeGb} GB gp3`,
+    cost: ({ context }) =>
+      monthlyPrice(prices.ec2Hourly, context.sizes.bastionInstanceType) +
+      context.sizes.bastionVolumeGb * otherPrices.ebsGp3GbMonth,
+  },
+  {
+    item: "ElastiCache Redis",
+    when: ({ env }) => Boolean(env.redisNodeType),
+    detail: ({ env }) => `${env.redisNodes} × ${env.redisNodeType}`,
+    cost: ({ env }) =>
+      env.redisNodes *
+      monthlyPrice(prices.elasticacheHourly, String(env.redisNodeType)),
+  },
+  {
+    item: "CloudFront",
+    when: ({ env }) => env.cdn,
+    detail: (_, running) =>
+      `${running * ASSUMPTIONS.cdnGbPerInstance} GB, ${((running * ASSUMPTIONS.cdnRequestsPerInstance) / 1_000_000).toLocaleString("en-US")} million HTTPS requests`,
+    cost: (_, running) =>
+      running * ASSUMPTIONS.cdnGbPerInstance * otherPrices.cloudfrontGb +
+      ((running * ASSUMPTIONS.cdnRequestsPerInstance) / 10_000) *
+        otherPrices.cloudfrontHttpsPer10k,
+  },
+  {
+    item: "S3 uploads",
+    detail: () => `${ASSUMPTIONS.uploadsGb} GB Standard`,
+    cost: () => ASSUMPTIONS.uploadsGb * otherPrices.s3StandardGbMonth,
+  },
+  {
+    item: "CloudWatch",
+    detail: (estimate, running) =>
+      `${alarmMetrics(estimate)} alarm metrics, ${running * ASSUMPTIONS.logsGbPerInstance} GB of logs`,
+    cost: (estimate, running) =>
+      alarmMetrics(estimate) * otherPrices.cloudwatchAlarmMetricMonth +
+      running *
+        ASSUMPTIONS.logsGbPerInstance *
+        otherPrices.cloudwatchLogsIngestGb,
+  },
+  {
+    item: "Secrets Manager",
+    detail: () => `${ASSUMPTIONS.secretsPerEnvironment} secrets`,
+    cost: () =>
+      ASSUMPTIONS.secretsPerEnvironment * otherPrices.secretsManagerSecretMonth,
+  },
+  {
+    item: "SES",
+    detail: () =>
+      `${ASSUMPTIONS.emailsPerMonth.toLocaleString("en-US")} emails`,
+    cost: () => (ASSUMPTIONS.emailsPerMonth / 1000) * otherPrices.sesPer1000,
+  },
+  {
+    item: "Route53",
+    // One hosted zone for the domain, counted in the first environment.
+    when: ({ context, env }) => context.environments[0] === env,
+    detail: ({ context }) => `the ${context.app.domain} hosted zone, shared`,
+    cost: () => otherPrices.route53HostedZoneMonth,
+  },
+];
+
+/** A line's detail at the minimum size, and at the maximum where that reads differently. */
+function rangeDetail(atMin: string, atMax: string): string {
+  return atMin === atMax ? atMin : `${atMin} / ${atMax}`;
+}
+
+/** One environment's monthly estimate at its minimum and maximum size. */
+export function environmentCosts(
+  context: Context,
+  env: EnvironmentContext,
+): EnvironmentCosts {
+  const estimate: Estimate = { context, env };
+  const lines = COST_LINES.filter((line) => line.when?.(estimate) ?? true);
+  const at = (running: number) =>
+    lines.map((line) => line.cost(estimate, running));
+  const sum = (values: number[]) =>
+    values.reduce((total, value) => total + value, 0);
+  const minCosts = at(env.asgMin);
+  const maxCosts = at(env.asgMax);
+  const baselineOnDemand = instanceSplit(env, env.asgMin).onDemand;
+  const baseline =
+    baselineOnDemand * monthlyPrice(prices.ec2Hourly, env.instanceType);
+  return {
+    name: env.name,
+    region: env.region,
+    otherRegion: env.region !== prices.region,
+    lines: lines.map((line, index) => ({
+      item: line.item,
+      detail: rangeDetail(
+        line.detail(estimate, env.asgMin),
+        line.detail(estimate, env.asgMax),
+      ),
+      min: dollars(minCosts[index]!),
+      max: dollars(maxCosts[index]!),
+    })),
+    totalMin: dollars(sum(minCosts)),
+    totalMax: dollars(sum(maxCosts)),
+    totalMinDollars: sum(minCosts),
+    totalMaxDollars: sum(maxCosts),
+    instancesMin: env.asgMin,
+    instancesMax: env.asgMax,
+    baselineOnDemand,
+    baselineMonthly: dollars(baseline),
+    savingsPlanSaving: dollars(baseline * ASSUMPTIONS.savingsPlanDiscount),
+  };
+}
+
+interface CostsContext {
+  source: string;
+  date: string;
+  priceRegion: string;
+  spotDiscountPercent: number;
+  savingsPlanPercent: number;
+  assumptions: typeof ASSUMPTIONS;
+  environments: EnvironmentCosts[];
+  /** Whether any environment is outside the price list's region. */
+  anyOtherRegion: boolean;
+  total: { min: string; max: string };
+}
+
+export function costsContext(context: Context): CostsContext {
+  const environments = context.environments.map((env) =>
+    environmentCosts(context, env),
+  );
+  const sum = (pick: (env: EnvironmentCosts) => number) =>
+    environments.reduce((s, env) => s + pick(env), 0);
+  return {
+    source: prices.source,
+    date: prices.date,
+    priceRegion: prices.region,
+    spotDiscountPercent: Math.round(ASSUMPTIONS.spotDiscount * 100),
+    savingsPlanPercent: Math.round(ASSUMPTIONS.savingsPlanDiscount * 100),
+    assumptions: ASSUMPTIONS,
+    environments,
+    anyOtherRegion: environments.some((env) => env.otherRegion),
+    total: {
+      min: dollars(sum((env) => env.totalMinDollars)),
+      max: dollars(sum((env) => env.totalMaxDollars)),
+    },
+  };
+}
+
+/** One short line per environment, for the generator's end summary. */
+export function monthlyEstimate(context: Context): string {
+  return context.environments
+    .map((env) => {
+      const costs = environmentCosts(context, env);
+      const range =
+        env.asgMin === env.asgMax
+          ? `${wholeDollars(costs.totalMinDollars)} a month (${env.asgMin} instance${env.asgMin === 1 ? "" : "s"})`
+          : `${wholeDollars(costs.totalMinDollars)}–${wholeDollars(costs.totalMaxDollars)} a month (${env.asgMin}–${env.asgMax} instances)`;
+      return `${env.name}: ${range}, at ${prices.region} list prices (docs/COSTS.md)`;
+    })
+    .join("\n");
+}

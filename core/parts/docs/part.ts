@@ -1,0 +1,13 @@
+// The docs part: docs/ONBOARDING.md, docs/ARCHITECTURE.md (a Mermaid diagram of what the answers
+// chose), docs/COSTS.md (a monthly estimate, ./costs.ts) and docs/RUNBOOK.md.
+import type { Part } from "../part.js";
+import { docsContext } from "./context.js";
+import { files } from "./files.js";
+
+export const docsPart: Part = {
+  name: "docs",
+  description:
+    "the team's docs: docs/ONBOARDING.md, docs/ARCHITECTURE.md (a diagram of the chosen setup), docs/COSTS.md (a monthly estimate) and docs/RUNBOOK.md",
+  files,
+  context: docsContext,
+};

@@ -1,0 +1,119 @@
+// Values only the github part's templates need. Every third-party action and tool is pinned
+// here, once, so the three workflows agree and a bump is one edit.
+import {
+  DEPLOY_ROLE_MAX_SESSION_SECONDS,
+  type Context,
+  type EnvironmentContext,
+} from "../../context.js";
+
+/**
+ * `owner/repo@<full commit SHA> # <release>`: a commit cannot be moved the way a tag can, and
+ * Dependabot updates both the SHA and the comment. Each SHA was checked against the release it
+ * names (Dependabot's own compare links and independent pins of the same release).
+ */
+export const ACTIONS = {
+  checkout:
+    "actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1",
+  setupRuby:
+    "ruby/setup-ruby@89f90524b88a01fe6e0b732220432cc6142926af # v1.313.0",
+  awsCredentials:
+    "aws-actions/configure-aws-credentials@cbe3b392738ccf3f987d68400dafcf4b0624a56c # v6.2.4",
+  /**
+   * rhysd/actionlint's own image, which bundles shellcheck for `run:` blocks, pinned by digest.
+   * Dependabot may not update a `docker://` step: bump its tag and digest together.
+   */
+  actionlint:
+    "docker://rhysd/actionlint:1.7.12@sha256:b1934ee5f1c509618f2508e6eb47ee0d3520686341fec936f3b79331f9315667",
+} as const;
+
+/**
+ * AWS's Session Manager plugin (1.2.764.0 is the oldest AWS still supports), downloaded by
+ * version and checked against the SHA-256 of each architecture's package.
+ */
+const SESSION_MANAGER_PLUGIN = {
+  version: "1.2.835.0",
+  sha256: {
+    x64: "7c6dcad12518571cc7959a713e6a8ae1bdf6ed66fd9bee37dc189e39ca58ae03",
+    arm64: "0add94c4c8b6ca63f26e44fd655d662b0f6455a268b5b9ebebee0f462214e928",
+  },
+} as const;
+
+/**
+ * The deploy role's longest session (its MaxSessionDuration, set by the CloudFormation part).
+ * A job asks for credentials that last as long as the job may, and so may last no longer.
+ */
+const ROLE_MAX_SESSION_MINUTES = DEPLOY_ROLE_MAX_SESSION_SECONDS / 60;
+
+/**
+ * A deploy's time limit: building the release on the hosts, then a restart and a health check
+ * per host, one host at a time. Generous on purpose (a timeout cuts a rollout in half), but
+ * well below GitHub's 6 hours, so that a hung session does not hold the environment's lock.
+ */
+const DEPLOY_MINUTES_BASE = 20;
+const DEPLOY_MINUTES_PER_HOST = 6;
+
+/** Stack updates: rolling the instances one at a time, modifying the database. */
+const INFRA_TIMEOUT_MINUTES = 180;
+
+/** A job that assumes the deploy role, for at most its own time limit. */
+interface AwsJob extends EnvironmentContext {
+  timeoutMinutes: number;
+  /** role-duration-seconds: the credentials outlast the job, whatever it does. */
+  sessionSeconds: number;
+}
+
+interface DeployJob extends AwsJob {
+  url: string;
+}
+
+interface InfraJob extends AwsJob {
+  /** The job that must succeed first: production's stacks change after staging's. */
+  needs: string | false;
+  /** The stacks bin/infra changes, in its order. */
+  stacks: string[];
+}
+
+/**
+ * The stack that holds the deploy role itself (with the CloudFormation role): the deploy role
+ * cannot change it, so an administrator runs bin/infra for it, and for the account stack.
+ */
+const ADMINISTRATOR_STACK = "deploy";
+
+function awsJob(env: EnvironmentContext, minutes: number): AwsJob {
+  const timeoutMinutes = Math.min(minutes, ROLE_MAX_SESSION_MINUTES);
+  return { ...env, timeoutMinutes, sessionSeconds: timeoutMinutes * 60 };
+}
+
+function deployJob(env: EnvironmentContext): DeployJob {
+  const minutes = DEPLOY_MINUTES_BASE + DEPLOY_MINUTES_PER_HOST * env.asgMax;
+  return { ...awsJob(env, minutes), url: `https://${env.host}` };
+}
+
+function infraJob(env: EnvironmentContext, context: Context): InfraJob {
+  const needs =
+    env.isProduction && context.staging ? context.staging.name : false;
+  return {
+    ...awsJob(env, INFRA_TIMEOUT_MINUTES),
+    needs,
+    stacks: env.stacks.filter((stack) => stack !== ADMINISTRATOR_STACK),
+  };
+}
+
+export function githubContext(context: Context) {
+  return {
+    actions: ACTIONS,
+    sessionManagerPlugin: SESSION_MANAGER_PLUGIN,
+    // Each region a stack goes to, once: the environments' and the CDN certificate's.
+    // cfn-lint checks that every resource type exists there.
+    cfnLintRegions: [
+      ...new Set([
+        ...context.environments.map((env) => env.region),
+        context.edgeRegion,
+      ]),
+    ],
+    deployJobs: context.environments.map(deployJob),
+    infraJobs: context.environments.map((env) => infraJob(env, context)),
+    // A manual deploy defaults to the environment that is safer to get wrong.
+    dispatchDefault: (context.staging || context.environments[0]!).name,
+  };
+}

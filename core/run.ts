@@ -1,0 +1,135 @@
+// What every adapter does with one run: one at a time per destination, complete a run that was
+// interrupted, generate, write what the core decided, and say what happened with which exit code.
+// The CLI and the Yeoman generators only print the outcome.
+import { existsSync, readdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { planEjection, type EjectRequest } from "./eject.js";
+import {
+  filesToRemove,
+  filesToWrite,
+  generate,
+  type GenerateRequest,
+} from "./generate.js";
+import { acquireLock, LockedError } from "./lock.js";
+import { StateError } from "./manifest.js";
+import { STATE_DIR } from "./paths.js";
+import { summarize } from "./summary.js";
+import { resumeInterruptedWrite, writeFiles, WriteError } from "./write.js";
+import type { PlannedFile } from "./render.js";
+
+export interface RunRequest extends GenerateRequest {
+  dryRun?: boolean;
+  /** The destination as the user should read it in the report (`.` for the current folder). */
+  destinationLabel: string;
+}
+
+export interface RunOutcome {
+  exitCode: number;
+  /** For standard output: what happened to each file and what to do next. */
+  report: string;
+  /** For standard error: why nothing (more) was written. */
+  error?: string;
+}
+
+/** What a run decided: the files to write and the report, before anything is written. */
+interface Decision extends RunOutcome {
+  files: PlannedFile[];
+  removals?: string[];
+}
+
+async function decideParts(request: RunRequest): Promise<Decision> {
+  const result = await generate(request);
+  if (!result.ok)
+    return {
+      exitCode: 1,
+      files: [],
+      report: "",
+      error: `invalid answers, nothing written:\n${result.problems.map((problem) => `  ${problem}`).join("\n")}`,
+    };
+  const dryRun = Boolean(request.dryRun);
+  const conflicts = result.changes.some(
+    (change) => change.action === "conflict",
+  );
+  return {
+    exitCode: conflicts ? 1 : 0,
+    files: dryRun ? [] : filesToWrite(result, request.destination),
+    removals: dryRun ? [] : filesToRemove(result),
+    report: summarize(
+      result.changes,
+      result.context,
+      request.destinationLabel,
+      {
+        dryRun,
+        warnings: result.warnings,
+      },
+    ),
+  };
+}
+
+/** Removes what taking the lock created, when the run left nothing else there. */
+function removeIfEmpty(path: string): void {
+  if (existsSync(path) && readdirSync(path).length === 0)
+    rmSync(path, { recursive: true });
+}
+
+/**
+ * Runs a decision under the destination's lock and writes it. A dry run takes no lock and creates
+ * nothing. A destination this run created is removed again when nothing was written to it.
+ */
+async function decideAndWrite(
+  destination: string,
+  dryRun: boolean | undefined,
+  decide: () => Promise<Decision>,
+): Promise<RunOutcome> {
+  if (dryRun) return decide();
+  const created = !existsSync(destination);
+  let release: (() => void) | undefined;
+  try {
+    release = acquireLock(destination);
+    const resumed = resumeInterruptedWrite(destination);
+    const decision = await decide();
+    writeFiles(destination, decision.files, decision.removals);
+    const notes = [
+      ...(resumed.completed.length
+        ? [
+            `rails-aws: completed the interrupted previous run (${resumed.completed.length} files).`,
+          ]
+        : []),
+      ...resumed.left.map(
+        (path) =>
+          `warning: ${path} changed since the previous run was interrupted: left as it is.`,
+      ),
+    ];
+    return {
+      ...decision,
+      report: notes.length
+        ? `${notes.join("\n")}\n${decision.report}`
+        : decision.report,
+    };
+  } catch (error) {
+    if (
+      error instanceof WriteError ||
+      error instanceof LockedError ||
+      error instanceof StateError
+    )
+      return { exitCode: 1, report: "", error: error.message };
+    throw error;
+  } finally {
+    release?.();
+    removeIfEmpty(join(destination, STATE_DIR));
+    if (created) removeIfEmpty(destination);
+  }
+}
+
+export function runParts(request: RunRequest): Promise<RunOutcome> {
+  return decideAndWrite(request.destination, request.dryRun, () =>
+    decideParts(request),
+  );
+}
+
+export function ejectParts(request: EjectRequest): Promise<RunOutcome> {
+  return decideAndWrite(request.destination, request.dryRun, async () => ({
+    exitCode: 0,
+    ...planEjection(request),
+  }));
+}

@@ -1,0 +1,44 @@
+// "Did you mean …?" for a mistyped flag, answers-file key or command.
+import { closest, distance } from "fastest-levenshtein";
+
+/** The known word nearest to what was typed, when it is near enough to be a typo. */
+export function nearest(
+  typed: string,
+  known: readonly string[],
+): string | undefined {
+  if (known.length === 0) return undefined;
+  const lower = typed.toLowerCase();
+  const sameLetters = known.find((word) => word.toLowerCase() === lower);
+  if (sameLetters) return sameLetters;
+  const best = closest(typed, [...known]);
+  // A third of the word may be wrong: `domian` → `domain`, not `vpc` → `app`.
+  return distance(typed, best) <= Math.max(1, Math.floor(best.length / 3))
+    ? best
+    : undefined;
+}
+
+/** "; did you mean X?", from a near spelling or else from the words that contain what was typed. */
+export function didYouMean(typed: string, known: readonly string[]): string {
+  const word = nearest(typed, known);
+  if (word) return `; did you mean ${word}?`;
+  const lower = typed.toLowerCase().replace(/^-+/, "");
+  const containing =
+    lower.length >= 3
+      ? known.filter((candidate) => candidate.toLowerCase().includes(lower))
+      : [];
+  return containing.length > 0 && containing.length <= 3
+    ? `; did you mean ${containing.join(" or ")}?`
+    : "";
+}
+
+/** A value as the user typed it, shortened when it is too long to read in a message. */
+export function shown(raw: unknown): string {
+  if (raw === undefined) return "nothing";
+  if (typeof raw === "string" && raw.length > 80)
+    return `${JSON.stringify(`${raw.slice(0, 60)}…`)} (${raw.length} characters)`;
+  if (typeof raw === "number" || typeof raw === "bigint") return String(raw);
+  const text = JSON.stringify(raw) ?? String(raw);
+  return text.length > 80
+    ? `${text.slice(0, 60)}… (${text.length} characters)`
+    : text;
+}

@@ -1,0 +1,222 @@
+// What keeps the stacks serving, read from what is generated for every answer set: the load
+// balancer never reuses a connection Puma has closed, logs expire, and nothing in the templates
+// needs a CloudFormation newer than the linter's data.
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { parse } from "yaml";
+import { answerSets } from "./helpers/answer-sets.js";
+import { answerSetRepo, tempDir, writeRepo } from "./helpers/repo.js";
+import { requireTool } from "./helpers/tools.js";
+
+const execFileAsync = promisify(execFile);
+
+interface Resource {
+  Type: string;
+  Properties?: Record<string, unknown>;
+}
+
+/**
+ * A generated template's resources. CloudFormation's short tags (!Ref, !Sub) are left
+ * unresolved: their plain values are enough to see which properties are set.
+ */
+function resources(repo: string, stack: string): Record<string, Resource> {
+  const text = readFileSync(
+    join(repo, `infra/cloudformation/${stack}.yml`),
+    "utf8",
+  );
+  return (parse(text, { logLevel: "error" }) as { Resources: never }).Resources;
+}
+
+const STACKS = ["account", "deploy", "network", "data", "app"];
+
+describe("cloudformation part: operations, over every answer set", function () {
+  this.timeout(120_000);
+  const repos = new Map<string, string>();
+  before(async () => {
+    for (const name of Object.keys(answerSets))
+      repos.set(name, await answerSetRepo(name));
+  });
+
+  it("closes an idle connection at the load balancer before Puma does (no 502 on a reused connection)", () => {
+    for (const [name, repo] of repos) {
+      const attributes = resources(repo, "app").LoadBalancer!.Properties!
+        .LoadBalancerAttributes as { Key: string; Value: string }[];
+      const idle = Number(
+        attributes.find((a) => a.Key === "idle_timeout.timeout_seconds")?.Value,
+      );
+      const puma = readFileSync(join(repo, "config/puma.rb"), "utf8");
+      const persistent = Number(/^persistent_timeout (\d+)/m.exec(puma)?.[1]);
+      assert.ok(idle > 0 && persistent > 0, name);
+      assert.ok(
+        idle < persistent,
+        `${name}: the load balancer keeps idle connections ${idle} s, Puma ${persistent} s`,
+      );
+    }
+  });
+
+  it("gives every log group a retention", () => {
+    for (const [name, repo] of repos)
+      for (const stack of STACKS)
+        for (const [id, resource] of Object.entries(resources(repo, stack)))
+          if (resource.Type === "AWS::Logs::LogGroup")
+            assert.ok(
+              resource.Properties?.RetentionInDays !== undefined,
+              `${name}: ${stack}.yml ${id}`,
+            );
+  });
+
+  it("keeps the database's exported logs for the environment's retention, through the data stack's function", () => {
+    for (const [name, repo] of repos) {
+      const data = resources(repo, "data");
+      const exports = data.Database!.Properties!
+        .EnableCloudwatchLogsExports as string[];
+      const retention = data.DatabaseLogRetention!.Properties!;
+      assert.deepEqual(
+        retention.LogGroupNames,
+        exports.map((log) => `/aws/rds/instance/\${Database}/${log}`),
+        name,
+      );
+      assert.equal(retention.RetentionInDays, "LogRetentionDays", name);
+      for (const env of ["production", "staging"]) {
+        const path = join(repo, `infra/parameters/${env}/data.json`);
+        if (!existsSync(path)) continue;
+        const parameters = JSON.parse(readFileSync(path, "utf8"));
+        assert.equal(
+          parameters.LogRetentionDays,
+          env === "production" ? "90" : "30",
+          `${name}: ${env}`,
+        );
+      }
+    }
+  });
+
+  it("refuses an asset host without the edge stack's certificate before any change, and builds the CDN only with both", () => {
+    const text = readFileSync(
+      join(repos.get("defaults")!, "infra/cloudformation/app.yml"),
+      "utf8",
+    );
+    assert.match(
+      text,
+      /RuleCondition: !Not \[!Equals \[!Ref AssetHost, ""\]\]\n {4}Assertions:\n {6}- Assert: !Not \[!Equals \[!Ref CloudFrontCertificateArn, ""\]\]/,
+    );
+    assert.match(
+      text,
+      /HasCdn: !And\n {4}- !Not \[!Equals \[!Ref AssetHost, ""\]\]\n {4}- !Not \[!Equals \[!Ref CloudFrontCertificateArn, ""\]\]/,
+    );
+  });
+
+  it("tags no listener: Tags on a listener are valid only since mid-2026 (cfn-lint 1.51 and older CloudFormation reject them)", () => {
+    for (const [name, repo] of repos)
+      for (const [id, resource] of Object.entries(resources(repo, "app")))
+        if (resource.Type === "AWS::ElasticLoadBalancingV2::Listener")
+          assert.equal(resource.Properties?.Tags, undefined, `${name}: ${id}`);
+  });
+});
+
+/**
+ * Stand-ins for what exists only in Lambda: boto3's CloudWatch Logs client (which records each
+ * call, and knows the log groups that already exist or refuse a retention) and cfnresponse
+ * (which records the answer sent to CloudFormation).
+ */
+const STAND_INS = {
+  "boto3.py": [
+    "import json, os",
+    "calls = []",
+    "class ResourceAlreadyExistsException(Exception): pass",
+    "class Logs:",
+    "    class exceptions: ResourceAlreadyExistsException = ResourceAlreadyExistsException",
+    "    def create_log_group(self, logGroupName):",
+    "        calls.append(['create_log_group', logGroupName])",
+    "        if logGroupName in json.loads(os.environ['EXISTING']): raise ResourceAlreadyExistsException()",
+    "    def put_retention_policy(self, logGroupName, retentionInDays):",
+    "        calls.append(['put_retention_policy', logGroupName, retentionInDays])",
+    "        if os.environ.get('REFUSE'): raise RuntimeError('AccessDenied')",
+    "def client(service):",
+    "    assert service == 'logs'",
+    "    return Logs()",
+  ].join("\n"),
+  "cfnresponse.py": [
+    "import boto3, json",
+    "SUCCESS, FAILED = 'SUCCESS', 'FAILED'",
+    "def send(event, context, status, data, physical_id):",
+    "    print(json.dumps({'calls': boto3.calls, 'status': status, 'id': physical_id}))",
+  ].join("\n"),
+};
+
+describe("cloudformation part: the database log retention function, run with stand-ins for AWS", function () {
+  this.timeout(60_000);
+  let dir: string;
+
+  before(async function () {
+    requireTool(this, "python3");
+    const repo = await answerSetRepo("defaults");
+    const code = (
+      resources(repo, "data").DatabaseLogRetentionFunction!.Properties!
+        .Code as { ZipFile: string }
+    ).ZipFile;
+    dir = tempDir("log-retention-");
+    writeRepo(dir, { "index.py": code, ...STAND_INS });
+  });
+
+  async function invoke(
+    requestType: string,
+    options: { existing?: string[]; refuse?: boolean } = {},
+  ) {
+    const event = {
+      RequestType: requestType,
+      ResourceProperties: {
+        RetentionInDays: "90",
+        LogGroupNames: [
+          "/aws/rds/instance/db1/postgresql",
+          "/aws/rds/instance/db1/upgrade",
+        ],
+      },
+    };
+    const { stdout } = await execFileAsync(
+      "python3",
+      [
+        "-c",
+        `import index, json, sys; index.handler(json.loads(sys.argv[1]), None)`,
+        JSON.stringify(event),
+      ],
+      {
+        cwd: dir,
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          EXISTING: JSON.stringify(options.existing ?? []),
+          ...(options.refuse ? { REFUSE: "1" } : {}),
+        },
+      },
+    );
+    return JSON.parse(stdout.trim().split("\n").at(-1)!);
+  }
+
+  it("creates each log group unless RDS already has, and sets its retention, on create and update", async () => {
+    for (const requestType of ["Create", "Update"]) {
+      const answer = await invoke(requestType, {
+        existing: ["/aws/rds/instance/db1/postgresql"],
+      });
+      assert.equal(answer.status, "SUCCESS");
+      assert.deepEqual(answer.calls, [
+        ["create_log_group", "/aws/rds/instance/db1/postgresql"],
+        ["put_retention_policy", "/aws/rds/instance/db1/postgresql", 90],
+        ["create_log_group", "/aws/rds/instance/db1/upgrade"],
+        ["put_retention_policy", "/aws/rds/instance/db1/upgrade", 90],
+      ]);
+    }
+  });
+
+  it("leaves the log groups to expire when the stack is deleted", async () => {
+    const answer = await invoke("Delete");
+    assert.deepEqual([answer.status, answer.calls], ["SUCCESS", []]);
+  });
+
+  it("answers FAILED rather than leaving CloudFormation waiting when AWS refuses", async () => {
+    const answer = await invoke("Create", { refuse: true });
+    assert.equal(answer.status, "FAILED");
+  });
+});

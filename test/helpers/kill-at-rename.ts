@@ -1,0 +1,15 @@
+// Preloaded into a rails-aws process (node --import) to stand in for a kill at an unlucky moment:
+// the process SIGKILLs itself just before its Nth rename (KILL_AT_RENAME=N), that is, with every
+// earlier file in place and the Nth written to its temporary file but not yet renamed.
+import fs from "node:fs";
+import { syncBuiltinESMExports } from "node:module";
+
+const killAt = Number(process.env.KILL_AT_RENAME);
+let renames = 0;
+const rename = fs.renameSync;
+fs.renameSync = (from, to) => {
+  if (++renames === killAt) process.kill(process.pid, "SIGKILL");
+  rename(from, to);
+};
+// The ES module bindings of node:fs (what the generator imports) follow the patched function.
+syncBuiltinESMExports();

@@ -1,0 +1,423 @@
+// Hosts for running a generated deploy with real Capistrano against real sshd. Each host is a
+// network namespace made here (reached over a veth pair at 10.<n>.<i>.2), a mount namespace
+// whose /etc, /home, /usr and /var are in-memory overlays of the machine's, the deploy user,
+// release tree, environment file, install-units script and sudoers of the generated user data
+// (test/fixtures/ssh-hosts/boot-host.sh), and its own sshd with its own host key, logging each
+// session. Stand-ins, for what cannot exist here: the AWS CLI (fixtures/ssh-hosts/aws: SSM,
+// Instance Connect, Auto Scaling, S3), systemd's systemctl and Puma (systemctl.rb,
+// app-server.rb). Everything started here is stopped by process id in stop().
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { connect } from "node:net";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { packageRoot } from "../../core/paths.js";
+
+const execFileAsync = promisify(execFile);
+export const FIXTURES = join(packageRoot, "test/fixtures/ssh-hosts");
+
+/** What the hosts are set up for: the generated repo's names. */
+export interface HostApp {
+  name: string;
+  deployUser: string;
+  deployPath: string;
+  envFile: string;
+  installUnits: string;
+  webUnit: string;
+  target: string;
+  port: number;
+}
+
+export interface Host {
+  /** The instance id the aws stand-in knows it by. */
+  id: string;
+  /** Its address on the veth pair: sshd and the app listen there. */
+  address: string;
+  namespace: string;
+  dir: string;
+  pid: number;
+}
+
+/** The commands the generated user data writes with a heredoc: `cat > PATH <<'TAG'` ... `TAG`. */
+export function heredoc(text: string, opener: string): string {
+  const lines = text.split("\n");
+  const start = lines.findIndex((line) => line.trim().startsWith(opener));
+  if (start < 0) throw new Error(`no heredoc ${opener}`);
+  const tag = /<<'(\w+)'/.exec(lines[start]!)![1]!;
+  const end = lines.findIndex((line, i) => i > start && line.trim() === tag);
+  const body = lines.slice(start + 1, end);
+  const indent = Math.min(
+    ...body.filter((l) => l.trim()).map((l) => /^ */.exec(l)![0].length),
+  );
+  return body.map((line) => line.slice(indent)).join("\n") + "\n";
+}
+
+/** The lines from the one starting with `from` to the one before `to`, dedented. */
+function heredocBody(text: string, from: string, to: string): string {
+  const lines = text.split("\n");
+  const start = lines.findIndex((line) => line.trim() === from);
+  const end = lines.findIndex((line, i) => i > start && line.trim() === to);
+  const body = lines.slice(start, end);
+  const indent = /^ */.exec(body[0]!)![0].length;
+  return body.map((line) => line.slice(indent)).join("\n");
+}
+
+async function run(command: string, args: string[]): Promise<string> {
+  const { stdout } = await execFileAsync(command, args);
+  return stdout;
+}
+
+export class Fleet {
+  readonly dir: string;
+  readonly bin: string;
+  /** The aws stand-in's state: parameters, S3 objects, pushed keys, calls.log. */
+  readonly aws: string;
+  readonly hosts: Host[] = [];
+  /** The deployer's key for plain SSH hosts (DEPLOY_HOSTS=<address>), and its SSH config. */
+  readonly home: string;
+  private readonly prefix = `10.${200 + (process.pid % 50)}`;
+  private readonly tag = `${process.pid % 10000}`;
+  private readonly children: ChildProcess[] = [];
+
+  constructor(readonly app: HostApp) {
+    // Under /run, not /tmp: sshd runs AuthorizedKeysCommand only from paths no one else can write.
+    this.dir = mkdtempSync("/run/rails-aws-hosts-");
+    chmodSync(this.dir, 0o755);
+    this.bin = join(this.dir, "bin");
+    this.aws = join(this.dir, "aws");
+    this.home = join(this.dir, "home");
+    for (const dir of [this.bin, this.aws, join(this.home, ".ssh")])
+      mkdirSync(dir, { recursive: true });
+    for (const file of [
+      "aws",
+      "pushed-keys",
+      "boot-host.sh",
+      "systemctl.rb",
+      "app-server.rb",
+    ]) {
+      copyFileSync(join(FIXTURES, file), join(this.bin, file));
+      chmodSync(join(this.bin, file), 0o755);
+    }
+    this.writeInstances([]);
+  }
+
+  /** Boots hosts 1..count (more with later calls), with the generated sudoers and install-units. */
+  async boot(count: number, appYml: string): Promise<Host[]> {
+    const sudoers = heredoc(appYml, "cat > /tmp/sudoers");
+    const installUnits = heredoc(appYml, `cat > ${this.app.installUnits}`);
+    // The shared dirs the user data makes: `for dir in ...; do install -d ... shared/$dir`.
+    const linkedDirs = /for dir in ([^;\n]+); do\n\s*install -d /.exec(
+      appYml,
+    )![1]!;
+    if (!existsSync(join(this.home, ".ssh/id_ed25519")))
+      await run("ssh-keygen", [
+        "-q",
+        "-t",
+        "ed25519",
+        "-N",
+        "",
+        "-f",
+        join(this.home, ".ssh/id_ed25519"),
+      ]);
+    const booted = await Promise.all(
+      Array.from({ length: count }, (_, i) =>
+        this.bootHost(
+          this.hosts.length + i + 1,
+          sudoers,
+          installUnits,
+          linkedDirs,
+        ),
+      ),
+    );
+    this.hosts.push(...booted);
+    this.writeInstances(this.hosts.map((h) => h.id));
+    return booted;
+  }
+
+  private async bootHost(
+    n: number,
+    sudoers: string,
+    installUnits: string,
+    linkedDirs: string,
+  ): Promise<Host> {
+    const id = `i-0e${String(n).padStart(15, "0")}`;
+    const namespace = `rails-aws-${this.tag}-${n}`;
+    const address = `${this.prefix}.${n}.2`;
+    const dir = join(this.dir, "hosts", String(n));
+    for (const sub of ["layers", "state"])
+      mkdirSync(join(dir, sub), { recursive: true });
+    chmodSync(join(dir, "state"), 0o777);
+    const { app } = this;
+    writeFileSync(
+      join(dir, "host.env"),
+      Object.entries({
+        APP: app.name,
+        DEPLOY_USER: app.deployUser,
+        DEPLOY_PATH: app.deployPath,
+        ENV_FILE: app.envFile,
+        INSTALL_UNITS: app.installUnits,
+        WEB_UNIT: app.webUnit,
+        TARGET_UNIT: app.target,
+        AWS_DIR: this.aws,
+        APP_PORT: app.port,
+        INSTANCE_ID: id,
+        RIG_BIN: this.bin,
+        LINKED_DIRS: `"${linkedDirs}"`,
+      })
+        .map(([key, value]) => `${key}=${value}\n`)
+        .join(""),
+    );
+    writeFileSync(join(dir, "sudoers"), sudoers);
+    writeFileSync(join(dir, "install-units"), installUnits);
+    copyFileSync(
+      join(this.home, ".ssh/id_ed25519.pub"),
+      join(dir, "authorized_keys"),
+    );
+    await run("ssh-keygen", [
+      "-q",
+      "-t",
+      "ed25519",
+      "-N",
+      "",
+      "-f",
+      join(dir, "ssh_host_ed25519_key"),
+    ]);
+    writeFileSync(
+      join(dir, "sshd_config"),
+      [
+        `ListenAddress ${address}:22`,
+        `HostKey ${dir}/ssh_host_ed25519_key`,
+        "PidFile none",
+        "UsePAM yes",
+        "StrictModes no",
+        "LogLevel VERBOSE",
+        "PasswordAuthentication no",
+        "KbdInteractiveAuthentication no",
+        `AuthorizedKeysFile ${dir}/authorized_keys`,
+        `AuthorizedKeysCommand ${this.bin}/pushed-keys ${this.aws}/keys/${id} %u`,
+        "AuthorizedKeysCommandUser root",
+        "",
+      ].join("\n"),
+    );
+    const hostKey = readFileSync(join(dir, "ssh_host_ed25519_key.pub"), "utf8");
+    writeFileSync(
+      join(this.home, ".ssh/known_hosts"),
+      `${address} ${hostKey.split(" ").slice(0, 2).join(" ")}\n`,
+      { flag: "a" },
+    );
+
+    const veth = `ra${this.tag}h${n}`;
+    await run("ip", ["netns", "add", namespace]);
+    await run("ip", [
+      "link",
+      "add",
+      veth,
+      "type",
+      "veth",
+      "peer",
+      "name",
+      `ra${this.tag}n${n}`,
+    ]);
+    await run("ip", ["link", "set", `ra${this.tag}n${n}`, "netns", namespace]);
+    await run("ip", ["addr", "add", `${this.prefix}.${n}.1/30`, "dev", veth]);
+    await run("ip", ["link", "set", veth, "up"]);
+    const inside = ["netns", "exec", namespace, "ip"];
+    await run("ip", [
+      ...inside,
+      "addr",
+      "add",
+      `${address}/30`,
+      "dev",
+      `ra${this.tag}n${n}`,
+    ]);
+    await run("ip", [...inside, "link", "set", `ra${this.tag}n${n}`, "up"]);
+
+    const child = spawn(
+      "ip",
+      [
+        "netns",
+        "exec",
+        namespace,
+        "unshare",
+        "--mount",
+        "--propagation",
+        "private",
+        join(this.bin, "boot-host.sh"),
+        dir,
+      ],
+      { stdio: ["ignore", "ignore", "pipe"] },
+    );
+    let stderr = "";
+    child.stderr!.on("data", (chunk) => (stderr += chunk));
+    this.children.push(child);
+    await waitForPort(address, 22, () =>
+      child.exitCode === null ? null : `host ${n} exited: ${stderr}`,
+    );
+    return { id, address, namespace, dir, pid: child.pid! };
+  }
+
+  /**
+   * Runs what the generated user data does about the release on a new host (from its comment
+   * "The current release..." to the signal to CloudFormation), with the stack's values that
+   * CloudFormation would substitute: the host installs the release the pointer names.
+   */
+  async installAtBoot(
+    host: Host,
+    appYml: string,
+    values: Record<string, string>,
+  ): Promise<string> {
+    const userData = heredocBody(appYml, "#!/bin/bash", "signal SUCCESS");
+    const lines = userData.split("\n");
+    const keep = (prefix: string) =>
+      lines.filter((line) => line.startsWith(prefix));
+    const start = lines.findIndex((line) =>
+      line.startsWith("# The current release, as the last deploy published it"),
+    );
+    const script = [
+      "set -Eeuo pipefail",
+      // cloud-init's PATH, not this machine's.
+      "export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+      ...keep("region="),
+      ...keep("app_root="),
+      ...keep("deploy_user="),
+      ...keep("as_deploy()"),
+      ...lines.slice(start),
+    ]
+      .join("\n")
+      .replace(/\$\{([\w:]+)\}/g, (_, name: string) => {
+        if (!(name in values)) throw new Error(`no value for \${${name}}`);
+        return values[name]!;
+      });
+    return this.sh(host, script);
+  }
+
+  /** The Auto Scaling group's instances, as the aws stand-in answers; extra ones as given. */
+  writeInstances(
+    ids: string[],
+    extra: { id: string; address: string; port: number }[] = [],
+  ): void {
+    const hosts = ids.map((id) => {
+      const host = this.hosts.find((h) => h.id === id)!;
+      return { id, address: host.address, port: 22, state: "InService" };
+    });
+    writeFileSync(
+      join(this.aws, "instances.json"),
+      JSON.stringify([
+        ...hosts,
+        ...extra.map((e) => ({ ...e, state: "InService" })),
+      ]),
+    );
+  }
+
+  /** Runs a bash command as root on a host (in its namespaces); its stdout. */
+  async sh(host: Host, command: string): Promise<string> {
+    return run("nsenter", [
+      "-t",
+      String(host.pid),
+      "-m",
+      "-n",
+      "bash",
+      "-c",
+      command,
+    ]);
+  }
+
+  /** SSH sessions sshd accepted on a host so far. */
+  sessions(host: Host): number {
+    return (
+      readFileSync(join(host.dir, "sshd.log"), "utf8").match(
+        /Accepted publickey for /g,
+      ) ?? []
+    ).length;
+  }
+
+  /** Calls of the aws stand-in so far whose arguments contain every one of `words`. */
+  awsCalls(...words: string[]): number {
+    const log = join(this.aws, "calls.log");
+    if (!existsSync(log)) return 0;
+    return readFileSync(log, "utf8")
+      .split("\n")
+      .filter((line) => line && words.every((word) => line.includes(word)))
+      .length;
+  }
+
+  /** The release `current` points at on a host, by its name; "" when none. */
+  async current(host: Host): Promise<string> {
+    const link = await this.sh(
+      host,
+      `readlink ${this.app.deployPath}/current || true`,
+    );
+    return link.trim().split("/").pop() ?? "";
+  }
+
+  /** The release a host's app answers with, and the status, as the load balancer would see it. */
+  async health(host: Host): Promise<{ status: number; body: string }> {
+    try {
+      const response = await fetch(
+        `http://${host.address}:${this.app.port}/health`,
+        { signal: AbortSignal.timeout(2000) },
+      );
+      return { status: response.status, body: (await response.text()).trim() };
+    } catch {
+      return { status: 0, body: "" };
+    }
+  }
+
+  async stop(): Promise<void> {
+    for (const host of this.hosts) {
+      const pidFile = join(host.dir, "state/web.pid");
+      if (existsSync(pidFile)) kill(Number(readFileSync(pidFile, "utf8")));
+    }
+    await Promise.all(
+      this.children.map(async (child) => {
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        const exited = new Promise((resolve) => child.once("exit", resolve));
+        kill(child.pid!);
+        await exited;
+      }),
+    );
+    for (const host of this.hosts)
+      await run("ip", ["netns", "delete", host.namespace]).catch(() => "");
+    // KEEP_HOSTS=1 keeps the hosts' folder (sshd.log, state/) for a look after a failure.
+    if (!process.env.KEEP_HOSTS)
+      rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+function kill(pid: number): void {
+  try {
+    process.kill(pid, "SIGTERM");
+  } catch {
+    // Already gone.
+  }
+}
+
+async function waitForPort(
+  host: string,
+  port: number,
+  failed: () => string | null,
+): Promise<void> {
+  const deadline = Date.now() + 15000;
+  for (;;) {
+    const problem = failed();
+    if (problem) throw new Error(problem);
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, host);
+      socket.once("connect", () => (socket.destroy(), resolve(true)));
+      socket.once("error", () => resolve(false));
+    });
+    if (open) return;
+    if (Date.now() > deadline)
+      throw new Error(`${host}:${port} did not open within 15 s`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
