@@ -127,6 +127,11 @@ export function monthlyPrice(
   return hourly * prices.hoursPerMonth;
 }
 
+/** Released Ruby versions the generated app can run on, oldest first. */
+export const rubyVersions = readData<{ versions: string[] }>(
+  "ruby-versions.json",
+).versions;
+
 /** RDS for PostgreSQL's default max_connections: LEAST(DBInstanceClassMemory/9531392, 5000). */
 export function dbMaxConnections(dbClass: string): number {
   const found = dbClasses.find((c) => c.class === dbClass);

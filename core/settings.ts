@@ -6,7 +6,16 @@ import {
   dbMaxConnections,
   instanceTypes,
   offeredRegions,
+  rubyVersions,
 } from "./data.js";
+
+/** Solid Cable 4 needs Ruby 3.3; data/ruby-versions.json lists the releases from 3.3.0 on. */
+const newestPerSeries = [
+  ...new Map(
+    rubyVersions.map((v) => [v.split(".").slice(0, 2).join("."), v]),
+  ).values(),
+];
+const RUBY_VERSIONS_ALLOWED = `a released Ruby from ${rubyVersions[0]} on (solid_cable 4 needs 3.3+) as X.Y.Z, one of data/ruby-versions.json (up to ${newestPerSeries.join(", ")})`;
 
 export const ENVIRONMENTS = ["production", "staging"] as const;
 export type EnvironmentName = (typeof ENVIRONMENTS)[number];
@@ -368,14 +377,17 @@ export const settings = {
     help: "ssm: SSM Session Manager, no port 22 open anywhere; bastion: a bastion host in a public subnet.",
     default: () => "ssm",
   }),
-  rubyVersion: setting({
+  rubyVersion: setting<{ kind: "text"; pattern: RegExp; allowed: string }>({
     kind: "text",
-    pattern: /^3\.[2-9]\.\d{1,2}$/,
-    allowed: "a Ruby version 3.2.0 or later as X.Y.Z (Rails 8.1 needs 3.2+)",
+    pattern: /^\d+\.\d+\.\d+$/,
+    allowed: RUBY_VERSIONS_ALLOWED,
     prompt: "Ruby version",
     help: "Written to .ruby-version and installed on the instances.",
     defaultText: "an existing app's .ruby-version, else 3.4.7",
     default: (_answers, facts) => facts.rubyVersion ?? "3.4.7",
+    // The pattern cannot tell a release from a typo such as 3.4.58.
+    rule: (value) =>
+      rubyVersions.includes(value) ? undefined : RUBY_VERSIONS_ALLOWED,
   }),
 };
 

@@ -259,7 +259,13 @@ for (const [setName, { args, regions }] of Object.entries(answerSets)) {
       assert.deepEqual(runs(test), [
         "bin/rails db:test:prepare",
         "bin/rails test",
+        "bin/rails zeitwerk:check",
       ]);
+      // Eager loading as production boots: the class of error tests, which load lazily, miss.
+      const boot = test.steps!.find(
+        (step) => step.run === "bin/rails zeitwerk:check",
+      );
+      assert.equal(boot?.env?.RAILS_ENV, "production");
     });
 
     it("scan, lint, and lint the CloudFormation templates for the regions they deploy to", () => {

@@ -102,6 +102,18 @@ describe("settings validation", () => {
     assert.equal(lines.length, 3, run.stderr);
   });
 
+  it("rejects a Ruby version that was never released, and those before 3.3", () => {
+    for (const rubyVersion of ["3.4.58", "3.2.9", "3.3.99"]) {
+      const result = resolveAnswers(
+        { domain: "example.com", rubyVersion },
+        facts,
+      );
+      assert.equal(result.ok, false, rubyVersion);
+      if (!result.ok)
+        assert.match(result.problems.join("\n"), /data\/ruby-versions\.json/);
+    }
+  });
+
   it("requires a domain", async () => {
     const run = await runCli([join(tempDir(), "demo"), "--defaults"]);
     assert.equal(run.code, 1);

@@ -157,7 +157,7 @@ describe("systemd part: the units", () => {
       const unit = settings(read(name));
       assert.equal(unit.get("MemoryDenyWriteExecute"), undefined, name);
       assert.equal(one(unit, "ProtectSystem"), "strict");
-      assert.equal(one(unit, "ProtectHome"), "yes");
+      assert.equal(one(unit, "ProtectHome"), "tmpfs");
       assert.doesNotMatch(instance.rubyPrefix, /^\/(home|root|run\/user)\//);
       assert.deepEqual(
         one(unit, "ReadWritePaths").split(" "),

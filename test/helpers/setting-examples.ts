@@ -171,5 +171,5 @@ export const settingExamples: Record<SettingName, SettingExample> = {
     invalid: "ssh",
     allowed: "one of ssm, bastion",
   },
-  rubyVersion: { valid: "3.3.6", invalid: "2.7.8", allowed: "3.2.0 or later" },
+  rubyVersion: { valid: "3.3.6", invalid: "3.2.9", allowed: "from 3.3.0 on" },
 };

@@ -1,0 +1,203 @@
+// One environment of the generated app, as AWS would hold it, on hosts with real systemd: the
+// repo generated and bundled, host 1's PostgreSQL 17 playing RDS (TLS, a password as hostile
+// as RDS may rotate in), the AWS stand-in's state (SSM parameters, the release in S3, the
+// secrets) and the user data's values. Scenarios start one, act on it, and stop it.
+import { randomBytes } from "node:crypto";
+import {
+  chmodSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { packageRoot } from "../../core/paths.js";
+import {
+  buildBundle,
+  prepareApp,
+  SHARED,
+  type PreparedApp,
+  type StackValues,
+} from "./app.js";
+import { Fleet, type Host } from "./fleet.js";
+import { run } from "./process.js";
+import { ensureRoot } from "./rootfs.js";
+import type { Timings } from "./timing.js";
+
+/** A password with every character that YAML, a shell or an env file could take for syntax. */
+export const HOSTILE_PASSWORD = `*&x !tag %y #{[|>,]} ~ 'q' "d" $HOME \`id\` \\ 007:`;
+
+export interface EnvironmentOptions {
+  hosts: number;
+  /** Generator flags beyond --defaults --domain example.com. */
+  generatorArgs?: readonly string[];
+  /** Files added to the release, relative to the repo: the scenarios' probes. */
+  extraFiles?: Record<string, string>;
+  tarball: string;
+  timings: Timings;
+  log: (line: string) => void;
+}
+
+export class Environment {
+  private constructor(
+    readonly fleet: Fleet,
+    readonly app: PreparedApp,
+    /** The folder shared into every host at SHARED. */
+    readonly shared: string,
+    readonly values: StackValues,
+    /** The published release: its commit (REVISION) and its name (releases/<name>). */
+    readonly revision: string,
+    readonly releaseName: string,
+  ) {}
+
+  get hosts(): Host[] {
+    return this.fleet.hosts;
+  }
+
+  /** Where the AWS stand-in keeps its state, on this machine. */
+  get awsState(): string {
+    return join(this.shared, "aws");
+  }
+
+  static async start(options: EnvironmentOptions): Promise<Environment> {
+    const { timings, log } = options;
+    const root = await timings.time("root file system", () => ensureRoot(log));
+    const shared = mkdtempSync(join(tmpdir(), "rails-aws-e2e-shared-"));
+    // The deploy user reads the gems and the app in it.
+    chmodSync(shared, 0o755);
+    let fleet: Fleet | undefined;
+    try {
+      const app = await timings.time("generate the repo, unpack the gems", () =>
+        prepareApp(shared, options.tarball, options.generatorArgs ?? []),
+      );
+      for (const [path, content] of Object.entries(options.extraFiles ?? {})) {
+        mkdirSync(join(app.dir, path, ".."), { recursive: true });
+        writeFileSync(join(app.dir, path), content);
+      }
+      fleet = await timings.time(`boot ${options.hosts} hosts`, () =>
+        Fleet.boot({
+          root,
+          count: options.hosts,
+          binds: [{ source: shared, target: SHARED }],
+          prepare: installStandIns,
+          log,
+        }),
+      );
+      const database = fleet.hosts[0]!;
+      await timings.time("bundle: build Puma, lock", () =>
+        buildBundle(database),
+      );
+      await timings.time("PostgreSQL 17 on host 1 as RDS", () =>
+        serveDatabase(database, fleet!.subnet),
+      );
+      const revision = randomBytes(20).toString("hex");
+      // Named as Capistrano names a release: its UTC time stamp.
+      const releaseName = new Date()
+        .toISOString()
+        .replace(/\D/g, "")
+        .slice(0, 14);
+      const values = stackValues(database.address);
+      await timings.time("publish the release", () =>
+        publish(shared, app, revision, releaseName, values),
+      );
+      return new Environment(fleet, app, shared, values, revision, releaseName);
+    } catch (error) {
+      await fleet?.stop();
+      rmSync(shared, { recursive: true, force: true });
+      throw error;
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.fleet.stop();
+    if (!process.env.E2E_KEEP)
+      rmSync(this.shared, { recursive: true, force: true });
+  }
+}
+
+/** The stand-ins for what the user data downloads: the AWS CLI and Ruby in /usr/local. */
+function installStandIns(merged: string): void {
+  const bin = join(packageRoot, "e2e/stand-ins/bin");
+  for (const name of readdirSync(bin)) {
+    const target = join(merged, "usr/local/bin", name);
+    cpSync(join(bin, name), target);
+    chmodSync(target, 0o755);
+  }
+}
+
+/** The database listens on the bridge with TLS, and the app's role may create its databases. */
+async function serveDatabase(host: Host, subnet: string): Promise<void> {
+  await host.run(
+    `IFS= read -r password
+     conf=/etc/postgresql/17/main
+     echo "listen_addresses = '*'" >"$conf/conf.d/e2e.conf"
+     echo "hostssl all all ${subnet}.0/24 scram-sha-256" >>"$conf/pg_hba.conf"
+     systemctl restart postgresql@17-main
+     runuser -u postgres -- psql -q -v ON_ERROR_STOP=1 -v password="$password" <<'SQL'
+     CREATE ROLE app LOGIN CREATEDB PASSWORD :'password';
+     SQL`.replace(/^ {5}/gm, ""),
+    { input: `${HOSTILE_PASSWORD}\n` },
+  );
+}
+
+const DATABASE_SECRET =
+  "arn:aws:secretsmanager:us-east-1:123456789012:secret:app-production-db";
+const SECRET_KEY_BASE =
+  "arn:aws:secretsmanager:us-east-1:123456789012:secret:app-production-skb";
+
+function stackValues(databaseAddress: string): StackValues {
+  return {
+    "AWS::Region": "us-east-1",
+    "AWS::StackName": "app-production-app",
+    SystemLogGroup: "/app/production/system",
+    BootstrapLogGroup: "/app/production/bootstrap",
+    AppHost: "example.com",
+    MailFrom: "no-reply@example.com",
+    UploadsBucket: "app-production-uploads",
+    AssetUrl: "",
+    DatabaseAddress: databaseAddress,
+    DatabasePort: "5432",
+    DatabaseSecretArn: DATABASE_SECRET,
+    SecretKeyBaseArn: SECRET_KEY_BASE,
+    CurrentReleaseParameterName: "/app/production/current-release",
+    ReleaseBucketParameterName: "/app/production/release-bucket",
+  };
+}
+
+/** What a deploy leaves in AWS: the release packed in S3, its key in SSM; and the secrets. */
+async function publish(
+  shared: string,
+  app: PreparedApp,
+  revision: string,
+  releaseName: string,
+  values: StackValues,
+): Promise<void> {
+  const state = join(shared, "aws");
+  const put = (path: string, content: string) => {
+    mkdirSync(join(state, path, ".."), { recursive: true });
+    writeFileSync(join(state, path), content, { mode: 0o600 });
+  };
+  const secret = (id: string) =>
+    `secrets/${id.replace(/[^A-Za-z0-9._-]/g, "_")}`;
+  put(
+    secret(DATABASE_SECRET),
+    JSON.stringify({ username: "app", password: HOSTILE_PASSWORD }),
+  );
+  put(secret(SECRET_KEY_BASE), randomBytes(64).toString("hex"));
+  const bucket = "app-production-releases";
+  const key = `releases/${releaseName}.tar.gz`;
+  put(`ssm${values.ReleaseBucketParameterName}`, bucket);
+  put(`ssm${values.CurrentReleaseParameterName}`, key);
+  writeFileSync(join(app.dir, "REVISION"), `${revision}\n`);
+  mkdirSync(join(state, "s3", bucket, "releases"), { recursive: true });
+  await run("tar", [
+    "-czf",
+    join(state, "s3", bucket, key),
+    "-C",
+    app.dir,
+    ".",
+  ]);
+}

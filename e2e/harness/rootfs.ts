@@ -1,0 +1,137 @@
+// The Debian 13 root file system every host boots from, read-only under a per-host overlay.
+// Built with debootstrap once and cached outside the clone, keyed by a hash of what goes into it,
+// so a changed package list builds a new one; a missing cache only costs a rebuild.
+import { createHash } from "node:crypto";
+import {
+  existsSync,
+  mkdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { join } from "node:path";
+import { run } from "./process.js";
+
+const SUITE = "trixie";
+const MIRROR = "http://deb.debian.org/debian";
+
+/** What a host runs: systemd, sshd, PostgreSQL 17, Ruby with what it needs to build gems. */
+const SYSTEM = [
+  "systemd",
+  "systemd-sysv",
+  "dbus",
+  "libpam-systemd",
+  "openssh-server",
+  "sudo",
+  "curl",
+  "ca-certificates",
+  "iproute2",
+  "procps",
+  "jq",
+  "git",
+  "postgresql-17",
+  // RDS only accepts TLS, and the generated database.yml asks for it: PostgreSQL's snakeoil
+  // certificate lets the hosts' database do the same.
+  "ssl-cert",
+  "redis-server",
+  "ruby",
+  "ruby-dev",
+  "build-essential",
+  "libpq-dev",
+  "libyaml-dev",
+  "bundler",
+  "rake",
+];
+
+/**
+ * Debian's builds of the gems Rails 8.1 and the generated Gemfile need, from the gemspecs of the
+ * vendored sources (rails-8.1-sources.tar.xz). Ruby 3.3's default gems cover base64's
+ * neighbours (bigdecimal, drb, logger, securerandom, timeout, tsort, uri, irb).
+ */
+const GEMS = [
+  "ruby-concurrent",
+  "ruby-i18n",
+  "ruby-tzinfo",
+  "ruby-zeitwerk",
+  "ruby-minitest",
+  "ruby-connection-pool",
+  "ruby-nio4r",
+  "ruby-websocket-driver",
+  "ruby-rack",
+  "ruby-rack-session",
+  "ruby-rack-test",
+  "ruby-rackup",
+  "ruby-rails-dom-testing",
+  "ruby-rails-html-sanitizer",
+  "ruby-erubi",
+  "ruby-builder",
+  "ruby-nokogiri",
+  "ruby-mail",
+  "ruby-marcel",
+  "ruby-globalid",
+  "ruby-thor",
+  "ruby-useragent",
+  "ruby-raabro",
+  "ruby-base64",
+  "ruby-json",
+  "ruby-pg",
+  "ruby-bootsnap",
+  "ruby-msgpack",
+  "ruby-aws-sdk-s3",
+  "ruby-redis",
+  "ruby-web-console",
+  "ruby-bindex",
+  "capistrano",
+  "ruby-sshkit",
+  "ruby-net-ssh",
+];
+
+export const rootPackages: readonly string[] = [...SYSTEM, ...GEMS];
+
+export function cacheRoot(): string {
+  return process.env.E2E_CACHE ?? "/var/cache/rails-aws-e2e";
+}
+
+/** Where the root for this package list lives: it changes whenever the list does. */
+export function rootPath(): string {
+  const key = createHash("sha256")
+    .update(JSON.stringify([SUITE, MIRROR, rootPackages]))
+    .digest("hex")
+    .slice(0, 12);
+  return join(cacheRoot(), `${SUITE}-${key}`);
+}
+
+/** The cached root, built first if it is missing (about 2 minutes, 1.5 GB). */
+export async function ensureRoot(log: (line: string) => void): Promise<string> {
+  const root = rootPath();
+  if (existsSync(join(root, ".complete"))) return root;
+  mkdirSync(cacheRoot(), { recursive: true });
+  const building = `${root}.build-${process.pid}`;
+  rmSync(building, { recursive: true, force: true });
+  log(
+    `building the ${SUITE} root with debootstrap into ${root} (not cached yet)`,
+  );
+  try {
+    await run(
+      "debootstrap",
+      [
+        "--variant=minbase",
+        `--include=${rootPackages.join(",")}`,
+        SUITE,
+        building,
+        MIRROR,
+      ],
+      { timeoutMs: 30 * 60_000 },
+    );
+    await run("chroot", [building, "apt-get", "clean"]);
+    // Each host gets its own machine-id and hostname in its overlay.
+    writeFileSync(join(building, "etc/machine-id"), "");
+    writeFileSync(join(building, ".complete"), new Date().toISOString() + "\n");
+    rmSync(root, { recursive: true, force: true });
+    renameSync(building, root);
+  } catch (error) {
+    rmSync(building, { recursive: true, force: true });
+    throw error;
+  }
+  return root;
+}

@@ -1,0 +1,42 @@
+// What every e2e scenario file shares: the check that this machine can run the suite (on CI a
+// missing piece fails the run; elsewhere the suite is skipped, loudly), the log and the timings.
+import { requireTool } from "../../test/helpers/tools.js";
+import { vendorTarball } from "./app.js";
+import { Timings } from "./timing.js";
+
+export const timings = new Timings();
+
+export function log(line: string): void {
+  console.log(`      · ${line}`);
+}
+
+/** Returns the vendored sources' tarball once the tools and root are there. */
+export function requireSuite(context: Mocha.Context): string {
+  requireTool(context, [
+    "debootstrap",
+    "systemd-nspawn",
+    "nsenter",
+    "ip",
+    "mount",
+    "chroot",
+    "tar",
+    "xz",
+  ]);
+  const missing: string[] = [];
+  if (process.getuid?.() !== 0)
+    missing.push("root (mounts, namespaces and cgroups)");
+  const tarball = vendorTarball();
+  if (!tarball)
+    missing.push(
+      "shared/vendor/rails-8.1-sources.tar.xz beside the clone (or E2E_VENDOR)",
+    );
+  if (missing.length === 0) return tarball!;
+  const what = `the e2e suite needs ${missing.join(" and ")}`;
+  if (process.env.CI === "true") throw new Error(`${what}: CI must have it`);
+  console.warn(`\n    SKIPPED the e2e suite: ${what}.\n`);
+  context.skip();
+}
+
+after(function () {
+  console.log(`\n  e2e timings\n${timings.table().replace(/^/gm, "    ")}\n`);
+});

@@ -1,0 +1,1 @@
+# Stand-in for brakeman (development and test groups): loads nothing, the suite never runs it.
