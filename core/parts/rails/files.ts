@@ -57,6 +57,8 @@ export const files: FileTable = {
   "db/cache_schema.rb": always,
   "db/queue_schema.rb": always,
   "db/schema.rb": newApp,
+  // Rendered by allow_browser for browsers too old for the app (Rails 8 ships it in public/).
+  "public/406-unsupported-browser.html": newApp,
   "test/integration/health_check_test.rb": newApp,
   "test/test_helper.rb": newApp,
 };
