@@ -45,7 +45,7 @@ async function commandsReference(): Promise<string> {
     "",
     "<!-- Generated from the CLI's help by `npm run docs`; a test fails when this page is stale. -->",
     "",
-    "`npx rails-aws --help` prints this page. The Yeoman generators take the same options:",
+    "`rails-aws --help` prints this page. The Yeoman generators take the same options:",
     "`yo rails-aws [options]`, `yo rails-aws:<part> [options]` and `yo rails-aws:eject <part>`.",
     "",
     "```text",

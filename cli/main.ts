@@ -1,14 +1,19 @@
 // The `rails-aws` command. Non-interactive runs use the core directly (fast: no Yeoman loaded);
 // an interactive run hands over to the Yeoman app generator, which asks the questions.
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { givenAnswers, hasUnanswered } from "../core/answers.js";
 import { partNames } from "../core/parts/registry.js";
 import { packageRoot } from "../core/paths.js";
 import { RUN_OPTIONS, runFlags } from "../core/run-options.js";
 import { definitionOf, flagOf, settingNames } from "../core/settings.js";
-import { ejectParts, runParts, type RunOutcome } from "../core/run.js";
+import {
+  destinationLabel,
+  ejectParts,
+  runParts,
+  type RunOutcome,
+} from "../core/run.js";
 import { readStoredAnswers } from "../core/state.js";
 import { commandNames } from "./commands.js";
 import { didYouMean } from "../core/suggest.js";
@@ -117,8 +122,6 @@ async function runYeoman(dir: string, options: string[]): Promise<number> {
   return Number(process.exitCode ?? 0);
 }
 
-const label = (dir: string) => relative(process.cwd(), dir) || ".";
-
 function finish(outcome: RunOutcome, io: Io): number {
   if (outcome.error) io.stderr(`rails-aws: ${outcome.error}\n`);
   io.stdout(outcome.report);
@@ -133,7 +136,7 @@ async function runGenerate(
 ): Promise<number> {
   const outcome = await runParts({
     destination: dir,
-    destinationLabel: label(dir),
+    destinationLabel: destinationLabel(dir),
     given: given(values),
     parts,
     ...runFlags(values),
@@ -149,7 +152,7 @@ async function eject(
 ): Promise<number> {
   const outcome = await ejectParts({
     destination: dir,
-    destinationLabel: label(dir),
+    destinationLabel: destinationLabel(dir),
     part,
     force: Boolean(values.force),
     dryRun: Boolean(values["dry-run"]),

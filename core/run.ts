@@ -2,7 +2,7 @@
 // interrupted, generate, write what the core decided, and say what happened with which exit code.
 // The CLI and the Yeoman generators only print the outcome.
 import { existsSync, readdirSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { isAbsolute, join, relative } from "node:path";
 import { planEjection, type EjectRequest } from "./eject.js";
 import {
   filesToRemove,
@@ -16,6 +16,13 @@ import { STATE_DIR } from "./paths.js";
 import { summarize } from "./summary.js";
 import { resumeInterruptedWrite, writeFiles, WriteError } from "./write.js";
 import type { PlannedFile } from "./render.js";
+
+/** A destination as the user should read it: relative when inside the current folder. */
+export function destinationLabel(destination: string): string {
+  const path = relative(process.cwd(), destination);
+  if (path === "") return ".";
+  return path.startsWith("..") || isAbsolute(path) ? destination : path;
+}
 
 export interface RunRequest extends GenerateRequest {
   dryRun?: boolean;

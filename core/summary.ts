@@ -52,26 +52,33 @@ function totals(changes: Change[]): string {
   return parts.join(", ");
 }
 
+/** A folder as the user can paste it into a shell. */
+const shellQuoted = (path: string) =>
+  /^[\w./-]+$/.test(path) ? path : `'${path.replaceAll("'", "'\\''")}'`;
+
 function nextSteps(
   context: Context,
   destinationLabel: string,
   newGemfile = false,
 ): string[] {
   const steps = [
-    ...(destinationLabel === "." ? [] : [`cd ${destinationLabel}`]),
+    ...(destinationLabel === "."
+      ? []
+      : [`cd ${shellQuoted(destinationLabel)}`]),
     "cp .env.example .env",
     "docker compose up -d",
-    "bundle install && bin/rails db:prepare",
+    // database.yml reads the database's address and credentials from .env; bin/dev loads it itself.
+    "bundle install && (set -a; . ./.env; set +a; bin/rails db:prepare)",
     "bin/dev   # then open http://localhost:3000 in several tabs",
   ];
   // A new app has no Gemfile.lock, and a deploy refuses a commit without one (deploy:check).
   if (newGemfile)
     steps.push(
-      `bundle lock --add-platform ${lockPlatforms(context)}, then commit Gemfile.lock: the instances install gems in Bundler's deployment mode, which needs it`,
+      `bundle lock --add-platform ${lockPlatforms(context)}   # then commit Gemfile.lock: the instances install gems in Bundler's deployment mode, which needs it`,
     );
   if (context.app.githubRepository.startsWith("your-org/"))
     steps.push(
-      "set githubRepository to your real owner/name: rerun with --github-repository owner/name",
+      `name your GitHub repository: rails-aws ${destinationLabel === "." ? "" : `${shellQuoted(destinationLabel)} `}--github-repository OWNER/NAME`,
     );
   return steps;
 }

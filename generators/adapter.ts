@@ -16,7 +16,7 @@ import {
   type SettingName,
 } from "../core/settings.js";
 import { RUN_OPTIONS, runFlags } from "../core/run-options.js";
-import { runParts, type RunOutcome } from "../core/run.js";
+import { destinationLabel, runParts, type RunOutcome } from "../core/run.js";
 import { readFacts } from "../core/state.js";
 
 type Options = Record<string, unknown>;
@@ -122,6 +122,10 @@ export function finish(generator: Generator, outcome: RunOutcome): void {
   generator.log(outcome.report.trimEnd());
 }
 
+/** The destination as the user named it: `rails-aws myapp` hands over to Yeoman from outside it. */
+export const labelOf = (generator: Generator) =>
+  destinationLabel(generator.destinationRoot());
+
 /** Generates the given parts and writes them. */
 export async function writeParts(
   generator: Generator,
@@ -133,7 +137,7 @@ export async function writeParts(
     generator,
     await runParts({
       destination: generator.destinationRoot(),
-      destinationLabel: ".",
+      destinationLabel: labelOf(generator),
       given,
       parts,
       ...runFlags(options),

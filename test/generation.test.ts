@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { generateRepo, readTree, runCli, tempDir } from "./helpers/repo.js";
@@ -36,12 +37,34 @@ describe("generation", () => {
     );
     assert.match(
       first.stdout,
-      /^ {2}\d\. bundle lock --add-platform x86_64-linux, then commit Gemfile\.lock: the instances install gems in Bundler's deployment mode, which needs it$/m,
+      /^ {2}\d\. bundle lock --add-platform x86_64-linux {3}# then commit Gemfile\.lock: the instances install gems in Bundler's deployment mode, which needs it$/m,
     );
     assert.match(
       first.stdout,
       /Estimated AWS cost:\n {2}production: \$\d+–\$\d+ a month \(2–10 instances\)/,
     );
+    // Each step is a command a shell takes as it is, the database's with .env loaded.
+    const steps = [...first.stdout.matchAll(/^ {2}\d+\. (.*)$/gm)].map(
+      (match) => match[1]!,
+    );
+    assert.ok(
+      steps.includes(
+        "bundle install && (set -a; . ./.env; set +a; bin/rails db:prepare)",
+      ),
+    );
+    assert.ok(
+      steps.some((step) =>
+        /^name your GitHub repository: rails-aws \S+ --github-repository OWNER\/NAME$/.test(
+          step,
+        ),
+      ),
+    );
+    for (const step of steps.filter((step) => !step.startsWith("name ")))
+      assert.equal(
+        spawnSync("sh", ["-n", "-c", step]).status,
+        0,
+        `sh cannot parse: ${step}`,
+      );
     const second = await runCli([dir, "--cable-adapter", "redis"]);
     assert.doesNotMatch(second.stdout, /bundle lock/);
     assert.match(second.stdout, /^ {2}update {4}docker-compose\.yml$/m);

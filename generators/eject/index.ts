@@ -2,7 +2,7 @@
 import Generator from "yeoman-generator";
 import { ejectParts } from "../../core/run.js";
 import { partNames } from "../../core/parts/registry.js";
-import { finish, optionsOf } from "../adapter.js";
+import { finish, labelOf, optionsOf } from "../adapter.js";
 
 export default class EjectGenerator extends Generator {
   constructor(args: string[], opts: Record<string, unknown>) {
@@ -24,7 +24,7 @@ export default class EjectGenerator extends Generator {
       this,
       await ejectParts({
         destination: this.destinationRoot(),
-        destinationLabel: ".",
+        destinationLabel: labelOf(this),
         part: String(options.part),
         force: Boolean(options.force),
       }),
