@@ -57,6 +57,8 @@ export const files: FileTable = {
   "db/cache_schema.rb": always,
   "db/queue_schema.rb": always,
   "db/schema.rb": newApp,
+  // What allow_browser renders to old browsers; `rails new` gives existing apps their own.
+  "public/406-unsupported-browser.html": newApp,
   "test/integration/health_check_test.rb": newApp,
   "test/test_helper.rb": newApp,
 };
