@@ -57,7 +57,7 @@ export const files: FileTable = {
   "db/cache_schema.rb": always,
   "db/queue_schema.rb": always,
   "db/schema.rb": newApp,
-  // Rendered by allow_browser for browsers too old for the app (Rails 8 ships it in public/).
+  // What allow_browser renders to old browsers; `rails new` gives existing apps their own.
   "public/406-unsupported-browser.html": newApp,
   "test/integration/health_check_test.rb": newApp,
   "test/test_helper.rb": newApp,
