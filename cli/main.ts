@@ -1,7 +1,13 @@
 // The `rails-aws` command. Non-interactive runs use the core directly (fast: no Yeoman loaded);
 // an interactive run hands over to the Yeoman app generator, which asks the questions.
-import { existsSync, readFileSync, statSync } from "node:fs";
-import { join, resolve } from "node:path";
+import {
+  existsSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { givenAnswers, hasUnanswered } from "../core/answers.js";
 import { partNames } from "../core/parts/registry.js";
@@ -9,8 +15,10 @@ import { packageRoot } from "../core/paths.js";
 import { RUN_OPTIONS, runFlags } from "../core/run-options.js";
 import { definitionOf, flagOf, settingNames } from "../core/settings.js";
 import {
+  CANCELLED_EXIT_CODE,
   destinationLabel,
   ejectParts,
+  isCancelled,
   runParts,
   type RunOutcome,
 } from "../core/run.js";
@@ -110,15 +118,46 @@ function route(positionals: string[]) {
   };
 }
 
-/** Yeoman takes the folder as its working directory: the rest of argv is its options. */
-async function runYeoman(dir: string, options: string[]): Promise<number> {
+/** The first folder of path that does not exist yet: what a run creates to get there. */
+function firstMissing(path: string): string | undefined {
+  if (existsSync(path)) return undefined;
+  let missing = path;
+  while (!existsSync(dirname(missing))) missing = dirname(missing);
+  return missing;
+}
+
+/** Whether a folder holds nothing but empty folders. */
+const onlyEmptyFolders = (path: string): boolean =>
+  readdirSync(path, { withFileTypes: true }).every(
+    (entry) => entry.isDirectory() && onlyEmptyFolders(join(path, entry.name)),
+  );
+
+/**
+ * Yeoman takes the folder as its working directory: the rest of argv is its options. A run
+ * cancelled at a prompt (Ctrl-C) leaves no folder of its own behind.
+ */
+async function runYeoman(
+  dir: string,
+  options: string[],
+  io: Io,
+): Promise<number> {
+  const created = firstMissing(dir);
   const { createEnv } = await import("yeoman-environment");
   const env = createEnv({ cwd: dir });
   const namespace = "rails-aws:app";
   env.register(join(packageRoot, "dist/generators/app/index.js"), {
     namespace,
   });
-  await env.run([namespace, ...options]);
+  try {
+    await env.run([namespace, ...options]);
+  } catch (error) {
+    if (!isCancelled(error)) throw error;
+    io.stderr("\nCancelled, nothing written.\n");
+    process.exitCode = CANCELLED_EXIT_CODE;
+  } finally {
+    if (created && existsSync(created) && onlyEmptyFolders(created))
+      rmSync(created, { recursive: true });
+  }
   return Number(process.exitCode ?? 0);
 }
 
@@ -202,6 +241,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       return await runYeoman(
         dir,
         argv.filter((_, index) => index !== dirIndex),
+        io,
       );
     }
     return await runGenerate(dir, partNames, values, io);

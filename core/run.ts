@@ -17,6 +17,15 @@ import { summarize } from "./summary.js";
 import { resumeInterruptedWrite, writeFiles, WriteError } from "./write.js";
 import type { PlannedFile } from "./render.js";
 
+/** The exit code of a run cancelled at a prompt, as a shell reports Ctrl-C (128 + SIGINT). */
+export const CANCELLED_EXIT_CODE = 130;
+
+/** Ctrl-C at a prompt: inquirer rejects with an ExitPromptError. */
+export const isCancelled = (error: unknown) =>
+  error instanceof Error &&
+  (error.name === "ExitPromptError" ||
+    /force closed the prompt/.test(error.message));
+
 /** A destination as the user should read it: relative when inside the current folder. */
 export function destinationLabel(destination: string): string {
   const path = relative(process.cwd(), destination);

@@ -3,6 +3,7 @@
 import Generator from "yeoman-generator";
 import { givenAnswers } from "../core/answers.js";
 import { readStoredAnswers } from "../core/state.js";
+import { CANCELLED_EXIT_CODE, isCancelled } from "../core/run.js";
 import {
   declareOptions,
   optionsOf,
@@ -16,6 +17,7 @@ export function railsAwsGenerator(
 ) {
   return class RailsAwsGenerator extends Generator {
     given: Record<string, unknown> = {};
+    cancelled = false;
 
     constructor(args: string[], opts: Record<string, unknown>) {
       super(args, opts as never);
@@ -33,13 +35,23 @@ export function railsAwsGenerator(
       const stored = readStoredAnswers(this.destinationRoot());
       const askAnswered = Boolean(runOptions["ask-answered"]);
       const known = { ...(askAnswered ? {} : stored), ...this.given };
-      Object.assign(
-        this.given,
-        await promptForSettings(this, known, askAnswered ? stored : {}),
-      );
+      try {
+        Object.assign(
+          this.given,
+          await promptForSettings(this, known, askAnswered ? stored : {}),
+        );
+      } catch (error) {
+        if (!isCancelled(error)) throw error;
+        this.cancelled = true;
+      }
     }
 
     async writing() {
+      if (this.cancelled) {
+        this.log("\nCancelled, nothing written.");
+        process.exitCode = CANCELLED_EXIT_CODE;
+        return;
+      }
       await writeParts(this, parts, this.given);
     }
   };
