@@ -46,6 +46,8 @@ export interface Generated {
   state: PlannedFile[];
   /** Things the user should know that are not about one file's change. */
   warnings: string[];
+  /** A new app written by this run (not an existing app, not a regeneration). */
+  newApp: boolean;
 }
 
 export type GenerateResult = { ok: false; problems: string[] } | Generated;
@@ -124,6 +126,8 @@ export async function generate(
       nextManifest(manifest, changes, (path) => partOf.get(path)?.name, scope),
     ),
     warnings: changedEjectedTemplates(destination, manifest, request.parts),
+    newApp:
+      !existingApp && !request.repair && Object.keys(found.files).length === 0,
   };
 }
 

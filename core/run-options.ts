@@ -36,6 +36,11 @@ export const RUN_OPTIONS = {
     description:
       "Write again the generated files you deleted (by default they stay deleted)",
   },
+  "skip-git": {
+    type: "boolean",
+    description:
+      "Do not make a new project a git repository with a first commit of what was generated",
+  },
   repair: {
     type: "boolean",
     description:
@@ -56,5 +61,6 @@ export function runFlags(values: Record<string, unknown>) {
     repair: Boolean(values.repair),
     intoExisting: Boolean(values["into-existing"]),
     dryRun: Boolean(values["dry-run"]),
+    skipGit: Boolean(values["skip-git"]),
   };
 }

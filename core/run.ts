@@ -1,6 +1,7 @@
 // What every adapter does with one run: one at a time per destination, complete a run that was
 // interrupted, generate, write what the core decided, and say what happened with which exit code.
 // The CLI and the Yeoman generators only print the outcome.
+import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, rmSync } from "node:fs";
 import { isAbsolute, join, relative } from "node:path";
 import { planEjection, type EjectRequest } from "./eject.js";
@@ -10,7 +11,7 @@ import {
   generate,
   type GenerateRequest,
 } from "./generate.js";
-import { acquireLock, LockedError } from "./lock.js";
+import { acquireLock, LOCK_PATH, LockedError } from "./lock.js";
 import { StateError } from "./manifest.js";
 import { STATE_DIR } from "./paths.js";
 import { summarize } from "./summary.js";
@@ -35,6 +36,8 @@ export function destinationLabel(destination: string): string {
 
 export interface RunRequest extends GenerateRequest {
   dryRun?: boolean;
+  /** Leave a new project without git (by default: git init and a first commit). */
+  skipGit?: boolean;
   /** The destination as the user should read it in the report (`.` for the current folder). */
   destinationLabel: string;
 }
@@ -51,6 +54,8 @@ export interface RunOutcome {
 interface Decision extends RunOutcome {
   files: PlannedFile[];
   removals?: string[];
+  /** Make the destination a git repository once written (a new project). */
+  gitInit?: boolean;
 }
 
 async function decideParts(request: RunRequest): Promise<Decision> {
@@ -70,6 +75,7 @@ async function decideParts(request: RunRequest): Promise<Decision> {
     exitCode: conflicts ? 1 : 0,
     files: dryRun ? [] : filesToWrite(result, request.destination),
     removals: dryRun ? [] : filesToRemove(result),
+    gitInit: result.newApp && !request.skipGit,
     report: summarize(
       result.changes,
       result.context,
@@ -105,6 +111,7 @@ async function decideAndWrite(
     const resumed = resumeInterruptedWrite(destination);
     const decision = await decide();
     writeFiles(destination, decision.files, decision.removals);
+    const git = decision.gitInit ? initialCommit(destination) : undefined;
     const notes = [
       ...(resumed.completed.length
         ? [
@@ -118,9 +125,7 @@ async function decideAndWrite(
     ];
     return {
       ...decision,
-      report: notes.length
-        ? `${notes.join("\n")}\n${decision.report}`
-        : decision.report,
+      report: `${notes.length ? `${notes.join("\n")}\n` : ""}${decision.report}${git ? `${git}\n` : ""}`,
     };
   } catch (error) {
     if (
@@ -135,6 +140,35 @@ async function decideAndWrite(
     removeIfEmpty(join(destination, STATE_DIR));
     if (created) removeIfEmpty(destination);
   }
+}
+
+function git(destination: string, args: string[]) {
+  return spawnSync("git", args, { cwd: destination, encoding: "utf8" });
+}
+
+/**
+ * A new project becomes a git repository with what was generated as its first commit, as
+ * `rails new` does, so that the next regeneration's merges show as a diff. A folder already
+ * inside a repository is left to it; without a git identity, the files are only staged.
+ */
+function initialCommit(destination: string): string | undefined {
+  const inside = git(destination, ["rev-parse", "--is-inside-work-tree"]);
+  if (inside.error)
+    return "git: not installed, so the project is not a repository yet.";
+  if (inside.status === 0) return undefined;
+  if (git(destination, ["init", "--quiet"]).status !== 0)
+    return "git: git init failed; the project is not a repository yet.";
+  // Everything written, not the lock this run still holds.
+  git(destination, ["add", "--all", "--", ".", `:!${LOCK_PATH}`]);
+  const commit = git(destination, [
+    "commit",
+    "--quiet",
+    "--message",
+    "New Rails app from generator-rails-aws",
+  ]);
+  return commit.status === 0
+    ? "git: a new repository, with the generated files as its first commit."
+    : "git: a new repository with the generated files staged; commit them once git knows who you are (git config user.name and user.email).";
 }
 
 export function runParts(request: RunRequest): Promise<RunOutcome> {

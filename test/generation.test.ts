@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
+import { packageRoot } from "../core/paths.js";
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { generateRepo, readTree, runCli, tempDir } from "./helpers/repo.js";
 
@@ -136,5 +137,48 @@ describe("generation", () => {
   it("writes bin/dev executable", async () => {
     const dir = await generateRepo();
     assert.match(readTree(dir).get("bin/dev")!, /^755\n/);
+  });
+
+  it("makes a new project a git repository with the generated files as its first commit, unless --skip-git", () => {
+    const identity = {
+      GIT_AUTHOR_NAME: "Test",
+      GIT_AUTHOR_EMAIL: "test@example.com",
+      GIT_COMMITTER_NAME: "Test",
+      GIT_COMMITTER_EMAIL: "test@example.com",
+    };
+    const generate = (dir: string, ...args: string[]) =>
+      spawnSync(
+        process.execPath,
+        [
+          join(packageRoot, "bin/rails-aws.js"),
+          dir,
+          "--domain",
+          "example.com",
+          ...args,
+        ],
+        { encoding: "utf8", env: { ...process.env, ...identity } },
+      );
+    const git = (dir: string, ...args: string[]) =>
+      spawnSync("git", args, { cwd: dir, encoding: "utf8" }).stdout;
+    const dir = join(tempDir(), "demo");
+    const first = generate(dir);
+    assert.equal(first.status, 0, first.stderr);
+    assert.match(
+      first.stdout,
+      /git: a new repository, with the generated files as its first commit/,
+    );
+    assert.equal(git(dir, "rev-list", "--count", "HEAD").trim(), "1");
+    assert.equal(
+      git(dir, "status", "--porcelain"),
+      "",
+      "everything generated is committed",
+    );
+    const again = generate(dir, "--cable-adapter", "redis");
+    assert.equal(again.status, 0, again.stderr);
+    assert.doesNotMatch(again.stdout, /git:/);
+    assert.match(git(dir, "status", "--porcelain"), /config\/cable\.yml/);
+    const skipped = join(tempDir(), "demo");
+    assert.equal(generate(skipped, "--skip-git").status, 0);
+    assert.ok(!existsSync(join(skipped, ".git")));
   });
 });

@@ -36,7 +36,7 @@ export function writeRepo(dir: string, files: Record<string, string>): void {
   }
 }
 
-/** Every file below dir with its bytes and mode, keyed by relative path. */
+/** Every file below dir (but .git/) with its bytes and mode, keyed by relative path. */
 export function readTree(dir: string): Map<string, string> {
   const tree = new Map<string, string>();
   for (const entry of readdirSync(dir, {
@@ -45,6 +45,8 @@ export function readTree(dir: string): Map<string, string> {
   })) {
     if (!entry.isFile()) continue;
     const path = join(entry.parentPath, entry.name);
+    // A new project's git repository is git's, not the generator's output.
+    if (relative(dir, path).split(sep)[0] === ".git") continue;
     const mode = (statSync(path).mode & 0o777).toString(8);
     tree.set(
       relative(dir, path).split(sep).join("/"),
