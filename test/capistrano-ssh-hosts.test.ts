@@ -388,7 +388,7 @@ describe("capistrano part: real cap against real sshd hosts", function () {
       console.log(
         `      a host that froze mid-restart failed the deploy after ${run.seconds.toFixed(1)} s`,
       );
-      assert.ok(run.seconds < 120, `${run.seconds} s`);
+      assert.ok(run.seconds < 90, `${run.seconds} s`);
       assert.deepEqual(await currents(), before);
     } finally {
       // The session process the stand-in stopped: let it go, then end it.
