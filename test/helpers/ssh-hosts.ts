@@ -71,6 +71,11 @@ function heredocBody(text: string, from: string, to: string): string {
   return body.map((line) => line.slice(indent)).join("\n");
 }
 
+/** An ed25519 key pair without a passphrase: `path` and `path.pub`. */
+async function newKey(path: string): Promise<string> {
+  return run("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", path]);
+}
+
 async function run(command: string, args: string[]): Promise<string> {
   const { stdout } = await execFileAsync(command, args);
   return stdout;
@@ -147,15 +152,7 @@ export class Fleet {
       appYml,
     )![1]!;
     if (!existsSync(join(this.home, ".ssh/id_ed25519")))
-      await run("ssh-keygen", [
-        "-q",
-        "-t",
-        "ed25519",
-        "-N",
-        "",
-        "-f",
-        join(this.home, ".ssh/id_ed25519"),
-      ]);
+      await newKey(join(this.home, ".ssh/id_ed25519"));
     return {
       sudoers: heredoc(appYml, "cat > /tmp/sudoers"),
       installUnits: heredoc(appYml, `cat > ${this.app.installUnits}`),
@@ -205,15 +202,7 @@ export class Fleet {
       join(this.home, ".ssh/id_ed25519.pub"),
       join(dir, "authorized_keys"),
     );
-    await run("ssh-keygen", [
-      "-q",
-      "-t",
-      "ed25519",
-      "-N",
-      "",
-      "-f",
-      join(dir, "ssh_host_ed25519_key"),
-    ]);
+    await newKey(join(dir, "ssh_host_ed25519_key"));
     writeFileSync(
       join(dir, "sshd_config"),
       [
