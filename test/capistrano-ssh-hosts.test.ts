@@ -69,6 +69,25 @@ async function commit(
   return git(repo, "rev-parse", "HEAD");
 }
 
+/** The generated repo as a git repository, with the toy Gemfile and Rakefile of this test. */
+async function toyApp(repo: string): Promise<string> {
+  mkdirSync(join(repo, "vendor/cache"), { recursive: true });
+  await execFileAsync("ruby", [
+    join(FIXTURES, "rake-gem.rb"),
+    join(repo, "vendor/cache"),
+  ]);
+  copyFileSync(join(FIXTURES, "Rakefile.toy"), join(repo, "Rakefile"));
+  writeRepo(repo, {
+    Gemfile: 'source "https://rubygems.org"\n\ngem "rake"\n',
+  });
+  await execFileAsync("bundle", ["lock", "--local"], { cwd: repo });
+  await git(repo, "init", "--quiet");
+  await git(repo, "config", "user.email", "test@example.com");
+  await git(repo, "config", "user.name", "test");
+  await commit(repo, {}, "the app");
+  return repo;
+}
+
 describe("capistrano part: real cap against real sshd hosts", function () {
   this.timeout(300_000);
   let fleet: Fleet;
@@ -103,22 +122,7 @@ describe("capistrano part: real cap against real sshd hosts", function () {
       "./capistrano-rails/*",
     ]);
 
-    repo = await generateRepo();
-    mkdirSync(join(repo, "vendor/cache"), { recursive: true });
-    await execFileAsync("ruby", [
-      join(FIXTURES, "rake-gem.rb"),
-      join(repo, "vendor/cache"),
-    ]);
-    copyFileSync(join(FIXTURES, "Rakefile.toy"), join(repo, "Rakefile"));
-    writeRepo(repo, {
-      Gemfile: 'source "https://rubygems.org"\n\ngem "rake"\n',
-    });
-    await execFileAsync("bundle", ["lock", "--local"], { cwd: repo });
-    await git(repo, "init", "--quiet");
-    await git(repo, "config", "user.email", "test@example.com");
-    await git(repo, "config", "user.name", "test");
-    await commit(repo, {}, "the app");
-
+    repo = await toyApp(await generateRepo());
     fleet = new Fleet(APP);
     writeRepo(fleet.aws, {
       [`parameters/${BUCKET_PARAMETER.slice(1).replaceAll("/", "%")}`]:
@@ -138,10 +142,11 @@ describe("capistrano part: real cap against real sshd hosts", function () {
   async function cap(
     args: string[],
     env: Record<string, string> = {},
+    cwd = repo,
   ): Promise<CapRun> {
     const started = Date.now();
     const options = {
-      cwd: repo,
+      cwd,
       timeout: 240_000,
       env: {
         PATH: `${fleet.bin}:${process.env.PATH}`,
@@ -362,6 +367,44 @@ describe("capistrano part: real cap against real sshd hosts", function () {
       assert.equal((await fleet.health(host)).status, 200);
   });
 
+  it("gives up on a host that stops answering mid-restart within the keepalive bound, and puts it back", async () => {
+    const [first, second] = fleet.hosts as [Host, Host];
+    const before = await currents();
+    await commit(repo, { "app/NEW": "a frozen host\n" }, "a release");
+    writeRepo(join(second.dir, "state"), { "freeze-ssh": "" });
+    const frozen = join(second.dir, "state/frozen.pid");
+    try {
+      const run = await cap(["production", "deploy"]);
+      assert.notEqual(run.code, 0);
+      assert.match(
+        run.output,
+        new RegExp(
+          `stopped: ${second.id} failed: its SSH connection broke \\(Net::SSH::Timeout: [^\\n]*\\)\\.\\n` +
+            `Each host now:\\n` +
+            `  ${first.id}: back on ${before[0]}, healthy\\n` +
+            `  ${second.id}: back on ${before[1]}, healthy\\n`,
+        ),
+      );
+      console.log(
+        `      a host that froze mid-restart failed the deploy after ${run.seconds.toFixed(1)} s`,
+      );
+      assert.ok(run.seconds < 90, `${run.seconds} s`);
+      assert.deepEqual(await currents(), before);
+    } finally {
+      // The session process the stand-in stopped: let it go, then end it.
+      if (existsSync(frozen)) {
+        const pid = Number(readFileSync(frozen, "utf8"));
+        for (const signal of ["SIGCONT", "SIGTERM"] as const)
+          try {
+            process.kill(pid, signal);
+          } catch {
+            // Already gone.
+          }
+        rmSync(frozen);
+      }
+    }
+  });
+
   it("fails within bounded time when a host accepts the connection and never answers", async () => {
     // A host whose sshd is wedged: TCP is accepted, and nothing ever comes back.
     const sockets: Socket[] = [];
@@ -524,5 +567,54 @@ describe("capistrano part: real cap against real sshd hosts", function () {
         (await healthyOn(host)).filter((r) => releases.includes(r)).sort(),
       );
     }
+  });
+
+  it("deploys the bastion variant through the bastion, opening its group to the deployer for the run only", async () => {
+    const bastionRepo = await toyApp(
+      await generateRepo(["--shell-access", "bastion"]),
+    );
+    const bastion = await fleet.bootBastion(
+      readFileSync(join(bastionRepo, "infra/cloudformation/app.yml"), "utf8"),
+    );
+    const before = sessions();
+    const run = await cap(
+      ["production", "deploy"],
+      {
+        RUBYOPT: `-r${join(fleet.bin, "checkip.rb")}`,
+        CHECKIP_ADDRESS: "198.51.100.7",
+      },
+      bastionRepo,
+    );
+    assert.equal(run.code, 0, run.output);
+    const opened = sessions().map((count, i) => count - before[i]!);
+    console.log(
+      `      through the bastion: SSH sessions per host ${opened.join(", ")}, on the bastion ${fleet.sessions(bastion)}`,
+    );
+    assert.ok(
+      opened.every((count) => count >= 1 && count <= 3),
+      `${opened}`,
+    );
+    assert.equal(
+      fleet.sessions(bastion),
+      opened.reduce((a, b) => a + b),
+    );
+    const releases = await currents();
+    assert.deepEqual(
+      releases,
+      releases.map(() => releases[0]),
+    );
+    for (const host of fleet.hosts)
+      assert.deepEqual(await fleet.health(host), {
+        status: 200,
+        body: releases[0],
+      });
+    assert.equal(
+      fleet.awsCalls("authorize-security-group-ingress", "198.51.100.7/32"),
+      1,
+    );
+    assert.equal(
+      fleet.awsCalls("revoke-security-group-ingress", "198.51.100.7/32"),
+      1,
+    );
   });
 });

@@ -71,9 +71,21 @@ function heredocBody(text: string, from: string, to: string): string {
   return body.map((line) => line.slice(indent)).join("\n");
 }
 
+/** An ed25519 key pair without a passphrase: `path` and `path.pub`. */
+async function newKey(path: string): Promise<string> {
+  return run("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", path]);
+}
+
 async function run(command: string, args: string[]): Promise<string> {
   const { stdout } = await execFileAsync(command, args);
   return stdout;
+}
+
+interface UserData {
+  sudoers: string;
+  installUnits: string;
+  /** The shared dirs, as a shell word list. */
+  linkedDirs: string;
 }
 
 export class Fleet {
@@ -82,6 +94,8 @@ export class Fleet {
   /** The aws stand-in's state: parameters, S3 objects, pushed keys, calls.log. */
   readonly aws: string;
   readonly hosts: Host[] = [];
+  /** The bastion, when one was booted: in this machine's network, on a 127.0.0.0/8 address. */
+  bastion?: Host;
   /** The deployer's key for plain SSH hosts (DEPLOY_HOSTS=<address>), and its SSH config. */
   readonly home: string;
   private readonly prefix = `10.${200 + (process.pid % 50)}`;
@@ -103,6 +117,7 @@ export class Fleet {
       "boot-host.sh",
       "systemctl.rb",
       "app-server.rb",
+      "checkip.rb",
     ]) {
       copyFileSync(join(FIXTURES, file), join(this.bin, file));
       chmodSync(join(this.bin, file), 0o755);
@@ -112,30 +127,10 @@ export class Fleet {
 
   /** Boots hosts 1..count (more with later calls), with the generated sudoers and install-units. */
   async boot(count: number, appYml: string): Promise<Host[]> {
-    const sudoers = heredoc(appYml, "cat > /tmp/sudoers");
-    const installUnits = heredoc(appYml, `cat > ${this.app.installUnits}`);
-    // The shared dirs the user data makes: `for dir in ...; do install -d ... shared/$dir`.
-    const linkedDirs = /for dir in ([^;\n]+); do\n\s*install -d /.exec(
-      appYml,
-    )![1]!;
-    if (!existsSync(join(this.home, ".ssh/id_ed25519")))
-      await run("ssh-keygen", [
-        "-q",
-        "-t",
-        "ed25519",
-        "-N",
-        "",
-        "-f",
-        join(this.home, ".ssh/id_ed25519"),
-      ]);
+    const userData = await this.userData(appYml);
     const booted = await Promise.all(
       Array.from({ length: count }, (_, i) =>
-        this.bootHost(
-          this.hosts.length + i + 1,
-          sudoers,
-          installUnits,
-          linkedDirs,
-        ),
+        this.bootHost(this.hosts.length + i + 1, userData),
       ),
     );
     this.hosts.push(...booted);
@@ -143,16 +138,41 @@ export class Fleet {
     return booted;
   }
 
+  /** Boots the bastion: a host like the others (the same user data), reached on 127.x. */
+  async bootBastion(appYml: string): Promise<Host> {
+    this.bastion = await this.bootHost(0, await this.userData(appYml), true);
+    this.writeInstances(this.hosts.map((h) => h.id));
+    return this.bastion;
+  }
+
+  /** What each host takes from the generated user data, and the deployer's own key. */
+  private async userData(appYml: string): Promise<UserData> {
+    // The shared dirs the user data makes: `for dir in ...; do install -d ... shared/$dir`.
+    const linkedDirs = /for dir in ([^;\n]+); do\n\s*install -d /.exec(
+      appYml,
+    )![1]!;
+    if (!existsSync(join(this.home, ".ssh/id_ed25519")))
+      await newKey(join(this.home, ".ssh/id_ed25519"));
+    return {
+      sudoers: heredoc(appYml, "cat > /tmp/sudoers"),
+      installUnits: heredoc(appYml, `cat > ${this.app.installUnits}`),
+      linkedDirs,
+    };
+  }
+
   private async bootHost(
     n: number,
-    sudoers: string,
-    installUnits: string,
-    linkedDirs: string,
+    { sudoers, installUnits, linkedDirs }: UserData,
+    bastion = false,
   ): Promise<Host> {
-    const id = `i-0e${String(n).padStart(15, "0")}`;
-    const namespace = `rails-aws-${this.tag}-${n}`;
-    const address = `${this.prefix}.${n}.2`;
-    const dir = join(this.dir, "hosts", String(n));
+    const id = bastion
+      ? "i-0b0000000000ba510"
+      : `i-0e${String(n).padStart(15, "0")}`;
+    const namespace = bastion ? "" : `rails-aws-${this.tag}-${n}`;
+    const address = bastion
+      ? `127.${this.prefix.split(".")[1]}.${process.pid % 250}.1`
+      : `${this.prefix}.${n}.2`;
+    const dir = join(this.dir, "hosts", bastion ? "bastion" : String(n));
     for (const sub of ["layers", "state"])
       mkdirSync(join(dir, sub), { recursive: true });
     chmodSync(join(dir, "state"), 0o777);
@@ -182,15 +202,7 @@ export class Fleet {
       join(this.home, ".ssh/id_ed25519.pub"),
       join(dir, "authorized_keys"),
     );
-    await run("ssh-keygen", [
-      "-q",
-      "-t",
-      "ed25519",
-      "-N",
-      "",
-      "-f",
-      join(dir, "ssh_host_ed25519_key"),
-    ]);
+    await newKey(join(dir, "ssh_host_ed25519_key"));
     writeFileSync(
       join(dir, "sshd_config"),
       [
@@ -215,6 +227,33 @@ export class Fleet {
       { flag: "a" },
     );
 
+    const inOwnMounts = [
+      "unshare",
+      "--mount",
+      "--propagation",
+      "private",
+      join(this.bin, "boot-host.sh"),
+      dir,
+    ];
+    if (!bastion) await this.makeNetwork(n, namespace, address);
+    const child = spawn(
+      bastion ? inOwnMounts[0]! : "ip",
+      bastion
+        ? inOwnMounts.slice(1)
+        : ["netns", "exec", namespace, ...inOwnMounts],
+      { stdio: ["ignore", "ignore", "pipe"] },
+    );
+    let stderr = "";
+    child.stderr!.on("data", (chunk) => (stderr += chunk));
+    this.children.push(child);
+    await waitForPort(address, 22, () =>
+      child.exitCode === null ? null : `host ${n} exited: ${stderr}`,
+    );
+    return { id, address, namespace, dir, pid: child.pid! };
+  }
+
+  /** The host's network namespace, and a veth pair from this machine's to its address. */
+  private async makeNetwork(n: number, namespace: string, address: string) {
     const veth = `ra${this.tag}h${n}`;
     await run("ip", ["netns", "add", namespace]);
     await run("ip", [
@@ -240,29 +279,6 @@ export class Fleet {
       `ra${this.tag}n${n}`,
     ]);
     await run("ip", [...inside, "link", "set", `ra${this.tag}n${n}`, "up"]);
-
-    const child = spawn(
-      "ip",
-      [
-        "netns",
-        "exec",
-        namespace,
-        "unshare",
-        "--mount",
-        "--propagation",
-        "private",
-        join(this.bin, "boot-host.sh"),
-        dir,
-      ],
-      { stdio: ["ignore", "ignore", "pipe"] },
-    );
-    let stderr = "";
-    child.stderr!.on("data", (chunk) => (stderr += chunk));
-    this.children.push(child);
-    await waitForPort(address, 22, () =>
-      child.exitCode === null ? null : `host ${n} exited: ${stderr}`,
-    );
-    return { id, address, namespace, dir, pid: child.pid! };
   }
 
   /**
@@ -309,10 +325,16 @@ export class Fleet {
       const host = this.hosts.find((h) => h.id === id)!;
       return { id, address: host.address, port: 22, state: "InService" };
     });
+    const bastion = this.bastion && {
+      id: this.bastion.id,
+      address: this.bastion.address,
+      role: "bastion",
+    };
     writeFileSync(
       join(this.aws, "instances.json"),
       JSON.stringify([
         ...hosts,
+        ...(bastion ? [bastion] : []),
         ...extra.map((e) => ({ ...e, state: "InService" })),
       ]),
     );

@@ -30,8 +30,12 @@ const HEALTH_CHECK_TIMEOUT = 60;
 /** Seconds cap waits for a host's SSH connection (through its proxy) before the deploy fails. */
 const SSH_CONNECT_TIMEOUT = 30;
 
-/** A connection that leaves this many keepalives, this many seconds apart, unanswered is dropped. */
-const SSH_KEEPALIVE = { interval: 10, count: 3 } as const;
+/**
+ * A connection that leaves `count` keepalives unanswered is dropped. net-ssh checks every
+ * `interval` seconds but sends on every other check (its clock starts after the send), so a
+ * host that stops answering is given up after about 2 × interval × (count + 1) = 40 s.
+ */
+const SSH_KEEPALIVE = { interval: 5, count: 3 } as const;
 
 /**
  * Seconds an SSH connection may wait unused in SSHKit's pool and still be reused: a host waits
@@ -72,6 +76,7 @@ export function capistranoContext(context: Context) {
     sshTimeout: SSH_CONNECT_TIMEOUT,
     keepaliveInterval: SSH_KEEPALIVE.interval,
     keepaliveCount: SSH_KEEPALIVE.count,
+    keepaliveBound: 2 * SSH_KEEPALIVE.interval * (SSH_KEEPALIVE.count + 1),
     connectionIdleTimeout: SSH_IDLE_TIMEOUT,
     gems: DEPLOY_GEMS,
     deregistrationDelay: DEREGISTRATION_DELAY,
