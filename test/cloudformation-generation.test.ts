@@ -7,10 +7,12 @@ import { Evaluator } from "../check/cloudformation/evaluate.js";
 import { loadSpec } from "../check/cloudformation/spec.js";
 import {
   isObject,
-  parseCloudFormationFile,
-  section,
   type Json,
   type JsonObject,
+} from "../check/cloudformation/json.js";
+import {
+  parseCloudFormationFile,
+  section,
 } from "../check/cloudformation/template.js";
 import { userDataScripts } from "../check/cloudformation/user-data.js";
 import { RepoFile } from "../check/repo.js";

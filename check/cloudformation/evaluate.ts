@@ -1,13 +1,8 @@
 // What a template value comes to, without deploying: literals, Refs to parameters (from a
 // parameter file, else their Default), conditions and Fn::If. Anything known only at deploy
 // time (a resource's ID, an import) is `undefined`.
-import {
-  intrinsicOf,
-  isObject,
-  section,
-  type Json,
-  type JsonObject,
-} from "./template.js";
+import { intrinsicOf, isObject, type Json, type JsonObject } from "./json.js";
+import { section } from "./template.js";
 
 export class Evaluator {
   readonly #parameters: JsonObject;

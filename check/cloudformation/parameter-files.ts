@@ -5,13 +5,8 @@
 // time) or take their default.
 import type { Problem } from "../types.js";
 import { parameterValueProblem } from "./spec-check.js";
-import {
-  isObject,
-  problemAt,
-  section,
-  stackOf,
-  type ParsedFile,
-} from "./template.js";
+import { isObject } from "./json.js";
+import { problemAt, section, stackOf, type ParsedFile } from "./template.js";
 
 export function checkParameterFile(
   parameters: ParsedFile,

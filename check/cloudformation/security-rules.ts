@@ -7,15 +7,13 @@ import {
   intrinsicOf,
   isNoValue,
   isObject,
-  problemAt,
-  section,
   type Json,
   type JsonObject,
-  type ParsedFile,
   type Path,
   valueAt,
   walkJson,
-} from "./template.js";
+} from "./json.js";
+import { problemAt, section, type ParsedFile } from "./template.js";
 
 interface RuleInput {
   template: ParsedFile;

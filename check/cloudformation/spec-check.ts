@@ -7,14 +7,12 @@ import {
   intrinsicOf,
   isNoValue,
   isObject,
-  problemAt,
-  section,
   type Json,
   type JsonObject,
-  type ParsedFile,
   type Path,
   walkJson,
-} from "./template.js";
+} from "./json.js";
+import { problemAt, section, type ParsedFile } from "./template.js";
 import {
   isCustomResource,
   type PropertyType,

@@ -8,12 +8,11 @@ import { SHELLS } from "../shellcheck.js";
 import {
   intrinsicOf,
   isObject,
-  section,
   type JsonObject,
-  type ParsedFile,
   type Path,
   valueAt,
-} from "./template.js";
+} from "./json.js";
+import { section, type ParsedFile } from "./template.js";
 
 export interface UserDataScript {
   file: string;

@@ -8,15 +8,14 @@ import {
   secretTextProblems,
   SECURITY_RULES,
 } from "../cloudformation/security-rules.js";
+import { isObject, type JsonObject } from "../cloudformation/json.js";
 import {
   environmentOf,
-  isObject,
   isParameterFile,
   isTemplate,
   parseCloudFormationFile,
   section,
   stackOf,
-  type JsonObject,
   type ParsedFile,
 } from "../cloudformation/template.js";
 import type { Problem, Validator } from "../types.js";

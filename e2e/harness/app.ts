@@ -10,10 +10,8 @@ import {
   writeFileSync,
 } from "node:fs";
 import { dirname, join } from "node:path";
-import {
-  parseCloudFormationFile,
-  isObject,
-} from "../../check/cloudformation/template.js";
+import { isObject } from "../../check/cloudformation/json.js";
+import { parseCloudFormationFile } from "../../check/cloudformation/template.js";
 import { packageRoot } from "../../core/paths.js";
 import type { Host } from "./fleet.js";
 
