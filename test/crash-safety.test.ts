@@ -107,6 +107,20 @@ describe("a run killed at any write, then run again", () => {
   });
 });
 
+/** Regenerates dir and expects the run refused before its first write, for each reason given. */
+async function assertRefusedBeforeWriting(dir: string, ...reasons: RegExp[]) {
+  const before = readTree(dir);
+  const run = await runCli([
+    dir,
+    "--cable-adapter",
+    "redis",
+    "--restore-deleted",
+  ]);
+  assert.equal(run.code, 1);
+  for (const reason of reasons) assert.match(run.stderr, reason);
+  assert.deepEqual(readTree(dir), before);
+}
+
 describe("problems known before the first write", () => {
   it("a link out of the destination is refused by name, and nothing is written, inside or out", async () => {
     const dir = await generateRepo();
@@ -116,23 +130,11 @@ describe("problems known before the first write", () => {
     symlinkSync(outside, join(dir, "README.md"));
     rmSync(join(dir, "config"), { recursive: true });
     symlinkSync(join(tempDir(), "missing"), join(dir, "config"));
-    const before = readTree(dir);
-    const run = await runCli([
+    await assertRefusedBeforeWriting(
       dir,
-      "--cable-adapter",
-      "redis",
-      "--restore-deleted",
-    ]);
-    assert.equal(run.code, 1);
-    assert.match(
-      run.stderr,
       /README\.md is a symbolic link to .*README\.md, outside the destination/,
-    );
-    assert.match(
-      run.stderr,
       /config is a symbolic link to a missing file, outside the destination/,
     );
-    assert.deepEqual(readTree(dir), before);
     assert.equal(readFileSync(outside, "utf8"), "not yours to change\n");
   });
 
@@ -141,23 +143,11 @@ describe("problems known before the first write", () => {
     rmSync(join(dir, "bin"), { recursive: true });
     writeFileSync(join(dir, "bin"), "a file of mine\n");
     chmodSync(join(dir, "config/cable.yml"), 0o444);
-    const before = readTree(dir);
-    const run = await runCli([
+    await assertRefusedBeforeWriting(
       dir,
-      "--cable-adapter",
-      "redis",
-      "--restore-deleted",
-    ]);
-    assert.equal(run.code, 1);
-    assert.match(
-      run.stderr,
       /bin is a file where the generator needs a folder \(for bin\/\w+/,
-    );
-    assert.match(
-      run.stderr,
       /config\/cable\.yml is read-only \(mode 444\): make it writable/,
     );
-    assert.deepEqual(readTree(dir), before);
   });
 
   it("invalid answers into a new folder leave no folder behind, and a dry run creates nothing", async () => {
