@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
 import { envVariants, erbYaml } from "../check/validators/erb-yaml.js";
 import { checkFiles } from "./helpers/check.js";
 import { requireTool } from "./helpers/tools.js";
@@ -125,5 +126,23 @@ describe("check: erb-yaml validator", function () {
       PORT: "3000",
       RAILS_ENV: "production",
     });
+  });
+
+  it("never executes ERB in YAML that Rails does not render: a template, a locale, a fixture", async function () {
+    requireTool(this, "ruby");
+    const marker = `/tmp/rails-aws-erb-ran-${process.pid}`;
+    const code = `<%= File.write("${marker}", "ran") %>`;
+    const report = await checkFiles(
+      {
+        "infra/cloudformation/app.yml": lines(`Description: ${code}`),
+        "config/locales/en.yml": lines(`en:`, `  hello: ${code}`),
+        "test/fixtures/users.yml": lines(`one:`, `  name: ${code}`),
+      },
+      [erbYaml],
+    );
+    assert.deepEqual(report.ran, [
+      { name: "erb-yaml", files: 0, milliseconds: report.ran[0]!.milliseconds },
+    ]);
+    assert.ok(!existsSync(marker), "the ERB ran");
   });
 });

@@ -1,4 +1,4 @@
-// YAML with ERB, i.e. Rails config (database.yml, cable.yml, ...): Rails renders the ERB first,
+// Rails config in YAML with ERB (database.yml, cable.yml, ...): Rails renders the ERB first,
 // so this does the same in Ruby, then YAML.safe_load(aliases: true). Each file is rendered under
 // several environments, because ERB runs for the whole file whatever RAILS_ENV is: a production
 // ENV.fetch without a default breaks development too. The ERB is executed, as Rails would, by
@@ -17,7 +17,11 @@ interface Variant {
 export const erbYaml: Validator = {
   name: "erb-yaml",
   tools: ["ruby"],
-  appliesTo: (file) => isYaml(file) && hasErb(file),
+  // Only what Rails itself renders: config/*.yml (database.yml, config_for files). ERB elsewhere
+  // (a CloudFormation template, locales, fixtures) is not Rails config, and executing it would run
+  // whatever code it holds.
+  appliesTo: (file) =>
+    isYaml(file) && /^config\/[^/]+$/.test(file.path) && hasErb(file),
   async run(files, context) {
     const variants = envVariants(readEnvFile(context.root));
     const problems = await runRubyScript<Problem & { variant: string }>(
