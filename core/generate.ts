@@ -19,7 +19,7 @@ import { formatFiles } from "./format.js";
 import { partNamed, partNames } from "./parts/registry.js";
 import { STATE_DIR } from "./paths.js";
 import { renderPart, type PlannedFile } from "./render.js";
-import type { Answers } from "./settings.js";
+import { flagOf, type Answers } from "./settings.js";
 import { readFacts, readStoredAnswers, YO_RC, yoRcContents } from "./state.js";
 import { timed, timedAsync } from "./timings.js";
 
@@ -69,8 +69,12 @@ export async function generate(
   const unrelated = unrelatedFolderProblem(destination, found, request);
   if (unrelated) throw new StateError(unrelated);
   const existingApp = isExistingApp(destination, found);
+  // A flag given to a part's run that changes other parts regenerates them too, so that the
+  // repo never holds, say, a docker-compose with Redis beside a cable.yml on Solid Cable.
+  const alsoChanged = changedElsewhere(request, context, existingApp);
+  const parts = [...request.parts, ...alsoChanged];
   const rendered = timed("render", () =>
-    request.parts.map((name) => {
+    parts.map((name) => {
       const part = partNamed(name);
       const files = renderPart(part, context, destination, existingApp);
       return { part, files };
@@ -99,8 +103,8 @@ export async function generate(
       }
     : found;
   const scope = {
-    parts: request.parts,
-    allParts: partNames.every((name) => request.parts.includes(name)),
+    parts,
+    allParts: partNames.every((name) => parts.includes(name)),
   };
   const changes = timed("plan", () =>
     planChanges(
@@ -125,10 +129,44 @@ export async function generate(
       resolution.answers,
       nextManifest(manifest, changes, (path) => partOf.get(path)?.name, scope),
     ),
-    warnings: changedEjectedTemplates(destination, manifest, request.parts),
+    warnings: [
+      ...(alsoChanged.length
+        ? [
+            `${Object.keys(request.given)
+              .map((name) => `--${flagOf(name)}`)
+              .join(
+                ", ",
+              )} also changes what the ${alsoChanged.join(", ")} part${alsoChanged.length > 1 ? "s write" : " writes"}: regenerated ${alsoChanged.length > 1 ? "them" : "it"} too, so that the repo stays in step`,
+          ]
+        : []),
+      ...changedEjectedTemplates(destination, manifest, parts),
+    ],
     newApp:
       !existingApp && !request.repair && Object.keys(found.files).length === 0,
   };
+}
+
+/** The parts outside this run whose output the answers given to it change. */
+function changedElsewhere(
+  request: GenerateRequest,
+  context: Context,
+  existingApp: boolean,
+): string[] {
+  const others = partNames.filter((name) => !request.parts.includes(name));
+  if (others.length === 0 || Object.keys(request.given).length === 0) return [];
+  const { destination } = request;
+  const before = resolveAnswers(
+    {},
+    readFacts(destination),
+    readStoredAnswers(destination),
+  );
+  if (!before.ok) return [];
+  const previous = deriveContext(before.answers);
+  const output = (name: string, of: Context) =>
+    JSON.stringify(renderPart(partNamed(name), of, destination, existingApp));
+  return others.filter(
+    (name) => output(name, previous) !== output(name, context),
+  );
 }
 
 /** The ejected templates of a manifest being repaired, where that part of it still reads. */

@@ -47,6 +47,19 @@ describe("regeneration", () => {
       assert.deepEqual(Object.keys(entry).sort(), ["base", "part"], path);
   });
 
+  it("a part's run with a flag that changes other parts regenerates them too, and says so", async () => {
+    const dir = await generateRepo();
+    const run = await runCli(["docker", dir, "--cable-adapter", "redis"]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(
+      run.stdout,
+      /warning: --cable-adapter also changes what the rails, .*parts write: regenerated them too/,
+    );
+    assert.match(read(dir, "docker-compose.yml"), /redis/);
+    assert.match(read(dir, "config/cable.yml"), /adapter: redis/);
+    assert.match(read(dir, "infra/cloudformation/data.yml"), /ElastiCache/);
+  });
+
   it("keeps a file the user changed when the generator's output for it did not change", async () => {
     const dir = await generateRepo();
     edit(dir, "Procfile.dev", (text) => `${text}worker: bin/my-worker\n`);
