@@ -94,6 +94,17 @@ function removeIfEmpty(path: string): void {
     rmSync(path, { recursive: true });
 }
 
+/** A problem with the destination or its state, as the run's outcome; anything else is a bug. */
+function asOutcome(error: unknown): RunOutcome {
+  if (
+    error instanceof WriteError ||
+    error instanceof LockedError ||
+    error instanceof StateError
+  )
+    return { exitCode: 1, report: "", error: error.message };
+  throw error;
+}
+
 /**
  * Runs a decision under the destination's lock and writes it. A dry run takes no lock and creates
  * nothing. A destination this run created is removed again when nothing was written to it.
@@ -103,7 +114,7 @@ async function decideAndWrite(
   dryRun: boolean | undefined,
   decide: () => Promise<Decision>,
 ): Promise<RunOutcome> {
-  if (dryRun) return decide();
+  if (dryRun) return decide().catch(asOutcome);
   const created = !existsSync(destination);
   let release: (() => void) | undefined;
   try {
@@ -128,13 +139,7 @@ async function decideAndWrite(
       report: `${notes.length ? `${notes.join("\n")}\n` : ""}${decision.report}${git ? `${git}\n` : ""}`,
     };
   } catch (error) {
-    if (
-      error instanceof WriteError ||
-      error instanceof LockedError ||
-      error instanceof StateError
-    )
-      return { exitCode: 1, report: "", error: error.message };
-    throw error;
+    return asOutcome(error);
   } finally {
     release?.();
     removeIfEmpty(join(destination, STATE_DIR));

@@ -38,12 +38,14 @@ describe("a damaged or missing manifest", () => {
         contents(read(dir, MANIFEST_PATH)),
       );
       const before = readTree(dir);
-      const run = await runCli([dir, "--cable-adapter", "redis"]);
-      assert.equal(run.code, 1);
-      assert.match(
-        run.stderr,
-        /\.rails-aws\/manifest\.json is damaged \(.+\): run the same command again with --repair/,
-      );
+      for (const dryRun of [[], ["--dry-run"]]) {
+        const run = await runCli([dir, "--cable-adapter", "redis", ...dryRun]);
+        assert.equal(run.code, 1);
+        assert.match(
+          run.stderr,
+          /\.rails-aws\/manifest\.json is damaged \(.+\): run the same command again with --repair/,
+        );
+      }
       assert.deepEqual(readTree(dir), before);
     });
 
