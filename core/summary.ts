@@ -125,7 +125,7 @@ export function summarize(
   if (count(changes, "conflict"))
     lines.push(
       "Files in conflict hold both versions between <<<<<<< yours and >>>>>>> rails-aws markers:",
-      "keep what you want, delete the markers, and run again. --force replaces them by the generator's output.",
+      "keep what you want of each (the generator's version is the one after =======), delete the markers, and run again.",
     );
   else if (!options.dryRun)
     lines.push(

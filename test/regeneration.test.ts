@@ -94,6 +94,12 @@ describe("regeneration", () => {
     const run = await runCli([dir, "--cable-adapter", "redis"]);
     assert.equal(run.code, 1);
     assert.match(run.stdout, actionLine("conflict", "config/cable.yml"));
+    // --force would replace every edited file, not only this one: never the advice for a conflict.
+    assert.match(
+      run.stdout,
+      /the generator's version is the one after =======/,
+    );
+    assert.doesNotMatch(run.stdout, /--force/);
     const text = read(dir, "config/cable.yml");
     assert.match(text, /^<<<<<<< yours$/m);
     assert.match(text, /polling_interval: 0\.5\.seconds/);
