@@ -4,6 +4,8 @@ import { cfnLint, dbMaxConnections, instanceType } from "./data.js";
 import {
   connectionsPerInstance,
   ENVIRONMENTS,
+  GITHUB_IDS_COMMAND,
+  isPlaceholderRepository,
   type Answers,
   type EnvironmentName,
 } from "./settings.js";
@@ -80,6 +82,8 @@ export interface EnvironmentContext {
   name: EnvironmentName;
   isProduction: boolean;
   region: string;
+  /** The AWS account the environment's stacks live in, or "" for whichever bin/infra runs in. */
+  accountId: string;
   /** The host the environment answers on. */
   host: string;
   instanceType: string;
@@ -150,6 +154,8 @@ export interface EnvironmentNames {
   secretKeyBaseSecret: string;
   /** IAM role the GitHub workflows assume through OIDC for this environment. */
   deployRole: string;
+  /** IAM role pull requests assume to preview change sets of this environment: it cannot execute them. */
+  planRole: string;
   /** IAM role CloudFormation itself acts as (passed with --role-arn), so the deploy role stays narrow. */
   cloudFormationRole: string;
   /** GitHub environment name (deploy jobs, and the OIDC subject the role trusts). */
@@ -157,6 +163,20 @@ export interface EnvironmentNames {
   /** CloudWatch log groups the instances' agent ships to. */
   systemLogGroup: string;
   bootstrapLogGroup: string;
+}
+
+/** Which GitHub OIDC tokens the roles trust. */
+export interface GitHubTrust {
+  /**
+   * The subject claim up to its event: `repo:OWNER@OWNER_ID/NAME@REPO_ID` (the immutable form)
+   * or `repo:OWNER/NAME` (the legacy one). The roles append `:environment:<env>` or `:pull_request`.
+   */
+  subject: string;
+  /** The numeric IDs, also checked as the token's own claims; "" when not given. */
+  ownerId: string;
+  repositoryId: string;
+  /** Why the subject names no real repository, and how to set one; "" when it does. */
+  placeholder: string;
 }
 
 export interface Context {
@@ -189,6 +209,7 @@ export interface Context {
     deployPath: string;
   };
   environments: EnvironmentContext[];
+  githubTrust: GitHubTrust;
   /** Whether any environment has a CDN: the edge template and CloudFront resources exist. */
   anyCdn: boolean;
   /** The account-level stack (GitHub's OIDC provider), deployed once per account. */
@@ -244,6 +265,7 @@ function environmentContext(
     name,
     isProduction: name === "production",
     region: String(pick("Region")),
+    accountId: String(pick("AccountId")),
     host,
     instanceType: type,
     ubuntuArch,
@@ -279,6 +301,21 @@ function environmentContext(
   };
 }
 
+function githubTrust(answers: Answers): GitHubTrust {
+  const [owner, name] = answers.githubRepository.split("/");
+  const { githubOwnerId: ownerId, githubRepositoryId: repositoryId } = answers;
+  const legacy = answers.githubOidcSubject === "legacy";
+  const subject = legacy
+    ? `repo:${owner}/${name}`
+    : `repo:${owner}@${ownerId || "OWNER_ID"}/${name}@${repositoryId || "REPOSITORY_ID"}`;
+  const placeholder = isPlaceholderRepository(answers.githubRepository)
+    ? `the deploy roles trust ${answers.githubRepository}, a placeholder: set the repository and its IDs with \`rails-aws --github-repository OWNER/NAME --github-owner-id ID --github-repository-id ID\` (${GITHUB_IDS_COMMAND} prints the IDs)`
+    : !legacy && !repositoryId
+      ? `the deploy roles trust ${subject}, a placeholder: set the IDs with \`rails-aws --github-owner-id ID --github-repository-id ID\` (\`gh api repos/${answers.githubRepository} --jq '.owner.id, .id'\` prints them), or --github-oidc-subject legacy for a repository created before 15 July 2026 that has not opted in to immutable subjects`
+      : "";
+  return { subject, ownerId, repositoryId, placeholder };
+}
+
 function environmentNames(app: string, env: EnvironmentName): EnvironmentNames {
   return {
     stackPrefix: `${app}-${env}`,
@@ -288,6 +325,7 @@ function environmentNames(app: string, env: EnvironmentName): EnvironmentNames {
     deployLockParameter: `/${app}/${env}/deploy-lock`,
     secretKeyBaseSecret: `${app}/${env}/secret-key-base`,
     deployRole: `${app}-${env}-github-deploy`,
+    planRole: `${app}-${env}-github-plan`,
     cloudFormationRole: `${app}-${env}-cloudformation`,
     githubEnvironment: env,
     systemLogGroup: `/${app}-${env}/system`,
@@ -327,6 +365,7 @@ export function deriveContext(answers: Answers): Context {
       deployPath,
     },
     environments,
+    githubTrust: githubTrust(answers),
     anyCdn: environments.some((env) => env.cdn),
     accountStack: `${answers.appName}-account`,
     edgeRegion: EDGE_REGION,

@@ -110,6 +110,18 @@ function slugify(name: string): string {
   return slug.length >= 2 ? slug : `${slug || "my"}-app`;
 }
 
+/** The owner of the repository the generator assumes when it knows no better. */
+export const PLACEHOLDER_GITHUB_OWNER = "your-org";
+
+export function isPlaceholderRepository(repository: unknown): boolean {
+  return String(repository).startsWith(`${PLACEHOLDER_GITHUB_OWNER}/`);
+}
+
+export const GITHUB_IDS_COMMAND =
+  "`gh api repos/OWNER/NAME --jq '.owner.id, .id'`";
+const GITHUB_ID_ALLOWED =
+  "empty, or the numeric ID (digits only, no leading zero)";
+
 /** `https://github.com/me/app(.git)`, `git@github.com:me/app.git` and `me/app` → `me/app`. */
 function gitHubOwnerAndName(raw: string): string {
   const match = raw.match(
@@ -202,7 +214,42 @@ export const settings = {
     help: "The repository the workflows run in and the OIDC deploy role trusts. Defaults to the git remote, else your-org/<app name>.",
     defaultText: "the git remote's owner/name, else your-org/<appName>",
     default: (answers, facts) =>
-      facts.gitHubRemote ?? `your-org/${String(answers.appName)}`,
+      facts.gitHubRemote ??
+      `${PLACEHOLDER_GITHUB_OWNER}/${String(answers.appName)}`,
+  }),
+  githubOwnerId: setting({
+    kind: "text",
+    pattern: /^(?:[1-9][0-9]{0,19})?$/,
+    allowed: `${GITHUB_ID_ALLOWED} of the repository's owner`,
+    prompt: "GitHub owner ID (numeric; empty if not known yet)",
+    help: `The numeric ID of the repository's owner, which GitHub puts in the OIDC token of repositories created from July 2026 on: ${GITHUB_IDS_COMMAND} prints it, then the repository's. Without it the deploy roles trust a placeholder that bin/infra refuses to deploy.`,
+    defaultText: "none: bin/infra refuses to deploy until it is set",
+    default: () => "",
+    rule: (value: string, answers: PartialAnswers) =>
+      value !== "" && isPlaceholderRepository(answers.githubRepository)
+        ? `an ID only with the repository it belongs to: set --github-repository too (now ${String(answers.githubRepository)})`
+        : undefined,
+  }),
+  githubRepositoryId: setting({
+    kind: "text",
+    pattern: /^(?:[1-9][0-9]{0,19})?$/,
+    allowed: `${GITHUB_ID_ALLOWED} of the repository`,
+    prompt: "GitHub repository ID (numeric; empty if not known yet)",
+    help: `The repository's numeric ID: ${GITHUB_IDS_COMMAND} prints the owner's, then this. The deploy roles also check it as the token's repository_id claim, so a deleted and re-created repository of the same name cannot deploy.`,
+    defaultText: "none: bin/infra refuses to deploy until it is set",
+    default: () => "",
+    // The immutable subject names both: one without the other is a typo, not a choice.
+    rule: (value: string, answers: PartialAnswers) =>
+      (value === "") !== (answers.githubOwnerId === "")
+        ? `both IDs or neither: --github-owner-id is ${answers.githubOwnerId === "" ? "empty" : String(answers.githubOwnerId)}, --github-repository-id ${value === "" ? "empty" : value} (${GITHUB_IDS_COMMAND} prints both)`
+        : undefined,
+  }),
+  githubOidcSubject: setting({
+    kind: "choice",
+    choices: ["immutable", "legacy"],
+    prompt: "Subject claim form of the repository's OIDC tokens",
+    help: "immutable: repo:OWNER@OWNER_ID/NAME@REPO_ID:..., which repositories created on github.com from 15 July 2026 on send (older ones after opting in); needs both IDs. legacy: repo:OWNER/NAME:..., for an older repository that has not opted in; a repository deleted and re-created under the same name could then assume the roles unless the IDs are given too.",
+    default: () => "immutable",
   }),
   alertEmail: setting({
     kind: "text",
@@ -241,6 +288,16 @@ export const settings = {
     default: (answers) => (answers.productionRegion as string) ?? "us-east-1",
     when: hasEnvironment("staging"),
   }),
+  ...perEnvironment("AccountId", (env) => ({
+    kind: "text",
+    pattern: /^(?:[0-9]{12})?$/,
+    allowed:
+      "a 12-digit AWS account ID (quoted in YAML, so that leading zeros stay), or empty",
+    prompt: `AWS account ID for ${env} (empty: whichever account bin/infra runs in)`,
+    help: `The account ${env}'s stacks and roles live in; bin/infra refuses to deploy ${env} elsewhere. One account per environment is the supported layout (infra/README.md); environments that share one are fenced from each other by names and tags only.`,
+    defaultText: "none: bin/infra deploys to the account of its credentials",
+    default: () => "",
+  })),
   ...perEnvironment("InstanceType", (env) => ({
     kind: "choice",
     choices: instanceTypeNames,

@@ -171,7 +171,9 @@ describe("cloudformation part: what is generated honours the answers", function 
     assert.deepEqual(deploy, {
       Environment: "production",
       StackPrefix: "demo-production",
+      AppHost: "example.com",
       DeployRoleName: "demo-production-github-deploy",
+      PlanRoleName: "demo-production-github-plan",
       CloudFormationRoleName: "demo-production-cloudformation",
       GitHubEnvironment: "production",
       ReleaseBucketParameterName: "/demo/production/release-bucket",
@@ -196,7 +198,8 @@ describe("cloudformation part: what is generated honours the answers", function 
       "StringEquals",
     );
     assert.deepEqual(get(trust, "token.actions.githubusercontent.com:sub"), {
-      "Fn::Sub": "repo:your-org/demo:environment:${GitHubEnvironment}",
+      "Fn::Sub":
+        "repo:your-org@OWNER_ID/demo@REPOSITORY_ID:environment:${GitHubEnvironment}",
     });
   });
 
