@@ -142,7 +142,7 @@ export interface EnvironmentNames {
   autoScalingGroup: string;
   /** SSM parameter holding the release bucket's name (set by CloudFormation). */
   releaseBucketParameter: string;
-  /** SSM parameter holding the S3 key of the release instances serve (set by each deploy; `none` before the first). */
+  /** SSM parameter holding the S3 key of the release instances serve: created and set by the deploy, owned by no stack. */
   currentReleaseParameter: string;
   /** SSM parameter a deploy creates while it runs, so that a second deploy is refused (no CloudFormation resource). */
   deployLockParameter: string;

@@ -6,31 +6,12 @@ import { execFile } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { parse } from "yaml";
 import { answerSets } from "./helpers/answer-sets.js";
 import { answerSetRepo, tempDir, writeRepo } from "./helpers/repo.js";
+import { STACKS, templateResources } from "./helpers/templates.js";
 import { requireTool } from "./helpers/tools.js";
 
 const execFileAsync = promisify(execFile);
-
-interface Resource {
-  Type: string;
-  Properties?: Record<string, unknown>;
-}
-
-/**
- * A generated template's resources. CloudFormation's short tags (!Ref, !Sub) are left
- * unresolved: their plain values are enough to see which properties are set.
- */
-function resources(repo: string, stack: string): Record<string, Resource> {
-  const text = readFileSync(
-    join(repo, `infra/cloudformation/${stack}.yml`),
-    "utf8",
-  );
-  return (parse(text, { logLevel: "error" }) as { Resources: never }).Resources;
-}
-
-const STACKS = ["account", "deploy", "network", "data", "app"];
 
 describe("cloudformation part: operations, over every answer set", function () {
   this.timeout(120_000);
@@ -42,8 +23,8 @@ describe("cloudformation part: operations, over every answer set", function () {
 
   it("closes an idle connection at the load balancer before Puma does (no 502 on a reused connection)", () => {
     for (const [name, repo] of repos) {
-      const attributes = resources(repo, "app").LoadBalancer!.Properties!
-        .LoadBalancerAttributes as { Key: string; Value: string }[];
+      const attributes = templateResources(repo, "app").LoadBalancer!
+        .Properties!.LoadBalancerAttributes as { Key: string; Value: string }[];
       const idle = Number(
         attributes.find((a) => a.Key === "idle_timeout.timeout_seconds")?.Value,
       );
@@ -60,7 +41,9 @@ describe("cloudformation part: operations, over every answer set", function () {
   it("gives every log group a retention", () => {
     for (const [name, repo] of repos)
       for (const stack of STACKS)
-        for (const [id, resource] of Object.entries(resources(repo, stack)))
+        for (const [id, resource] of Object.entries(
+          templateResources(repo, stack),
+        ))
           if (resource.Type === "AWS::Logs::LogGroup")
             assert.ok(
               resource.Properties?.RetentionInDays !== undefined,
@@ -70,7 +53,7 @@ describe("cloudformation part: operations, over every answer set", function () {
 
   it("keeps the database's exported logs for the environment's retention, through the data stack's function", () => {
     for (const [name, repo] of repos) {
-      const data = resources(repo, "data");
+      const data = templateResources(repo, "data");
       const exports = data.Database!.Properties!
         .EnableCloudwatchLogsExports as string[];
       const retention = data.DatabaseLogRetention!.Properties!;
@@ -110,7 +93,9 @@ describe("cloudformation part: operations, over every answer set", function () {
 
   it("tags no listener: Tags on a listener are valid only since mid-2026 (cfn-lint 1.51 and older CloudFormation reject them)", () => {
     for (const [name, repo] of repos)
-      for (const [id, resource] of Object.entries(resources(repo, "app")))
+      for (const [id, resource] of Object.entries(
+        templateResources(repo, "app"),
+      ))
         if (resource.Type === "AWS::ElasticLoadBalancingV2::Listener")
           assert.equal(resource.Properties?.Tags, undefined, `${name}: ${id}`);
   });
@@ -154,7 +139,7 @@ describe("cloudformation part: the database log retention function, run with sta
     requireTool(this, "python3");
     const repo = await answerSetRepo("defaults");
     const code = (
-      resources(repo, "data").DatabaseLogRetentionFunction!.Properties!
+      templateResources(repo, "data").DatabaseLogRetentionFunction!.Properties!
         .Code as { ZipFile: string }
     ).ZipFile;
     dir = tempDir("log-retention-");
