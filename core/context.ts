@@ -4,6 +4,7 @@ import { cfnLint, dbMaxConnections, instanceType } from "./data.js";
 import {
   connectionsPerInstance,
   ENVIRONMENTS,
+  UBUNTU_RELEASES,
   type Answers,
   type EnvironmentName,
 } from "./settings.js";
@@ -28,6 +29,16 @@ const KEEP_ALIVE = {
   loadBalancerIdleSeconds: 60,
   /** Puma's persistent_timeout (config/puma.rb): longer than the load balancer's. */
   pumaPersistentSeconds: 75,
+} as const;
+
+/**
+ * How an Auto Scaling group's instances are replaced (a rolling update). A new instance builds
+ * Ruby at boot, about 15 minutes: it has this long to signal success.
+ */
+const ROLLOUT = {
+  signalTimeoutMinutes: 25,
+  /** Share of the group's maximum replaced at once: about four batches, whatever its size. */
+  batchShareOfMax: 0.25,
 } as const;
 
 /** Stacks of one environment, in deploy order: each imports the exports of those before it. */
@@ -116,8 +127,14 @@ export interface EnvironmentContext {
   assetHost: string;
   /** Sender of the app's mail: an address of the SES identity of the environment's host. */
   mailFrom: string;
-  /** Canonical's public SSM parameter of the current Ubuntu 22.04 AMI for the instance type's architecture. */
-  amiParameter: string;
+  /**
+   * Canonical's public SSM parameter of the current AMI of the answered Ubuntu release for the
+   * instance type's architecture. bin/infra reads it once, for a new app stack or on request:
+   * the stack keeps the AMI id it was given.
+   */
+  imageParameter: string;
+  /** Instances a rolling update replaces at once. */
+  rollingBatchSize: number;
   /**
    * The group's MaxSize. A fixed-size group (min = max) gets one more than the answered
    * maximum, used only by the rolling update to launch a replacement before it terminates an
@@ -209,6 +226,9 @@ export interface Context {
   postgres: { version: string; image: string };
   redisImage: string;
   keepAlive: typeof KEEP_ALIVE;
+  rollout: typeof ROLLOUT;
+  /** The instances' Ubuntu release: its version, end of standard support and package names. */
+  ubuntu: (typeof UBUNTU_RELEASES)[number];
   /**
    * cfn-lint (data/cfn-lint.json): the generated CI runs this version, and the templates ignore
    * only findings verified wrong with it.
@@ -240,6 +260,8 @@ function environmentContext(
   const multiAz = Boolean(pick("MultiAz"));
   const dbMax = dbMaxConnections(dbClass);
   const cdn = name === "production";
+  const ubuntu = ubuntuRelease(answers);
+  const groupMaxSize = asgMax > asgMin ? asgMax : asgMax + 1;
   return {
     name,
     isProduction: name === "production",
@@ -271,12 +293,22 @@ function environmentContext(
     cdn,
     assetHost: cdn ? `assets.${host}` : "",
     mailFrom: `no-reply@${host}`,
-    amiParameter: `/aws/service/canonical/ubuntu/server/22.04/stable/current/${ubuntuArch}/hvm/ebs-gp2/ami-id`,
-    groupMaxSize: asgMax > asgMin ? asgMax : asgMax + 1,
+    imageParameter: `/aws/service/canonical/ubuntu/server/${ubuntu.version}/stable/current/${ubuntuArch}/hvm/${ubuntu.imageVolume}/ami-id`,
+    groupMaxSize,
+    rollingBatchSize: Math.max(
+      1,
+      Math.ceil(groupMaxSize * ROLLOUT.batchShareOfMax),
+    ),
     dbConnectionsAlarm: Math.floor(dbMax * 0.8),
     logRetentionDays: name === "production" ? 90 : 30,
     redisNodes: multiAz ? 2 : 1,
   };
+}
+
+function ubuntuRelease(answers: Answers) {
+  return UBUNTU_RELEASES.find(
+    (release) => release.version === answers.ubuntuRelease,
+  )!;
 }
 
 function environmentNames(app: string, env: EnvironmentName): EnvironmentNames {
@@ -354,6 +386,8 @@ export function deriveContext(answers: Answers): Context {
     },
     redisImage: `redis:${REDIS_VERSION}`,
     keepAlive: KEEP_ALIVE,
+    rollout: ROLLOUT,
+    ubuntu: ubuntuRelease(answers),
     cfnLintVersion: cfnLint.version,
   };
 }

@@ -6,12 +6,20 @@ import { execFile } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { resolveAnswers } from "../core/answers.js";
+import { deriveContext } from "../core/context.js";
 import { answerSets } from "./helpers/answer-sets.js";
 import { answerSetRepo, tempDir, writeRepo } from "./helpers/repo.js";
 import { STACKS, templateResources } from "./helpers/templates.js";
 import { requireTool } from "./helpers/tools.js";
 
 const execFileAsync = promisify(execFile);
+
+interface Rolling {
+  MaxBatchSize: unknown;
+  WaitOnResourceSignals: boolean;
+  PauseTime: string;
+}
 
 describe("cloudformation part: operations, over every answer set", function () {
   this.timeout(120_000);
@@ -35,6 +43,49 @@ describe("cloudformation part: operations, over every answer set", function () {
         idle < persistent,
         `${name}: the load balancer keeps idle connections ${idle} s, Puma ${persistent} s`,
       );
+    }
+  });
+
+  it("replaces a group in about four batches of its size, each given the bootstrap's time to signal and no more", () => {
+    for (const [name, repo] of repos) {
+      const group = templateResources(repo, "app").WebGroup!;
+      const rolling = (group.UpdatePolicy as Record<string, Rolling>)
+        .AutoScalingRollingUpdate!;
+      assert.equal(rolling.MaxBatchSize, "RollingBatchSize", name);
+      assert.equal(rolling.WaitOnResourceSignals, true, name);
+      const minutes = Number(/^PT(\d+)M$/.exec(rolling.PauseTime)?.[1]);
+      assert.ok(
+        minutes >= 20 && minutes <= 30,
+        `${name}: ${rolling.PauseTime}`,
+      );
+      for (const env of ["production", "staging"]) {
+        const path = join(repo, `infra/parameters/${env}/app.json`);
+        if (!existsSync(path)) continue;
+        const parameters = JSON.parse(readFileSync(path, "utf8"));
+        const batches = Math.ceil(
+          Number(parameters.GroupMaxSize) / Number(parameters.RollingBatchSize),
+        );
+        assert.ok(batches <= 4, `${name}: ${env} takes ${batches} batches`);
+      }
+    }
+    for (const [max, batch] of [
+      [2, 1],
+      [10, 3],
+      [100, 25],
+    ] as const) {
+      const resolution = resolveAnswers(
+        {
+          domain: "example.com",
+          productionAsgMin: 1,
+          productionAsgMax: max,
+          productionDbClass: "db.r7g.4xlarge",
+        },
+        { folderName: "demo" },
+      );
+      assert.ok(resolution.ok, JSON.stringify(resolution));
+      const production = deriveContext(resolution.answers).production;
+      assert.ok(production);
+      assert.equal(production.rollingBatchSize, batch, `max ${max}`);
     }
   });
 
