@@ -6,6 +6,7 @@ import {
   ENVIRONMENTS,
   GITHUB_IDS_COMMAND,
   isPlaceholderRepository,
+  UBUNTU_RELEASES,
   type Answers,
   type EnvironmentName,
 } from "./settings.js";
@@ -30,6 +31,16 @@ const KEEP_ALIVE = {
   loadBalancerIdleSeconds: 60,
   /** Puma's persistent_timeout (config/puma.rb): longer than the load balancer's. */
   pumaPersistentSeconds: 75,
+} as const;
+
+/**
+ * How an Auto Scaling group's instances are replaced (a rolling update). A new instance builds
+ * Ruby at boot, about 15 minutes: it has this long to signal success.
+ */
+const ROLLOUT = {
+  signalTimeoutMinutes: 25,
+  /** Share of the group's maximum replaced at once: about four batches, whatever its size. */
+  batchShareOfMax: 0.25,
 } as const;
 
 /** Stacks of one environment, in deploy order: each imports the exports of those before it. */
@@ -120,8 +131,14 @@ export interface EnvironmentContext {
   assetHost: string;
   /** Sender of the app's mail: an address of the SES identity of the environment's host. */
   mailFrom: string;
-  /** Canonical's public SSM parameter of the current Ubuntu 22.04 AMI for the instance type's architecture. */
-  amiParameter: string;
+  /**
+   * Canonical's public SSM parameter of the current AMI of the answered Ubuntu release for the
+   * instance type's architecture. bin/infra reads it once, for a new app stack or on request:
+   * the stack keeps the AMI id it was given.
+   */
+  imageParameter: string;
+  /** Instances a rolling update replaces at once. */
+  rollingBatchSize: number;
   /**
    * The group's MaxSize. A fixed-size group (min = max) gets one more than the answered
    * maximum, used only by the rolling update to launch a replacement before it terminates an
@@ -146,7 +163,7 @@ export interface EnvironmentNames {
   autoScalingGroup: string;
   /** SSM parameter holding the release bucket's name (set by CloudFormation). */
   releaseBucketParameter: string;
-  /** SSM parameter holding the S3 key of the release instances serve (set by each deploy; `none` before the first). */
+  /** SSM parameter holding the S3 key of the release instances serve: created and set by the deploy, owned by no stack. */
   currentReleaseParameter: string;
   /** SSM parameter a deploy creates while it runs, so that a second deploy is refused (no CloudFormation resource). */
   deployLockParameter: string;
@@ -230,6 +247,9 @@ export interface Context {
   postgres: { version: string; image: string };
   redisImage: string;
   keepAlive: typeof KEEP_ALIVE;
+  rollout: typeof ROLLOUT;
+  /** The instances' Ubuntu release: its version, end of standard support and package names. */
+  ubuntu: (typeof UBUNTU_RELEASES)[number];
   /**
    * cfn-lint (data/cfn-lint.json): the generated CI runs this version, and the templates ignore
    * only findings verified wrong with it.
@@ -261,6 +281,8 @@ function environmentContext(
   const multiAz = Boolean(pick("MultiAz"));
   const dbMax = dbMaxConnections(dbClass);
   const cdn = name === "production";
+  const ubuntu = ubuntuRelease(answers);
+  const groupMaxSize = asgMax > asgMin ? asgMax : asgMax + 1;
   return {
     name,
     isProduction: name === "production",
@@ -293,8 +315,12 @@ function environmentContext(
     cdn,
     assetHost: cdn ? `assets.${host}` : "",
     mailFrom: `no-reply@${host}`,
-    amiParameter: `/aws/service/canonical/ubuntu/server/22.04/stable/current/${ubuntuArch}/hvm/ebs-gp2/ami-id`,
-    groupMaxSize: asgMax > asgMin ? asgMax : asgMax + 1,
+    imageParameter: `/aws/service/canonical/ubuntu/server/${ubuntu.version}/stable/current/${ubuntuArch}/hvm/${ubuntu.imageVolume}/ami-id`,
+    groupMaxSize,
+    rollingBatchSize: Math.max(
+      1,
+      Math.ceil(groupMaxSize * ROLLOUT.batchShareOfMax),
+    ),
     dbConnectionsAlarm: Math.floor(dbMax * 0.8),
     logRetentionDays: name === "production" ? 90 : 30,
     redisNodes: multiAz ? 2 : 1,
@@ -314,6 +340,12 @@ function githubTrust(answers: Answers): GitHubTrust {
       ? `the deploy roles trust ${subject}, a placeholder: set the IDs with \`rails-aws --github-owner-id ID --github-repository-id ID\` (\`gh api repos/${answers.githubRepository} --jq '.owner.id, .id'\` prints them), or --github-oidc-subject legacy for a repository created before 15 July 2026 that has not opted in to immutable subjects`
       : "";
   return { subject, ownerId, repositoryId, placeholder };
+}
+
+function ubuntuRelease(answers: Answers) {
+  return UBUNTU_RELEASES.find(
+    (release) => release.version === answers.ubuntuRelease,
+  )!;
 }
 
 function environmentNames(app: string, env: EnvironmentName): EnvironmentNames {
@@ -393,6 +425,8 @@ export function deriveContext(answers: Answers): Context {
     },
     redisImage: `redis:${REDIS_VERSION}`,
     keepAlive: KEEP_ALIVE,
+    rollout: ROLLOUT,
+    ubuntu: ubuntuRelease(answers),
     cfnLintVersion: cfnLint.version,
   };
 }

@@ -150,6 +150,26 @@ const EMAIL = new RegExp(
   `^(?=.{6,254}$)(?=[^@]{1,64}@)[A-Za-z0-9_%+-]+(\\.[A-Za-z0-9_%+-]+)*@${HOSTNAME_PATTERN.replace("(?=.{4,253}$)", "")}$`,
 );
 
+/**
+ * The Ubuntu LTS releases the instances may run, newest first (the default): Canonical's
+ * standard support ends (ubuntu.com/about/release-cycle), the volume type in the name of their
+ * SSM image parameter, and the name of libvips, which 24.04's 64-bit time transition renamed.
+ */
+export const UBUNTU_RELEASES = [
+  {
+    version: "24.04",
+    standardSupportEnds: "April 2029",
+    imageVolume: "ebs-gp3",
+    vipsPackage: "libvips42t64",
+  },
+  {
+    version: "22.04",
+    standardSupportEnds: "April 2027",
+    imageVolume: "ebs-gp2",
+    vipsPackage: "libvips42",
+  },
+] as const;
+
 /** Rails 8.1's databases per environment: primary, cache, queue and cable. */
 export const DATABASES_PER_PROCESS = 4;
 
@@ -426,6 +446,13 @@ export const settings = {
     prompt: "NAT gateways",
     help: "single: one NAT gateway per environment (cheaper); per-az: one in each AZ, so outbound traffic survives an AZ outage.",
     default: () => "single",
+  }),
+  ubuntuRelease: setting({
+    kind: "choice",
+    choices: UBUNTU_RELEASES.map((release) => release.version),
+    prompt: "Ubuntu release of the instances",
+    help: `The Ubuntu LTS the instances run. ${UBUNTU_RELEASES.map((release) => `${release.version}: standard support until ${release.standardSupportEnds}`).join("; ")}.`,
+    default: () => UBUNTU_RELEASES[0]!.version,
   }),
   shellAccess: setting({
     kind: "choice",

@@ -193,6 +193,11 @@ export const settingExamples: Record<SettingName, SettingExample> = {
     invalid: "none",
     allowed: "one of single, per-az",
   },
+  ubuntuRelease: {
+    valid: "22.04",
+    invalid: "20.04",
+    allowed: "one of 24.04, 22.04",
+  },
   shellAccess: {
     valid: "bastion",
     invalid: "ssh",
