@@ -1,6 +1,14 @@
 // Derives, from validated answers, everything the templates read. Templates do no arithmetic:
 // a figure or a choice they need is computed here, once.
 import { cfnLint, dbMaxConnections, instanceType } from "./data.js";
+import type { ExistingApp } from "./onboarding/detect.js";
+import {
+  fitApp,
+  NEW_APP_FIT,
+  solidCableRuns,
+  type JobsWorker,
+  type Uses,
+} from "./onboarding/fit.js";
 import {
   connectionsPerInstance,
   ENVIRONMENTS,
@@ -243,7 +251,12 @@ export interface Context {
   natPerAz: boolean;
   cpuTarget: number;
   puma: { workers: number; threads: number };
-  jobs: { threads: number };
+  /** The jobs service: its threads, and the worker it runs (the app's Active Job backend). */
+  jobs: { threads: number; worker: JobsWorker };
+  /** What the generated files may assume of the app: everything in a new app (core/onboarding/fit.ts). */
+  uses: Uses;
+  /** An existing app being onboarded: what was found in it and what could not be adapted. */
+  onboarding: { detected: string[]; notAdapted: string[] } | false;
   postgres: { version: string; image: string };
   redisImage: string;
   keepAlive: typeof KEEP_ALIVE;
@@ -365,7 +378,12 @@ function environmentNames(app: string, env: EnvironmentName): EnvironmentNames {
   };
 }
 
-export function deriveContext(answers: Answers): Context {
+/** The context of a run; `existingApp` is the app being onboarded, when there is one. */
+export function deriveContext(
+  answers: Answers,
+  existingApp?: ExistingApp,
+): Context {
+  const fit = existingApp ? fitApp(existingApp, answers) : NEW_APP_FIT;
   const environments = ENVIRONMENTS.filter((name) =>
     answers.environments.includes(name),
   ).map((name) => environmentContext(answers, name));
@@ -418,7 +436,17 @@ export function deriveContext(answers: Answers): Context {
     natPerAz: answers.natGateways === "per-az",
     cpuTarget: answers.cpuTarget,
     puma: { workers: answers.pumaWorkers, threads: answers.pumaThreads },
-    jobs: { threads: answers.jobThreads },
+    jobs: { threads: answers.jobThreads, worker: fit.worker },
+    uses: {
+      ...fit.uses,
+      solidCable:
+        fit.uses.solidCable &&
+        answers.cableAdapter === "solid_cable" &&
+        solidCableRuns(answers.rubyVersion),
+    },
+    onboarding: existingApp
+      ? { detected: fit.detected, notAdapted: fit.notAdapted }
+      : false,
     postgres: {
       version: POSTGRES_VERSION,
       image: `postgres:${POSTGRES_VERSION}`,

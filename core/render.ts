@@ -76,6 +76,7 @@ export function renderPart(
   destination: string,
   existingApp = false,
 ): PlannedFile[] {
+  if (part.leftOut?.(context)) return [];
   const partContext = part.context
     ? { ...context, [part.name]: part.context(context) }
     : context;

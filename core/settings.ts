@@ -8,14 +8,19 @@ import {
   offeredRegions,
   rubyVersions,
 } from "./data.js";
+import type { ExistingApp } from "./onboarding/detect.js";
+import { needsRedis } from "./onboarding/fit.js";
 
-/** Solid Cable 4 needs Ruby 3.3; data/ruby-versions.json lists the releases from 3.3.0 on. */
+/**
+ * data/ruby-versions.json lists the releases from 3.2.0 on (Rails 8 needs Ruby 3.2). Solid Cable 4
+ * needs 3.3: on 3.2, Action Cable uses PostgreSQL's own adapter (core/onboarding/fit.ts).
+ */
 const newestPerSeries = [
   ...new Map(
     rubyVersions.map((v) => [v.split(".").slice(0, 2).join("."), v]),
   ).values(),
 ];
-const RUBY_VERSIONS_ALLOWED = `a released Ruby from ${rubyVersions[0]} on (solid_cable 4 needs 3.3+) as X.Y.Z, one of data/ruby-versions.json (up to ${newestPerSeries.join(", ")})`;
+const RUBY_VERSIONS_ALLOWED = `a released Ruby from ${rubyVersions[0]} on as X.Y.Z, one of data/ruby-versions.json (up to ${newestPerSeries.join(", ")})`;
 
 export const ENVIRONMENTS = ["production", "staging"] as const;
 export type EnvironmentName = (typeof ENVIRONMENTS)[number];
@@ -28,6 +33,8 @@ export interface Facts {
   /** What an existing Rails app in the destination already says. */
   appName?: string;
   rubyVersion?: string;
+  /** What an existing Rails app (one the generator did not write) is: core/onboarding/detect.ts. */
+  existingApp?: ExistingApp;
 }
 
 type Kind =
@@ -429,7 +436,12 @@ export const settings = {
     choices: ["solid_cable", "redis"],
     prompt: "ActionCable pub/sub backend",
     help: "solid_cable: broadcasts through PostgreSQL, no extra service. redis: adds ElastiCache, its alarms and the redis adapter in every environment.",
-    default: () => "solid_cable",
+    defaultText:
+      "redis for an existing app that uses Redis (its cable, Sidekiq or Resque, its cache), else solid_cable",
+    default: (_answers, facts) =>
+      facts.existingApp && needsRedis(facts.existingApp)
+        ? "redis"
+        : "solid_cable",
   }),
   ...perEnvironment("RedisNodeType", (env) => ({
     kind: "choice",
@@ -466,8 +478,9 @@ export const settings = {
     pattern: /^\d+\.\d+\.\d+$/,
     allowed: RUBY_VERSIONS_ALLOWED,
     prompt: "Ruby version",
-    help: "Written to .ruby-version and installed on the instances.",
-    defaultText: "an existing app's .ruby-version, else 3.4.7",
+    help: "Written to .ruby-version (unless an existing app states it in .tool-versions, .mise.toml or its Gemfile) and installed on the instances.",
+    defaultText:
+      "an existing app's (.ruby-version, .tool-versions, .mise.toml or the Gemfile's ruby line), else 3.4.7",
     default: (_answers, facts) => facts.rubyVersion ?? "3.4.7",
     // The pattern cannot tell a release from a typo such as 3.4.58.
     rule: (value) =>
