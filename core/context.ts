@@ -4,6 +4,7 @@ import { cfnLint, dbMaxConnections, instanceType } from "./data.js";
 import {
   connectionsPerInstance,
   ENVIRONMENTS,
+  moduleName,
   type Answers,
   type EnvironmentName,
 } from "./settings.js";
@@ -214,13 +215,6 @@ export interface Context {
    * only findings verified wrong with it.
    */
   cfnLintVersion: string;
-}
-
-function moduleName(appName: string): string {
-  return appName
-    .split("-")
-    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
-    .join("");
 }
 
 function environmentContext(
