@@ -14,6 +14,7 @@ import {
   ENVIRONMENTS,
   GITHUB_IDS_COMMAND,
   isPlaceholderRepository,
+  moduleName,
   UBUNTU_RELEASES,
   type Answers,
   type EnvironmentName,
@@ -268,13 +269,6 @@ export interface Context {
    * only findings verified wrong with it.
    */
   cfnLintVersion: string;
-}
-
-function moduleName(appName: string): string {
-  return appName
-    .split("-")
-    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
-    .join("");
 }
 
 function environmentContext(

@@ -6,6 +6,7 @@ import {
   dbMaxConnections,
   instanceTypes,
   offeredRegions,
+  reservedAppNames,
   rubyVersions,
 } from "./data.js";
 import type { ExistingApp } from "./onboarding/detect.js";
@@ -51,6 +52,9 @@ type Kind =
   | { kind: "boolean" }
   | { kind: "choice"; choices: readonly string[]; allowed?: string }
   | { kind: "list"; choices: readonly string[] };
+
+/** A text setting's kind, named where a rule keeps TypeScript from inferring it. */
+type TextKind = Extract<Kind, { kind: "text" }>;
 
 type ValueOfKind<K extends Kind> = K extends { kind: "integer" }
   ? number
@@ -105,16 +109,40 @@ function perEnvironment<S extends string, const K extends Kind>(
   >;
 }
 
+/** The Rails application module, e.g. `BoardApp` for `board-app`. */
+export function moduleName(appName: string): string {
+  return appName
+    .split("-")
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join("");
+}
+
+/**
+ * 30 characters: the longest AWS name made of it, `<app>-production-database-log-retention` (a
+ * Lambda function and an IAM role), must fit in 64.
+ */
+const APP_NAME_MAX = 30;
+
 function slugify(name: string): string {
   const slug = name
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, "-")
     .replace(/^[^a-z]+/, "")
     .replace(/-+$/, "")
-    .slice(0, 28)
+    .slice(0, APP_NAME_MAX - 4)
     .replace(/-+$/, "");
-  // An app name has at least two characters: a one-letter folder `a` gives `a-app`.
-  return slug.length >= 2 ? slug : `${slug || "my"}-app`;
+  // An app name has at least two characters: a one-letter folder `a` gives `a-app`; a folder
+  // named as Rails refuses (`test`, `rails`) gives `test-app`.
+  const appName = slug.length >= 2 ? slug : `${slug || "my"}-app`;
+  return isReservedAppName(appName) ? `${appName}-app` : appName;
+}
+
+/** As rails new refuses it: its module (Object, Rails) would be reopened, not made. */
+function isReservedAppName(name: string): boolean {
+  return (
+    reservedAppNames.reservedNames.includes(name) ||
+    reservedAppNames.constants.includes(moduleName(name))
+  );
 }
 
 /** The owner of the repository the generator assumes when it knows no better. */
@@ -148,6 +176,7 @@ function lowercaseDomain(raw: string): string {
 const HOSTNAME_PATTERN =
   "(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}";
 const HOSTNAME = new RegExp(`^${HOSTNAME_PATTERN}$`);
+const DOMAIN_MAX = 64 - "staging.".length;
 /**
  * The addresses CloudWatch alarms can mail: a dot-separated local part of letters, digits and
  * `_ % + -` (no character that means something in YAML, shell or ERB), at most 64 characters,
@@ -209,22 +238,31 @@ const regionsAllowed = fromData(
 );
 
 export const settings = {
-  appName: setting({
+  appName: setting<TextKind>({
     kind: "text",
-    pattern: /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/,
-    allowed:
-      "2 to 32 lowercase letters, digits and dashes, starting with a letter and not ending with a dash",
+    pattern: new RegExp(`^[a-z][a-z0-9-]{0,${APP_NAME_MAX - 2}}[a-z0-9]$`),
+    allowed: `2 to ${APP_NAME_MAX} lowercase letters, digits and dashes, starting with a letter and not ending with a dash`,
     prompt: "Application name",
     help: "Names the Rails application, its AWS resources, buckets and deploy folder (/var/www/<name>).",
     defaultText:
       "an existing app's name (config/application.rb), else the folder name, slugified",
     default: (_answers, facts) => facts.appName ?? slugify(facts.folderName),
     suggest: slugify,
+    rule: (value: string) =>
+      isReservedAppName(value)
+        ? `a name other than rails new's reserved names and those whose module (${moduleName(value)}) Ruby or Rails already defines (data/reserved-app-names.json)`
+        : undefined,
   }),
-  domain: setting({
+  domain: setting<TextKind>({
     kind: "text",
     pattern: HOSTNAME,
-    allowed: "a DNS name such as example.com",
+    allowed:
+      "a DNS name such as example.com: dot-separated labels of letters, digits and dashes, 63 characters at most each",
+    // ACM names a certificate by its first name, at most 64 characters: staging.<domain> is one.
+    rule: (value: string) =>
+      value.length > DOMAIN_MAX
+        ? `a domain of at most ${DOMAIN_MAX} characters (this one has ${value.length}): a certificate's name is at most 64, and staging's is staging.<domain>`
+        : undefined,
     normalize: (raw) => raw.toLowerCase().replace(/\.$/, ""),
     prompt: "Domain the app is served on (its Route53 hosted zone)",
     help: "Production answers on this domain; staging on staging.<domain>. It must be a Route53 hosted zone in the account.",
@@ -233,9 +271,12 @@ export const settings = {
   }),
   githubRepository: setting({
     kind: "text",
-    pattern: /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/,
+    // GitHub's rules: an owner of single dashes between letters and digits, up to 39; a name of
+    // letters, digits, `.`, `_` and `-`, up to 100, other than `.` and `..`.
+    pattern:
+      /^[A-Za-z0-9](?:-?[A-Za-z0-9]){0,38}\/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/,
     allowed:
-      "a GitHub repository as owner/name, or its https:// or git@ address",
+      "a GitHub repository as owner/name (owner: up to 39 letters, digits and single dashes between them; name: up to 100 letters, digits, dots, dashes and underscores), or its https:// or git@ address",
     normalize: gitHubOwnerAndName,
     prompt: "GitHub repository (owner/name)",
     help: "The repository the workflows run in and the OIDC deploy role trusts. Defaults to the git remote, else your-org/<app name>.",
@@ -473,7 +514,7 @@ export const settings = {
     help: "ssm: SSM Session Manager, no port 22 open anywhere; bastion: a bastion host in a public subnet.",
     default: () => "ssm",
   }),
-  rubyVersion: setting<{ kind: "text"; pattern: RegExp; allowed: string }>({
+  rubyVersion: setting<TextKind>({
     kind: "text",
     pattern: /^\d+\.\d+\.\d+$/,
     allowed: RUBY_VERSIONS_ALLOWED,
