@@ -337,13 +337,9 @@ const ownWork: Row[] = [
   {
     who: "staging apply",
     action: "ssm:StartSession",
-    resource: arn.instance("staging"),
-    context: {
-      "ssm:resourceTag/app": "board",
-      "ssm:resourceTag/environment": "staging",
-    },
+    resource: `arn:aws:ssm:${REGION}:${ACCOUNT}:document/SSM-SessionManagerRunShell`,
     expect: "Denied",
-    why: "a session without the document check could run any document",
+    why: "a shell session, rather than SSH for the deploy user",
   },
   {
     who: "staging plan",
