@@ -25,7 +25,7 @@ const OTHER_ACCOUNT = "999988887777";
 
 type Env = "production" | "staging";
 type Who =
-  | `${Env} ${"cloudformation" | "apply" | "plan" | "instance"}`
+  | `${Env} ${"cloudformation" | "apply" | "plan" | "instance" | "function"}`
   | "github token"
   | "another account";
 
@@ -43,6 +43,8 @@ interface Row {
 const arn = {
   instance: (env: Env) =>
     `arn:aws:ec2:${REGION}:${ACCOUNT}:instance/i-0${env === "production" ? "aaaa" : "bbbb"}1111`,
+  vpc: (env: Env) =>
+    `arn:aws:ec2:${REGION}:${ACCOUNT}:vpc/vpc-0${env === "production" ? "aaaa" : "bbbb"}`,
   securityGroup: (env: Env) =>
     `arn:aws:ec2:${REGION}:${ACCOUNT}:security-group/sg-0${env === "production" ? "aaaa" : "bbbb"}`,
   loadBalancer: (env: Env) =>
@@ -102,6 +104,7 @@ const stagingOnProduction: Row[] = [
     [
       ["ec2:TerminateInstances", arn.instance("production")],
       ["ec2:AuthorizeSecurityGroupIngress", arn.securityGroup("production")],
+      ["ec2:CreateSubnet", arn.vpc("production")],
       [
         "elasticloadbalancing:DeleteLoadBalancer",
         arn.loadBalancer("production"),
@@ -402,6 +405,19 @@ const ownWork: Row[] = [
   })),
 ];
 
+/** The data stack's function, which sets the retention of RDS's log groups. */
+const functionWork = (env: Env): Row[] =>
+  (["staging", "production"] as const).map((owner) => ({
+    who: `${env} function`,
+    action: "logs:PutRetentionPolicy",
+    resource: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/rds/instance/board-${owner}-data-database-${SAMPLE_ID}/postgresql`,
+    context: {
+      "lambda:SourceFunctionArn": arn.function(env),
+    },
+    expect: owner === env ? "Allowed" : "Denied",
+    why: `the log groups of ${owner}'s database`,
+  }));
+
 /** Who may assume which role. */
 const trust: Row[] = [
   {
@@ -533,6 +549,7 @@ describe("IAM policies as AWS evaluates them (iam-simulate), both environments i
       apply: "deploy.DeployRole",
       plan: "deploy.PlanRole",
       instance: "app.InstanceRole",
+      function: "data.DatabaseLogRetentionRole",
     }[kind]!;
     const role = stacks.roles.get(`board-${env}-${logical}`);
     assert.ok(role, `no ${name} role in the stacks`);
@@ -599,7 +616,7 @@ describe("IAM policies as AWS evaluates them (iam-simulate), both environments i
     "staging's roles on every class of production resource",
     () => stagingOnProduction,
   );
-  table("each role's own work", () => ownWork);
+  table("each role's own work", () => [...ownWork, ...functionWork("staging")]);
   table("trust", () => trust);
   describe("the releases bucket", () => {
     it("writes a release once: a PutObject must carry If-None-Match: *", async () => {
