@@ -154,8 +154,24 @@ export function isPlaceholderRepository(repository: unknown): boolean {
 
 export const GITHUB_IDS_COMMAND =
   "`gh api repos/OWNER/NAME --jq '.owner.id, .id'`";
-const GITHUB_ID_ALLOWED =
-  "empty, or the numeric ID (digits only, no leading zero)";
+
+/** A numeric GitHub ID, empty until known (the trust then names a placeholder). */
+function githubId(definition: {
+  of: "owner" | "repository";
+  help: string;
+  rule: (value: string, answers: PartialAnswers) => string | undefined;
+}) {
+  return setting({
+    kind: "text",
+    pattern: /^(?:[1-9][0-9]{0,19})?$/,
+    allowed: `empty, or the numeric ID of the ${definition.of === "owner" ? "repository's owner" : "repository"} (digits only, no leading zero)`,
+    prompt: `GitHub ${definition.of} ID (numeric; empty if not known yet)`,
+    help: definition.help,
+    defaultText: "none: bin/infra refuses to deploy until it is set",
+    default: () => "",
+    rule: definition.rule,
+  });
+}
 
 /** `https://github.com/me/app(.git)`, `git@github.com:me/app.git` and `me/app` → `me/app`. */
 function gitHubOwnerAndName(raw: string): string {
@@ -285,29 +301,19 @@ export const settings = {
       facts.gitHubRemote ??
       `${PLACEHOLDER_GITHUB_OWNER}/${String(answers.appName)}`,
   }),
-  githubOwnerId: setting({
-    kind: "text",
-    pattern: /^(?:[1-9][0-9]{0,19})?$/,
-    allowed: `${GITHUB_ID_ALLOWED} of the repository's owner`,
-    prompt: "GitHub owner ID (numeric; empty if not known yet)",
+  githubOwnerId: githubId({
+    of: "owner",
     help: `The numeric ID of the repository's owner, which GitHub puts in the OIDC token of repositories created from July 2026 on: ${GITHUB_IDS_COMMAND} prints it, then the repository's. Without it the deploy roles trust a placeholder that bin/infra refuses to deploy.`,
-    defaultText: "none: bin/infra refuses to deploy until it is set",
-    default: () => "",
-    rule: (value: string, answers: PartialAnswers) =>
+    rule: (value, answers) =>
       value !== "" && isPlaceholderRepository(answers.githubRepository)
         ? `an ID only with the repository it belongs to: set --github-repository too (now ${String(answers.githubRepository)})`
         : undefined,
   }),
-  githubRepositoryId: setting({
-    kind: "text",
-    pattern: /^(?:[1-9][0-9]{0,19})?$/,
-    allowed: `${GITHUB_ID_ALLOWED} of the repository`,
-    prompt: "GitHub repository ID (numeric; empty if not known yet)",
+  githubRepositoryId: githubId({
+    of: "repository",
     help: `The repository's numeric ID: ${GITHUB_IDS_COMMAND} prints the owner's, then this. The deploy roles also check it as the token's repository_id claim, so a deleted and re-created repository of the same name cannot deploy.`,
-    defaultText: "none: bin/infra refuses to deploy until it is set",
-    default: () => "",
     // The immutable subject names both: one without the other is a typo, not a choice.
-    rule: (value: string, answers: PartialAnswers) =>
+    rule: (value, answers) =>
       (value === "") !== (answers.githubOwnerId === "")
         ? `both IDs or neither: --github-owner-id is ${answers.githubOwnerId === "" ? "empty" : String(answers.githubOwnerId)}, --github-repository-id ${value === "" ? "empty" : value} (${GITHUB_IDS_COMMAND} prints both)`
         : undefined,

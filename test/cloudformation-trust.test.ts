@@ -8,7 +8,12 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { parseCloudFormationFile } from "../check/cloudformation/template.js";
 import { RepoFile } from "../check/repo.js";
-import { generateRepo, runCli, tempDir } from "./helpers/repo.js";
+import {
+  answerSetRepo,
+  generateRepo,
+  runCli,
+  tempDir,
+} from "./helpers/repo.js";
 
 const execFileAsync = promisify(execFile);
 const IDS = ["--github-owner-id", "1111", "--github-repository-id", "2222"];
@@ -61,8 +66,19 @@ async function runInfra(
 describe("cloudformation part: the roles' GitHub trust, and bin/infra's refusals", function () {
   this.timeout(120_000);
 
-  it("trusts the immutable subject with both IDs, and checks the ID claims too", async () => {
-    const repo = await generateRepo([...REPOSITORY, ...IDS]);
+  /** A real repository with both IDs, each environment in an account of its own. */
+  let withIds: string;
+  before(async () => {
+    withIds = await generateRepo([
+      ...REPOSITORY,
+      ...IDS,
+      ...["--production-account-id", "111111111111"],
+      ...["--staging-account-id", "222222222222"],
+    ]);
+  });
+
+  it("trusts the immutable subject with both IDs, and checks the ID claims too", () => {
+    const repo = withIds;
     assert.deepEqual(trustConditions(repo, "DeployRole"), {
       StringEquals: {
         "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
@@ -124,7 +140,7 @@ describe("cloudformation part: the roles' GitHub trust, and bin/infra's refusals
   });
 
   it("bin/infra refuses to deploy a trust of a placeholder, saying how to set the repository, before any AWS call", async () => {
-    const placeholder = await generateRepo([]);
+    const placeholder = await answerSetRepo("defaults");
     const run = await runInfra(placeholder, ["production", "deploy"]);
     assert.equal(run.code, 1);
     assert.match(run.stderr, /trust your-org\/demo, a placeholder/);
@@ -146,12 +162,7 @@ describe("cloudformation part: the roles' GitHub trust, and bin/infra's refusals
   });
 
   it("bin/infra deploys an environment only into its own account", async () => {
-    const repo = await generateRepo([
-      ...REPOSITORY,
-      ...IDS,
-      ...["--production-account-id", "111111111111"],
-      ...["--staging-account-id", "222222222222"],
-    ]);
+    const repo = withIds;
     const wrong = await runInfra(repo, ["production"], "222222222222");
     assert.equal(wrong.code, 1);
     assert.match(

@@ -25,7 +25,7 @@ const OTHER_ACCOUNT = "999988887777";
 
 type Env = "production" | "staging";
 type Who =
-  | `${Env} ${"cloudformation" | "apply" | "plan" | "instance"}`
+  | `${Env} ${"cloudformation" | "apply" | "plan" | "instance" | "function"}`
   | "github token"
   | "another account";
 
@@ -43,6 +43,8 @@ interface Row {
 const arn = {
   instance: (env: Env) =>
     `arn:aws:ec2:${REGION}:${ACCOUNT}:instance/i-0${env === "production" ? "aaaa" : "bbbb"}1111`,
+  vpc: (env: Env) =>
+    `arn:aws:ec2:${REGION}:${ACCOUNT}:vpc/vpc-0${env === "production" ? "aaaa" : "bbbb"}`,
   securityGroup: (env: Env) =>
     `arn:aws:ec2:${REGION}:${ACCOUNT}:security-group/sg-0${env === "production" ? "aaaa" : "bbbb"}`,
   loadBalancer: (env: Env) =>
@@ -96,165 +98,141 @@ const fromInstance = (env: Env) => ({
   "ec2:SourceInstanceARN": arn.instance(env),
 });
 
-/** Staging's roles against each class of production resource: every one denied. */
-const stagingOnProduction: Row[] = [
+type RowRequest = Pick<Row, "action" | "resource" | "context">;
+
+/**
+ * One request of a staging role, on staging's own resource (allowed: its work) and on
+ * production's of the same class (denied).
+ */
+const ownNotProduction = (
+  who: Who,
+  what: string,
+  request: (env: Env) => RowRequest,
+): Row[] => [
+  { who, ...request("staging"), expect: "Allowed", why: `staging's ${what}` },
+  {
+    who,
+    ...request("production"),
+    expect: "Denied",
+    why: `production's ${what}`,
+  },
+];
+
+const stagingCloudFormation: Row[] = [
   ...(
     [
-      ["ec2:TerminateInstances", arn.instance("production")],
-      ["ec2:AuthorizeSecurityGroupIngress", arn.securityGroup("production")],
+      ["ec2:TerminateInstances", arn.instance, "instances"],
+      [
+        "ec2:AuthorizeSecurityGroupIngress",
+        arn.securityGroup,
+        "security groups",
+      ],
+      ["ec2:CreateSubnet", arn.vpc, "network"],
       [
         "elasticloadbalancing:DeleteLoadBalancer",
-        arn.loadBalancer("production"),
+        arn.loadBalancer,
+        "load balancer",
       ],
       [
         "autoscaling:UpdateAutoScalingGroup",
-        arn.autoScalingGroup("production"),
+        arn.autoScalingGroup,
+        "Auto Scaling group",
       ],
-      ["elasticache:DeleteReplicationGroup", arn.cache("production")],
-      ["acm:DeleteCertificate", arn.certificate("production")],
+      ["elasticache:DeleteReplicationGroup", arn.cache, "Redis"],
+      ["acm:DeleteCertificate", arn.certificate, "certificate"],
     ] as const
-  ).map(([action, resource]): Row => ({
-    who: "staging cloudformation",
-    action,
-    resource,
-    context: tagged("production"),
-    expect: "Denied",
-    why: "a resource tagged for production",
-  })),
+  ).flatMap(([action, resource, what]) =>
+    ownNotProduction(
+      "staging cloudformation",
+      `${what}, by its environment tag`,
+      (env) => ({
+        action,
+        resource: resource(env),
+        context: tagged(env),
+      }),
+    ),
+  ),
   ...(
     [
-      ["rds:DeleteDBInstance", arn.database("production")],
-      ["secretsmanager:GetSecretValue", arn.secretKeyBase("production")],
-      ["secretsmanager:UpdateSecret", arn.secretKeyBase("production")],
-      ["ssm:PutParameter", arn.parameter("production", "current-release")],
-      ["s3:PutBucketPolicy", arn.uploads("production")],
-      ["logs:DeleteLogGroup", arn.logGroup("production")],
-      ["cloudwatch:DeleteAlarms", arn.alarm("production")],
-      ["sns:Subscribe", arn.topic("production")],
-      ["lambda:UpdateFunctionCode", arn.function("production")],
-      ["ses:DeleteEmailIdentity", arn.mailIdentity("production")],
-      ["iam:PutRolePolicy", arn.stackRole("production", "instance")],
-    ] as const
-  ).map(([action, resource]): Row => ({
-    who: "staging cloudformation",
-    action,
-    resource,
-    expect: "Denied",
-    why: "named for production",
-  })),
-  {
-    who: "staging cloudformation",
-    action: "ec2:CreateSecurityGroup",
-    resource: arn.securityGroup("staging"),
-    context: { "aws:RequestTag/environment": "production" },
-    expect: "Denied",
-    why: "creating a resource tagged for production",
-  },
-  {
-    who: "staging cloudformation",
-    action: "route53:ChangeResourceRecordSets",
-    resource: arn.zone,
-    context: {
-      "route53:ChangeResourceRecordSetsNormalizedRecordNames": ["example.com"],
-    },
-    expect: "Denied",
-    why: "production's host in the shared zone",
-  },
-  {
-    who: "staging cloudformation",
-    action: "iam:CreateRole",
-    resource: arn.stackRole("staging", "escape"),
-    context: {
-      "iam:PermissionsBoundary": `arn:aws:iam::${ACCOUNT}:policy/board-production-boundary`,
-    },
-    expect: "Denied",
-    why: "a role under production's boundary",
-  },
-  {
-    who: "staging apply",
-    action: "cloudformation:ExecuteChangeSet",
-    resource: arn.stack("production", "app"),
-    expect: "Denied",
-    why: "production's change set",
-  },
-  {
-    who: "staging apply",
-    action: "iam:PassRole",
-    resource: `arn:aws:iam::${ACCOUNT}:role/board-production-cloudformation`,
-    context: { "iam:PassedToService": "cloudformation.amazonaws.com" },
-    expect: "Denied",
-    why: "production's CloudFormation role",
-  },
-  {
-    who: "staging apply",
-    action: "ssm:PutParameter",
-    resource: arn.parameter("production", "current-release"),
-    expect: "Denied",
-    why: "production's release pointer",
-  },
-  {
-    who: "staging apply",
-    action: "ssm:StartSession",
-    resource: arn.instance("production"),
-    context: {
-      "ssm:resourceTag/app": "board",
-      "ssm:resourceTag/environment": "production",
-      "ssm:SessionDocumentAccessCheck": "true",
-    },
-    expect: "Denied",
-    why: "production's instances",
-  },
-  {
-    who: "staging plan",
-    action: "cloudformation:CreateChangeSet",
-    resource: arn.stack("production", "app"),
-    expect: "Denied",
-    why: "production's stack",
-  },
-  ...(
-    [
-      ["secretsmanager:GetSecretValue", arn.secretKeyBase("production"), {}],
+      ["rds:DeleteDBInstance", arn.database, "database"],
+      ["secretsmanager:UpdateSecret", arn.secretKeyBase, "secret_key_base"],
       [
-        "secretsmanager:GetSecretValue",
-        arn.databaseSecret("production"),
-        {
-          "aws:ResourceTag/aws:rds:primaryDBInstanceArn":
-            arn.database("production"),
-        },
+        "ssm:PutParameter",
+        (env: Env) => arn.parameter(env, "release-bucket"),
+        "parameters",
       ],
-      ["ssm:GetParameter", arn.parameter("production", "current-release"), {}],
-      ["s3:GetObject", arn.uploads("production", "/avatar.png"), {}],
-      ["logs:PutLogEvents", `${arn.logGroup("production")}:log-stream:x`, {}],
-      ["ses:SendEmail", arn.mailIdentity("production"), {}],
+      ["s3:PutBucketPolicy", (env: Env) => arn.uploads(env), "uploads bucket"],
+      ["logs:DeleteLogGroup", arn.logGroup, "log group"],
+      ["cloudwatch:DeleteAlarms", arn.alarm, "alarms"],
+      ["sns:Subscribe", arn.topic, "alarm topic"],
+      ["lambda:UpdateFunctionCode", arn.function, "function"],
+      ["ses:DeleteEmailIdentity", arn.mailIdentity, "mail identity"],
     ] as const
-  ).map(([action, resource, context]): Row => ({
-    who: "staging instance",
-    action,
-    resource,
-    context: { ...fromInstance("staging"), ...context },
-    expect: "Denied",
-    why: "production's data, under staging's boundary",
-  })),
-];
-
-/** What each role is for: allowed. */
-const ownWork: Row[] = [
-  {
-    who: "staging cloudformation",
-    action: "ec2:CreateSecurityGroup",
-    resource: arn.securityGroup("staging"),
-    context: { "aws:RequestTag/environment": "staging" },
-    expect: "Allowed",
-    why: "creates its network",
-  },
-  {
-    who: "staging cloudformation",
-    action: "ec2:TerminateInstances",
-    resource: arn.instance("staging"),
-    context: tagged("staging"),
-    expect: "Allowed",
-    why: "replaces its instances",
-  },
+  ).flatMap(([action, resource, what]) =>
+    ownNotProduction(
+      "staging cloudformation",
+      `${what}, by its name`,
+      (env) => ({
+        action,
+        resource: resource(env),
+      }),
+    ),
+  ),
+  ...ownNotProduction(
+    "staging cloudformation",
+    "tag on a new resource",
+    (env) => ({
+      action: "ec2:CreateSecurityGroup",
+      resource: arn.securityGroup("staging"),
+      context: { "aws:RequestTag/environment": env },
+    }),
+  ),
+  ...ownNotProduction(
+    "staging cloudformation",
+    "records in the shared zone",
+    (env) => ({
+      action: "route53:ChangeResourceRecordSets",
+      resource: arn.zone,
+      context: {
+        "route53:ChangeResourceRecordSetsNormalizedRecordNames":
+          env === "production"
+            ? ["example.com"]
+            : ["staging.example.com", "abc._domainkey.staging.example.com"],
+      },
+    }),
+  ),
+  // The role's boundary, which IAM checks on every change of a role's policies.
+  ...ownNotProduction(
+    "staging cloudformation",
+    "instance role's policy",
+    (env) => ({
+      action: "iam:PutRolePolicy",
+      resource: arn.stackRole(env, "instance"),
+      context: {
+        "iam:PermissionsBoundary": `arn:aws:iam::${ACCOUNT}:policy/board-${env}-boundary`,
+      },
+    }),
+  ),
+  ...ownNotProduction(
+    "staging cloudformation",
+    "permissions boundary on a new role",
+    (env) => ({
+      action: "iam:CreateRole",
+      resource: arn.stackRole("staging", "instance"),
+      context: {
+        "iam:PermissionsBoundary": `arn:aws:iam::${ACCOUNT}:policy/board-${env}-boundary`,
+      },
+    }),
+  ),
+  ...ownNotProduction(
+    "staging cloudformation",
+    "instance role, given to an instance",
+    (env) => ({
+      action: "iam:PassRole",
+      resource: arn.stackRole(env, "instance"),
+      context: { "iam:PassedToService": "ec2.amazonaws.com" },
+    }),
+  ),
   {
     who: "staging cloudformation",
     action: "rds:CreateDBInstance",
@@ -267,91 +245,55 @@ const ownWork: Row[] = [
     action: "secretsmanager:CreateSecret",
     resource: arn.databaseSecret("staging"),
     expect: "Allowed",
-    why: "RDS creates the master secret with its rights",
+    why: "RDS creates the database's master secret with the caller's rights",
   },
   {
     who: "staging cloudformation",
-    action: "s3:PutBucketPolicy",
-    resource: arn.uploads("staging"),
-    expect: "Allowed",
-    why: "its uploads bucket",
-  },
-  {
-    who: "staging cloudformation",
-    action: "iam:CreateRole",
-    resource: arn.stackRole("staging", "instance"),
-    context: {
-      "iam:PermissionsBoundary": `arn:aws:iam::${ACCOUNT}:policy/board-staging-boundary`,
-    },
-    expect: "Allowed",
-    why: "a role under its own boundary",
-  },
-  {
-    who: "staging cloudformation",
-    action: "iam:PassRole",
-    resource: arn.stackRole("staging", "instance"),
-    context: { "iam:PassedToService": "ec2.amazonaws.com" },
-    expect: "Allowed",
-    why: "gives its instances their role",
-  },
-  {
-    who: "staging cloudformation",
-    action: "route53:ChangeResourceRecordSets",
-    resource: arn.zone,
-    context: {
-      "route53:ChangeResourceRecordSetsNormalizedRecordNames": [
-        "staging.example.com",
-        "abc._domainkey.staging.example.com",
-      ],
-    },
-    expect: "Allowed",
-    why: "its host's records",
-  },
-  {
-    who: "staging apply",
-    action: "cloudformation:ExecuteChangeSet",
-    resource: arn.stack("staging", "app"),
-    expect: "Allowed",
-    why: "applies its change sets",
-  },
-  {
-    who: "staging apply",
-    action: "iam:PassRole",
-    resource: `arn:aws:iam::${ACCOUNT}:role/board-staging-cloudformation`,
-    context: { "iam:PassedToService": "cloudformation.amazonaws.com" },
-    expect: "Allowed",
-    why: "its stacks run as its CloudFormation role",
-  },
-  {
-    who: "staging apply",
-    action: "ssm:StartSession",
-    resource: arn.instance("staging"),
-    context: {
-      "ssm:resourceTag/app": "board",
-      "ssm:resourceTag/environment": "staging",
-      "ssm:SessionDocumentAccessCheck": "true",
-    },
-    expect: "Allowed",
-    why: "SSH over Session Manager to its instances",
-  },
-  {
-    who: "staging apply",
-    action: "ssm:StartSession",
-    resource: arn.instance("staging"),
-    context: {
-      "ssm:resourceTag/app": "board",
-      "ssm:resourceTag/environment": "staging",
-    },
+    action: "secretsmanager:GetSecretValue",
+    resource: arn.secretKeyBase("staging"),
     expect: "Denied",
-    why: "a session without the document check could run any document",
+    why: "CloudFormation never reads a secret",
   },
+];
+
+const stagingApplyAndPlan: Row[] = [
+  ...ownNotProduction("staging apply", "change sets", (env) => ({
+    action: "cloudformation:ExecuteChangeSet",
+    resource: arn.stack(env, "app"),
+  })),
+  ...ownNotProduction("staging apply", "CloudFormation role", (env) => ({
+    action: "iam:PassRole",
+    resource: `arn:aws:iam::${ACCOUNT}:role/board-${env}-cloudformation`,
+    context: { "iam:PassedToService": "cloudformation.amazonaws.com" },
+  })),
+  ...ownNotProduction("staging apply", "release pointer", (env) => ({
+    action: "ssm:PutParameter",
+    resource: arn.parameter(env, "current-release"),
+  })),
+  ...ownNotProduction(
+    "staging apply",
+    "instances, over Session Manager",
+    (env) => ({
+      action: "ssm:StartSession",
+      resource: arn.instance(env),
+      context: {
+        "ssm:resourceTag/app": "board",
+        "ssm:resourceTag/environment": env,
+        "ssm:SessionDocumentAccessCheck": "true",
+      },
+    }),
+  ),
   {
-    who: "staging plan",
-    action: "cloudformation:CreateChangeSet",
-    resource: arn.stack("staging", "app"),
-    expect: "Allowed",
-    why: "previews its stacks",
+    who: "staging apply",
+    action: "ssm:StartSession",
+    resource: `arn:aws:ssm:${REGION}:${ACCOUNT}:document/SSM-SessionManagerRunShell`,
+    expect: "Denied",
+    why: "a shell session, rather than SSH for the deploy user",
   },
+  ...ownNotProduction("staging plan", "stacks, previewed", (env) => ({
+    action: "cloudformation:CreateChangeSet",
+    resource: arn.stack(env, "app"),
+  })),
   {
     who: "staging plan",
     action: "cloudformation:DeleteChangeSet",
@@ -359,20 +301,13 @@ const ownWork: Row[] = [
     expect: "Allowed",
     why: "cleans its previews up",
   },
-  {
-    who: "staging plan",
+  ...(["staging", "production"] as const).map((env): Row => ({
+    who: `${env} plan`,
     action: "cloudformation:ExecuteChangeSet",
-    resource: arn.stack("staging", "app"),
+    resource: arn.stack(env, "app"),
     expect: "Denied",
     why: "a preview never applies",
-  },
-  {
-    who: "production plan",
-    action: "cloudformation:ExecuteChangeSet",
-    resource: arn.stack("production", "app"),
-    expect: "Denied",
-    why: "a preview never applies",
-  },
+  })),
   {
     who: "staging plan",
     action: "cloudformation:UpdateStack",
@@ -380,29 +315,57 @@ const ownWork: Row[] = [
     expect: "Denied",
     why: "nor updates a stack another way",
   },
+];
+
+const stagingInstanceAndFunction: Row[] = [
   ...(
     [
-      ["secretsmanager:GetSecretValue", arn.secretKeyBase("staging"), {}],
       [
         "secretsmanager:GetSecretValue",
-        arn.databaseSecret("staging"),
-        {
-          "aws:ResourceTag/aws:rds:primaryDBInstanceArn":
-            arn.database("staging"),
-        },
+        arn.secretKeyBase,
+        "secret_key_base",
+        () => ({}),
       ],
-      ["ssm:GetParameter", arn.parameter("staging", "current-release"), {}],
-      ["s3:PutObject", arn.uploads("staging", "/avatar.png"), {}],
-      ["ses:SendEmail", arn.mailIdentity("staging"), {}],
-      ["cloudformation:SignalResource", arn.stack("staging", "app"), {}],
+      [
+        "secretsmanager:GetSecretValue",
+        arn.databaseSecret,
+        "database password",
+        (env: Env) => ({
+          "aws:ResourceTag/aws:rds:primaryDBInstanceArn": arn.database(env),
+        }),
+      ],
+      [
+        "ssm:GetParameter",
+        (env: Env) => arn.parameter(env, "current-release"),
+        "release pointer",
+        () => ({}),
+      ],
+      [
+        "s3:PutObject",
+        (env: Env) => arn.uploads(env, "/avatar.png"),
+        "uploads",
+        () => ({}),
+      ],
+      ["ses:SendEmail", arn.mailIdentity, "mail identity", () => ({})],
+      [
+        "cloudformation:SignalResource",
+        (env: Env) => arn.stack(env, "app"),
+        "app stack",
+        () => ({}),
+      ],
     ] as const
-  ).map(([action, resource, context]): Row => ({
-    who: "staging instance",
-    action,
-    resource,
-    context: { ...fromInstance("staging"), ...context },
-    expect: "Allowed",
-    why: "runs the app",
+  ).flatMap(([action, resource, what, context]) =>
+    ownNotProduction("staging instance", what, (env) => ({
+      action,
+      resource: resource(env),
+      context: { ...fromInstance("staging"), ...context(env) },
+    })),
+  ),
+  // The data stack's function sets the retention of RDS's own log groups.
+  ...ownNotProduction("staging function", "database log groups", (env) => ({
+    action: "logs:PutRetentionPolicy",
+    resource: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/rds/instance/board-${env}-data-database-${SAMPLE_ID}/postgresql`,
+    context: { "lambda:SourceFunctionArn": arn.function("staging") },
   })),
 ];
 
@@ -537,6 +500,7 @@ describe("IAM policies as AWS evaluates them (iam-simulate), both environments i
       apply: "deploy.DeployRole",
       plan: "deploy.PlanRole",
       instance: "app.InstanceRole",
+      function: "data.DatabaseLogRetentionRole",
     }[kind]!;
     const role = stacks.roles.get(`board-${env}-${logical}`);
     assert.ok(role, `no ${name} role in the stacks`);
@@ -600,10 +564,17 @@ describe("IAM policies as AWS evaluates them (iam-simulate), both environments i
     });
 
   table(
-    "staging's roles on every class of production resource",
-    () => stagingOnProduction,
+    "staging's CloudFormation role: its own resources, none of production's",
+    () => stagingCloudFormation,
   );
-  table("each role's own work", () => ownWork);
+  table(
+    "staging's apply and plan roles: its own stacks, none of production's; plans never apply",
+    () => stagingApplyAndPlan,
+  );
+  table(
+    "roles the stacks create, under staging's boundary: its own data, none of production's",
+    () => stagingInstanceAndFunction,
+  );
   table("trust", () => trust);
   describe("the releases bucket", () => {
     it("writes a release once: a PutObject must carry If-None-Match: *", async () => {
