@@ -4,7 +4,7 @@
 // (the vendors' keys and downloads are on the internet, which tests never reach).
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { bootDownloads } from "../core/data.js";
@@ -47,15 +47,17 @@ describe("boot downloads: pinned, and installed only with the vendor's signature
     return /^fpr:+([0-9A-F]{40}):/m.exec(stdout)![1]!;
   }
 
-  /** The user data's verify_signature, run on `file`, with the vendor's keyring `keyring`. */
-  async function verify(
+  /**
+   * The user data's fetch_signed, run on `file` (served at a file:// URL with its signature
+   * beside it) with the fetched keyring `keyring`: its exit code, and where it left the download.
+   */
+  async function fetchSigned(
     file: string,
-    signature: string,
     fingerprint: string,
     keyring: string,
   ): Promise<number> {
     const lines = script.split("\n");
-    const start = lines.findIndex((l) => l.trim() === "verify_signature() {");
+    const start = lines.findIndex((l) => l.trim() === "fetch_signed() {");
     const end = lines.findIndex((l, i) => i > start && l.trim() === "}");
     const fn = lines
       .slice(start, end + 1)
@@ -66,12 +68,12 @@ describe("boot downloads: pinned, and installed only with the vendor's signature
         "bash",
         [
           "-c",
-          `set -euo pipefail\n${fn}\nverify_signature "$@"`,
+          `set -euo pipefail\nboot_keys=$1\n${fn}\nfetch_signed "file://$2" "$3" "$4"`,
           "boot",
-          file,
-          signature,
-          fingerprint,
           keyring,
+          file,
+          join(tempDir("fetched-"), "download"),
+          fingerprint,
         ],
         { env: { ...process.env, GNUPGHOME: home } },
       );
@@ -94,7 +96,7 @@ describe("boot downloads: pinned, and installed only with the vendor's signature
       assert.match(
         script,
         new RegExp(
-          `verify_signature /tmp/\\S+ /tmp/\\S+\\.sig \\\\?\\s*${fingerprint} `,
+          `fetch_signed "https://[^"]+" \\\\\\s+/tmp/\\S+ ${fingerprint}\\n`,
         ),
       );
     }
@@ -118,26 +120,28 @@ describe("boot downloads: pinned, and installed only with the vendor's signature
       "--import",
       join(dir, "keys.asc"),
     ]);
-    const sign = async (key: string, name: string) => {
+    // A vendor's download with its detached signature beside it, as the vendors serve them.
+    const sign = async (key: string) => {
+      rmSync(`${file}.sig`, { force: true });
       await gpg(
         "--local-user",
         key,
         "--output",
-        join(dir, name),
+        `${file}.sig`,
         "--detach-sign",
         file,
       );
-      return join(dir, name);
     };
 
-    const signed = await sign(vendor, "vendor.sig");
-    assert.equal(await verify(file, signed, vendor, keyring), 0);
+    await sign(vendor);
+    assert.equal(await fetchSigned(file, vendor, keyring), 0);
 
-    const byIntruder = await sign(intruder, "intruder.sig");
-    assert.notEqual(await verify(file, byIntruder, vendor, keyring), 0);
+    await sign(intruder);
+    assert.notEqual(await fetchSigned(file, vendor, keyring), 0);
 
+    await sign(vendor);
     writeFileSync(file, "the vendor's package, changed\n");
-    assert.notEqual(await verify(file, signed, vendor, keyring), 0);
+    assert.notEqual(await fetchSigned(file, vendor, keyring), 0);
   });
 
   it("keeps the user data within EC2's 16 KB with every stack value 64 characters long", async () => {

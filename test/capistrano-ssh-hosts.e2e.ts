@@ -592,5 +592,28 @@ describe("capistrano part: real cap against real sshd hosts", function () {
       fleet.awsCalls("revoke-security-group-ingress", "198.51.100.7/32"),
       1,
     );
+
+    // A job killed mid-deploy leaves its rule: the workflow's closing step removes it, and
+    // opens nothing itself.
+    writeRepo(fleet.aws, {
+      "security-group.json": JSON.stringify(["198.51.100.7/32"]),
+    });
+    const close = await cap(
+      ["production", "bastion:close"],
+      {
+        RUBYOPT: `-r${join(fleet.bin, "checkip.rb")}`,
+        CHECKIP_ADDRESS: "198.51.100.7",
+      },
+      bastionRepo,
+    );
+    assert.equal(close.code, 0, close.output);
+    assert.equal(
+      readFileSync(join(fleet.aws, "security-group.json"), "utf8"),
+      "[]",
+    );
+    assert.equal(
+      fleet.awsCalls("authorize-security-group-ingress", "198.51.100.7/32"),
+      1,
+    );
   });
 });

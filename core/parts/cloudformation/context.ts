@@ -2,7 +2,11 @@
 // CDN, hosts, alarms, sizes, the instance contract) is in the shared context.
 import type { Context } from "../../context.js";
 import { bootDownloads, cfnLint } from "../../data.js";
-import { INSTALLABLE_DIRECTIVES, webSocketUnit } from "../systemd/context.js";
+import {
+  INSTALLABLE_DIRECTIVE_FAMILIES,
+  INSTALLABLE_DIRECTIVES,
+  webSocketUnit,
+} from "../systemd/context.js";
 
 const SYSTEMCTL_ACTIONS = ["start", "stop", "restart", "status", "is-active"];
 
@@ -53,6 +57,7 @@ export function cloudformationContext(context: Context) {
       context.app.units.target,
     ].join(" "),
     installableDirectives: INSTALLABLE_DIRECTIVES.join(" "),
+    installableFamilies: INSTALLABLE_DIRECTIVE_FAMILIES.join("|"),
     databaseLintIgnores: lintIgnores(context, "data", "Database"),
     databaseLogExports: DATABASE_LOG_EXPORTS,
   };

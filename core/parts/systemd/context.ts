@@ -11,10 +11,17 @@ const JOB_EXTRA_CONNECTIONS = 2;
 
 /**
  * The directives a release's unit may hold for the instance's install-units script to install
- * it (it refuses any other): what the units of config/systemd use. Some of them are checked
- * further there (User=, Group=, EnvironmentFile=, ExecStart=, ListenStream=).
- * test/install-units.test.ts keeps this list and the units in step.
+ * it (it refuses any other): what the units of config/systemd use. Whole families that only take
+ * privileges away (ProtectSystem=, RestrictNamespaces=, ...) are allowed by their prefix. Some
+ * directives are checked further there (User=, Group=, EnvironmentFile=, ExecStart=,
+ * ListenStream=, the dependencies). test/install-units.test.ts keeps these and the units in step.
  */
+export const INSTALLABLE_DIRECTIVE_FAMILIES = [
+  "Protect",
+  "Restrict",
+  "Private",
+  "SystemCall",
+] as const;
 export const INSTALLABLE_DIRECTIVES = [
   "After",
   "Backlog",
@@ -30,29 +37,11 @@ export const INSTALLABLE_DIRECTIVES = [
   "NoDelay",
   "NoNewPrivileges",
   "PartOf",
-  "PrivateDevices",
-  "PrivateTmp",
-  "ProtectClock",
-  "ProtectControlGroups",
-  "ProtectHome",
-  "ProtectHostname",
-  "ProtectKernelLogs",
-  "ProtectKernelModules",
-  "ProtectKernelTunables",
-  "ProtectProc",
-  "ProtectSystem",
   "ReadWritePaths",
   "RemoveIPC",
   "Requires",
   "Restart",
-  "RestrictAddressFamilies",
-  "RestrictNamespaces",
-  "RestrictRealtime",
-  "RestrictSUIDSGID",
   "ReusePort",
-  "SystemCallArchitectures",
-  "SystemCallErrorNumber",
-  "SystemCallFilter",
   "TimeoutStopSec",
   "Type",
   "UMask",
