@@ -151,3 +151,23 @@ export function instanceType(type: string): InstanceType {
   if (!found) throw new Error(`unknown EC2 instance type ${type}`);
   return found;
 }
+
+/** data/boot-downloads.json: what the user data downloads at boot, and the keys that sign it. */
+export interface BootDownloads {
+  source: string;
+  date: string;
+  note: string;
+  awsCli: {
+    version: string;
+    signingKeyFingerprint: string;
+    signingKeyServer: string;
+  };
+  cloudwatchAgent: {
+    release: string;
+    releaseNote: string;
+    signingKeyFingerprint: string;
+    signingKeyUrl: string;
+  };
+}
+
+export const bootDownloads = readData<BootDownloads>("boot-downloads.json");

@@ -81,10 +81,36 @@ describe("the docs part", () => {
         }
       }
       assert.ok(blocks >= 1);
-      for (const doc of ["ONBOARDING", "ARCHITECTURE", "COSTS", "RUNBOOK"])
+      for (const doc of [
+        "ONBOARDING",
+        "ARCHITECTURE",
+        "COSTS",
+        "RUNBOOK",
+        "SECURITY",
+      ])
         assert.ok(markdownFiles(dir).includes(`docs/${doc}.md`));
     });
   }
+
+  it("docs/SECURITY.md names each environment's deploy role and release pointer, and the bastion's risks only with a bastion", () => {
+    const security = (name: string) =>
+      readFileSync(join(repos[name]!, "docs/SECURITY.md"), "utf8");
+    const defaults = security("defaults");
+    for (const env of ["production", "staging"]) {
+      assert.match(defaults, new RegExp(`\`demo-${env}-github-deploy\``));
+      assert.match(defaults, new RegExp(`/demo/${env}/current-release`));
+    }
+    assert.match(defaults, /^## Accepted risks$/m);
+    assert.doesNotMatch(defaults, /StrictHostKeyChecking/);
+    assert.match(
+      security("NAT per AZ, bastion, read replicas, on-demand"),
+      /The bastion's host key is not checked/,
+    );
+    assert.doesNotMatch(
+      security("staging only"),
+      /demo-production-github-deploy/,
+    );
+  });
 
   it("the diagram reflects the answers", () => {
     const diagram = (name: string) =>

@@ -1,7 +1,12 @@
 // Values only the cloudformation part's templates need. What other parts also read (stacks, the
 // CDN, hosts, alarms, sizes, the instance contract) is in the shared context.
 import type { Context } from "../../context.js";
-import { cfnLint } from "../../data.js";
+import { bootDownloads, cfnLint } from "../../data.js";
+import {
+  INSTALLABLE_DIRECTIVE_FAMILIES,
+  INSTALLABLE_DIRECTIVES,
+  webSocketUnit,
+} from "../systemd/context.js";
 
 const SYSTEMCTL_ACTIONS = ["start", "stop", "restart", "status", "is-active"];
 
@@ -43,6 +48,16 @@ export function cloudformationContext(context: Context) {
     /** ElastiCache's Redis engine: the newest 7.x, as docker-compose runs redis:7 locally. */
     redisEngineVersion: "7.1",
     sudoCommands: sudoCommands(context),
+    bootDownloads,
+    /** The unit files install-units takes from a release, and nothing else. */
+    installableUnits: [
+      webSocketUnit(context),
+      context.app.units.web,
+      context.app.units.jobs,
+      context.app.units.target,
+    ].join(" "),
+    installableDirectives: INSTALLABLE_DIRECTIVES.join(" "),
+    installableFamilies: INSTALLABLE_DIRECTIVE_FAMILIES.join("|"),
     databaseLintIgnores: lintIgnores(context, "data", "Database"),
     databaseLogExports: DATABASE_LOG_EXPORTS,
   };
