@@ -4,6 +4,7 @@ import { cfnLint, dbMaxConnections, instanceType } from "./data.js";
 import {
   connectionsPerInstance,
   ENVIRONMENTS,
+  PLACEHOLDER_GITHUB_OWNER,
   type Answers,
   type EnvironmentName,
 } from "./settings.js";
@@ -183,6 +184,8 @@ export interface Context {
     module: string;
     domain: string;
     githubRepository: string;
+    /** The repository is the default placeholder: nothing may trust it (bin/infra refuses). */
+    githubRepositoryPlaceholder: boolean;
     repoUrl: string;
     alertEmail: string;
     rubyVersion: string;
@@ -321,6 +324,9 @@ export function deriveContext(answers: Answers): Context {
       module: moduleName(answers.appName),
       domain: answers.domain,
       githubRepository: answers.githubRepository,
+      githubRepositoryPlaceholder: answers.githubRepository.startsWith(
+        `${PLACEHOLDER_GITHUB_OWNER}/`,
+      ),
       repoUrl: `https://github.com/${answers.githubRepository}.git`,
       alertEmail: answers.alertEmail,
       rubyVersion: answers.rubyVersion,

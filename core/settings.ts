@@ -141,6 +141,9 @@ const EMAIL = new RegExp(
 /** Rails 8.1's databases per environment: primary, cache, queue and cable. */
 export const DATABASES_PER_PROCESS = 4;
 
+/** The owner of the GitHub repository assumed when none is answered or found: not a real one. */
+export const PLACEHOLDER_GITHUB_OWNER = "your-org";
+
 /** Processes that hold database connections on one instance: Puma workers x threads plus the job worker. */
 export function connectionsPerInstance(answers: PartialAnswers): number {
   const workers = Number(answers.pumaWorkers);
@@ -202,7 +205,8 @@ export const settings = {
     help: "The repository the workflows run in and the OIDC deploy role trusts. Defaults to the git remote, else your-org/<app name>.",
     defaultText: "the git remote's owner/name, else your-org/<appName>",
     default: (answers, facts) =>
-      facts.gitHubRemote ?? `your-org/${String(answers.appName)}`,
+      facts.gitHubRemote ??
+      `${PLACEHOLDER_GITHUB_OWNER}/${String(answers.appName)}`,
   }),
   alertEmail: setting({
     kind: "text",

@@ -76,7 +76,7 @@ function nextSteps(
     steps.push(
       `bundle lock --add-platform ${lockPlatforms(context)}   # then commit Gemfile.lock: the instances install gems in Bundler's deployment mode, which needs it`,
     );
-  if (context.app.githubRepository.startsWith("your-org/"))
+  if (context.app.githubRepositoryPlaceholder)
     steps.push(
       `name your GitHub repository: rails-aws ${destinationLabel === "." ? "" : `${shellQuoted(destinationLabel)} `}--github-repository OWNER/NAME`,
     );
