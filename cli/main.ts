@@ -23,7 +23,7 @@ import {
   type RunOutcome,
 } from "../core/run.js";
 import { readStoredAnswers } from "../core/state.js";
-import { commandNames } from "./commands.js";
+import { CHECK_OPTIONS, commandNames } from "./commands.js";
 import { didYouMean } from "../core/suggest.js";
 import { helpText } from "./help.js";
 
@@ -38,6 +38,12 @@ export interface Io {
 const OPTIONS: ParseArgsConfig["options"] = {
   ...Object.fromEntries(
     Object.entries(RUN_OPTIONS).map(([name, option]) => [
+      name,
+      { type: option.type },
+    ]),
+  ),
+  ...Object.fromEntries(
+    Object.entries(CHECK_OPTIONS).map(([name, option]) => [
       name,
       { type: option.type },
     ]),
@@ -199,14 +205,16 @@ async function eject(
   return finish(outcome, io);
 }
 
-async function runCheck(dir: string, io: Io): Promise<number> {
+async function runCheck(dir: string, values: Values, io: Io): Promise<number> {
   if (!existsSync(dir) || !statSync(dir).isDirectory())
     throw new UsageError(
       `check: ${dir} is not a folder; give the repo's folder`,
     );
   const { checkRepo, formatReport, isClean } =
     await import("../check/index.js");
-  const report = await checkRepo(dir);
+  const report = await checkRepo(dir, {
+    scope: values.all ? "all" : "owned",
+  });
   io.stdout(formatReport(report));
   return isClean(report) ? 0 : 1;
 }
@@ -228,7 +236,12 @@ export async function main(argv: string[], io: Io): Promise<number> {
       return 0;
     }
     const { command, part, dir, dirOperand } = route(parsed.positionals);
-    if (command === "check") return await runCheck(dir, io);
+    if (command === "check") return await runCheck(dir, values, io);
+    for (const name of Object.keys(CHECK_OPTIONS))
+      if (values[name] !== undefined)
+        throw new UsageError(
+          `--${name} is an option of check: rails-aws check ${dirOperand ?? "."} --${name}`,
+        );
     if (command === "eject") return await eject(dir, part!, values, io);
     if (command) return await runGenerate(dir, [command], values, io);
     const known = { ...readStoredAnswers(dir), ...given(values) };

@@ -35,8 +35,10 @@ export function parseValue(
 function coerce(definition: Setting, raw: unknown): Value | undefined {
   switch (definition.kind) {
     case "text": {
-      if (typeof raw !== "string") return undefined;
-      const text = definition.normalize?.(raw.trim()) ?? raw.trim();
+      // An ID written as a YAML or JSON number means its digits.
+      const given = Number.isSafeInteger(raw) ? String(raw) : raw;
+      if (typeof given !== "string") return undefined;
+      const text = definition.normalize?.(given.trim()) ?? given.trim();
       return definition.pattern.test(text) ? text : undefined;
     }
     case "integer": {

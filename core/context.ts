@@ -1,10 +1,21 @@
 // Derives, from validated answers, everything the templates read. Templates do no arithmetic:
 // a figure or a choice they need is computed here, once.
 import { cfnLint, dbMaxConnections, instanceType } from "./data.js";
+import type { ExistingApp } from "./onboarding/detect.js";
+import {
+  fitApp,
+  NEW_APP_FIT,
+  solidCableRuns,
+  type JobsWorker,
+  type Uses,
+} from "./onboarding/fit.js";
 import {
   connectionsPerInstance,
   ENVIRONMENTS,
-  PLACEHOLDER_GITHUB_OWNER,
+  GITHUB_IDS_COMMAND,
+  isPlaceholderRepository,
+  moduleName,
+  UBUNTU_RELEASES,
   type Answers,
   type EnvironmentName,
 } from "./settings.js";
@@ -29,6 +40,16 @@ const KEEP_ALIVE = {
   loadBalancerIdleSeconds: 60,
   /** Puma's persistent_timeout (config/puma.rb): longer than the load balancer's. */
   pumaPersistentSeconds: 75,
+} as const;
+
+/**
+ * How an Auto Scaling group's instances are replaced (a rolling update). A new instance builds
+ * Ruby at boot, about 15 minutes: it has this long to signal success.
+ */
+const ROLLOUT = {
+  signalTimeoutMinutes: 25,
+  /** Share of the group's maximum replaced at once: about four batches, whatever its size. */
+  batchShareOfMax: 0.25,
 } as const;
 
 /** Stacks of one environment, in deploy order: each imports the exports of those before it. */
@@ -81,6 +102,8 @@ export interface EnvironmentContext {
   name: EnvironmentName;
   isProduction: boolean;
   region: string;
+  /** The AWS account the environment's stacks live in, or "" for whichever bin/infra runs in. */
+  accountId: string;
   /** The host the environment answers on. */
   host: string;
   instanceType: string;
@@ -117,8 +140,14 @@ export interface EnvironmentContext {
   assetHost: string;
   /** Sender of the app's mail: an address of the SES identity of the environment's host. */
   mailFrom: string;
-  /** Canonical's public SSM parameter of the current Ubuntu 22.04 AMI for the instance type's architecture. */
-  amiParameter: string;
+  /**
+   * Canonical's public SSM parameter of the current AMI of the answered Ubuntu release for the
+   * instance type's architecture. bin/infra reads it once, for a new app stack or on request:
+   * the stack keeps the AMI id it was given.
+   */
+  imageParameter: string;
+  /** Instances a rolling update replaces at once. */
+  rollingBatchSize: number;
   /**
    * The group's MaxSize. A fixed-size group (min = max) gets one more than the answered
    * maximum, used only by the rolling update to launch a replacement before it terminates an
@@ -143,7 +172,7 @@ export interface EnvironmentNames {
   autoScalingGroup: string;
   /** SSM parameter holding the release bucket's name (set by CloudFormation). */
   releaseBucketParameter: string;
-  /** SSM parameter holding the S3 key of the release instances serve (set by each deploy; `none` before the first). */
+  /** SSM parameter holding the S3 key of the release instances serve: created and set by the deploy, owned by no stack. */
   currentReleaseParameter: string;
   /** SSM parameter a deploy creates while it runs, so that a second deploy is refused (no CloudFormation resource). */
   deployLockParameter: string;
@@ -151,6 +180,8 @@ export interface EnvironmentNames {
   secretKeyBaseSecret: string;
   /** IAM role the GitHub workflows assume through OIDC for this environment. */
   deployRole: string;
+  /** IAM role pull requests assume to preview change sets of this environment: it cannot execute them. */
+  planRole: string;
   /** IAM role CloudFormation itself acts as (passed with --role-arn), so the deploy role stays narrow. */
   cloudFormationRole: string;
   /** GitHub environment name (deploy jobs, and the OIDC subject the role trusts). */
@@ -158,6 +189,20 @@ export interface EnvironmentNames {
   /** CloudWatch log groups the instances' agent ships to. */
   systemLogGroup: string;
   bootstrapLogGroup: string;
+}
+
+/** Which GitHub OIDC tokens the roles trust. */
+export interface GitHubTrust {
+  /**
+   * The subject claim up to its event: `repo:OWNER@OWNER_ID/NAME@REPO_ID` (the immutable form)
+   * or `repo:OWNER/NAME` (the legacy one). The roles append `:environment:<env>` or `:pull_request`.
+   */
+  subject: string;
+  /** The numeric IDs, also checked as the token's own claims; "" when not given. */
+  ownerId: string;
+  repositoryId: string;
+  /** Why the subject names no real repository, and how to set one; "" when it does. */
+  placeholder: string;
 }
 
 export interface Context {
@@ -184,14 +229,13 @@ export interface Context {
     module: string;
     domain: string;
     githubRepository: string;
-    /** The repository is the default placeholder: nothing may trust it (bin/infra refuses). */
-    githubRepositoryPlaceholder: boolean;
     repoUrl: string;
     alertEmail: string;
     rubyVersion: string;
     deployPath: string;
   };
   environments: EnvironmentContext[];
+  githubTrust: GitHubTrust;
   /** Whether any environment has a CDN: the edge template and CloudFront resources exist. */
   anyCdn: boolean;
   /** The account-level stack (GitHub's OIDC provider), deployed once per account. */
@@ -208,22 +252,23 @@ export interface Context {
   natPerAz: boolean;
   cpuTarget: number;
   puma: { workers: number; threads: number };
-  jobs: { threads: number };
+  /** The jobs service: its threads, and the worker it runs (the app's Active Job backend). */
+  jobs: { threads: number; worker: JobsWorker };
+  /** What the generated files may assume of the app: everything in a new app (core/onboarding/fit.ts). */
+  uses: Uses;
+  /** An existing app being onboarded: what was found in it and what could not be adapted. */
+  onboarding: { detected: string[]; notAdapted: string[] } | false;
   postgres: { version: string; image: string };
   redisImage: string;
   keepAlive: typeof KEEP_ALIVE;
+  rollout: typeof ROLLOUT;
+  /** The instances' Ubuntu release: its version, end of standard support and package names. */
+  ubuntu: (typeof UBUNTU_RELEASES)[number];
   /**
    * cfn-lint (data/cfn-lint.json): the generated CI runs this version, and the templates ignore
    * only findings verified wrong with it.
    */
   cfnLintVersion: string;
-}
-
-function moduleName(appName: string): string {
-  return appName
-    .split("-")
-    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
-    .join("");
 }
 
 function environmentContext(
@@ -243,10 +288,13 @@ function environmentContext(
   const multiAz = Boolean(pick("MultiAz"));
   const dbMax = dbMaxConnections(dbClass);
   const cdn = name === "production";
+  const ubuntu = ubuntuRelease(answers);
+  const groupMaxSize = asgMax > asgMin ? asgMax : asgMax + 1;
   return {
     name,
     isProduction: name === "production",
     region: String(pick("Region")),
+    accountId: String(pick("AccountId")),
     host,
     instanceType: type,
     ubuntuArch,
@@ -274,12 +322,37 @@ function environmentContext(
     cdn,
     assetHost: cdn ? `assets.${host}` : "",
     mailFrom: `no-reply@${host}`,
-    amiParameter: `/aws/service/canonical/ubuntu/server/22.04/stable/current/${ubuntuArch}/hvm/ebs-gp2/ami-id`,
-    groupMaxSize: asgMax > asgMin ? asgMax : asgMax + 1,
+    imageParameter: `/aws/service/canonical/ubuntu/server/${ubuntu.version}/stable/current/${ubuntuArch}/hvm/${ubuntu.imageVolume}/ami-id`,
+    groupMaxSize,
+    rollingBatchSize: Math.max(
+      1,
+      Math.ceil(groupMaxSize * ROLLOUT.batchShareOfMax),
+    ),
     dbConnectionsAlarm: Math.floor(dbMax * 0.8),
     logRetentionDays: name === "production" ? 90 : 30,
     redisNodes: multiAz ? 2 : 1,
   };
+}
+
+function githubTrust(answers: Answers): GitHubTrust {
+  const [owner, name] = answers.githubRepository.split("/");
+  const { githubOwnerId: ownerId, githubRepositoryId: repositoryId } = answers;
+  const legacy = answers.githubOidcSubject === "legacy";
+  const subject = legacy
+    ? `repo:${owner}/${name}`
+    : `repo:${owner}@${ownerId || "OWNER_ID"}/${name}@${repositoryId || "REPOSITORY_ID"}`;
+  const placeholder = isPlaceholderRepository(answers.githubRepository)
+    ? `the deploy roles trust ${answers.githubRepository}, a placeholder: set the repository and its IDs with \`rails-aws --github-repository OWNER/NAME --github-owner-id ID --github-repository-id ID\` (${GITHUB_IDS_COMMAND} prints the IDs)`
+    : !legacy && !repositoryId
+      ? `the deploy roles trust ${subject}, a placeholder: set the IDs with \`rails-aws --github-owner-id ID --github-repository-id ID\` (\`gh api repos/${answers.githubRepository} --jq '.owner.id, .id'\` prints them), or --github-oidc-subject legacy for a repository created before 15 July 2026 that has not opted in to immutable subjects`
+      : "";
+  return { subject, ownerId, repositoryId, placeholder };
+}
+
+function ubuntuRelease(answers: Answers) {
+  return UBUNTU_RELEASES.find(
+    (release) => release.version === answers.ubuntuRelease,
+  )!;
 }
 
 function environmentNames(app: string, env: EnvironmentName): EnvironmentNames {
@@ -291,6 +364,7 @@ function environmentNames(app: string, env: EnvironmentName): EnvironmentNames {
     deployLockParameter: `/${app}/${env}/deploy-lock`,
     secretKeyBaseSecret: `${app}/${env}/secret-key-base`,
     deployRole: `${app}-${env}-github-deploy`,
+    planRole: `${app}-${env}-github-plan`,
     cloudFormationRole: `${app}-${env}-cloudformation`,
     githubEnvironment: env,
     systemLogGroup: `/${app}-${env}/system`,
@@ -298,7 +372,12 @@ function environmentNames(app: string, env: EnvironmentName): EnvironmentNames {
   };
 }
 
-export function deriveContext(answers: Answers): Context {
+/** The context of a run; `existingApp` is the app being onboarded, when there is one. */
+export function deriveContext(
+  answers: Answers,
+  existingApp?: ExistingApp,
+): Context {
+  const fit = existingApp ? fitApp(existingApp, answers) : NEW_APP_FIT;
   const environments = ENVIRONMENTS.filter((name) =>
     answers.environments.includes(name),
   ).map((name) => environmentContext(answers, name));
@@ -324,15 +403,13 @@ export function deriveContext(answers: Answers): Context {
       module: moduleName(answers.appName),
       domain: answers.domain,
       githubRepository: answers.githubRepository,
-      githubRepositoryPlaceholder: answers.githubRepository.startsWith(
-        `${PLACEHOLDER_GITHUB_OWNER}/`,
-      ),
       repoUrl: `https://github.com/${answers.githubRepository}.git`,
       alertEmail: answers.alertEmail,
       rubyVersion: answers.rubyVersion,
       deployPath,
     },
     environments,
+    githubTrust: githubTrust(answers),
     anyCdn: environments.some((env) => env.cdn),
     accountStack: `${answers.appName}-account`,
     edgeRegion: EDGE_REGION,
@@ -353,13 +430,25 @@ export function deriveContext(answers: Answers): Context {
     natPerAz: answers.natGateways === "per-az",
     cpuTarget: answers.cpuTarget,
     puma: { workers: answers.pumaWorkers, threads: answers.pumaThreads },
-    jobs: { threads: answers.jobThreads },
+    jobs: { threads: answers.jobThreads, worker: fit.worker },
+    uses: {
+      ...fit.uses,
+      solidCable:
+        fit.uses.solidCable &&
+        answers.cableAdapter === "solid_cable" &&
+        solidCableRuns(answers.rubyVersion),
+    },
+    onboarding: existingApp
+      ? { detected: fit.detected, notAdapted: fit.notAdapted }
+      : false,
     postgres: {
       version: POSTGRES_VERSION,
       image: `postgres:${POSTGRES_VERSION}`,
     },
     redisImage: `redis:${REDIS_VERSION}`,
     keepAlive: KEEP_ALIVE,
+    rollout: ROLLOUT,
+    ubuntu: ubuntuRelease(answers),
     cfnLintVersion: cfnLint.version,
   };
 }

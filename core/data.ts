@@ -132,6 +132,12 @@ export const rubyVersions = readData<{ versions: string[] }>(
   "ruby-versions.json",
 ).versions;
 
+/** App names rails new refuses, and the constants an app's module must not reopen. */
+export const reservedAppNames = readData<{
+  reservedNames: string[];
+  constants: string[];
+}>("reserved-app-names.json");
+
 /** RDS for PostgreSQL's default max_connections: LEAST(DBInstanceClassMemory/9531392, 5000). */
 export function dbMaxConnections(dbClass: string): number {
   const found = dbClasses.find((c) => c.class === dbClass);

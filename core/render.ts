@@ -9,6 +9,7 @@ import Handlebars from "handlebars";
 import type { Context } from "./context.js";
 import type { Part } from "./parts/part.js";
 import { packageRoot, STATE_DIR } from "./paths.js";
+import { quotingHelpers } from "./quote.js";
 
 export interface PlannedFile {
   /** Relative to the destination, with forward slashes. */
@@ -28,6 +29,7 @@ const handlebars = Handlebars.create();
 handlebars.registerHelper("and", (...args: unknown[]) =>
   args.slice(0, -1).every(Boolean),
 );
+handlebars.registerHelper(quotingHelpers);
 
 export function builtInTemplateDir(part: string): string {
   return join(packageRoot, "templates", part);
@@ -76,6 +78,7 @@ export function renderPart(
   destination: string,
   existingApp = false,
 ): PlannedFile[] {
+  if (part.leftOut?.(context)) return [];
   const partContext = part.context
     ? { ...context, [part.name]: part.context(context) }
     : context;

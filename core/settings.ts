@@ -6,16 +6,22 @@ import {
   dbMaxConnections,
   instanceTypes,
   offeredRegions,
+  reservedAppNames,
   rubyVersions,
 } from "./data.js";
+import type { ExistingApp } from "./onboarding/detect.js";
+import { needsRedis } from "./onboarding/fit.js";
 
-/** Solid Cable 4 needs Ruby 3.3; data/ruby-versions.json lists the releases from 3.3.0 on. */
+/**
+ * data/ruby-versions.json lists the releases from 3.2.0 on (Rails 8 needs Ruby 3.2). Solid Cable 4
+ * needs 3.3: on 3.2, Action Cable uses PostgreSQL's own adapter (core/onboarding/fit.ts).
+ */
 const newestPerSeries = [
   ...new Map(
     rubyVersions.map((v) => [v.split(".").slice(0, 2).join("."), v]),
   ).values(),
 ];
-const RUBY_VERSIONS_ALLOWED = `a released Ruby from ${rubyVersions[0]} on (solid_cable 4 needs 3.3+) as X.Y.Z, one of data/ruby-versions.json (up to ${newestPerSeries.join(", ")})`;
+const RUBY_VERSIONS_ALLOWED = `a released Ruby from ${rubyVersions[0]} on as X.Y.Z, one of data/ruby-versions.json (up to ${newestPerSeries.join(", ")})`;
 
 export const ENVIRONMENTS = ["production", "staging"] as const;
 export type EnvironmentName = (typeof ENVIRONMENTS)[number];
@@ -28,6 +34,8 @@ export interface Facts {
   /** What an existing Rails app in the destination already says. */
   appName?: string;
   rubyVersion?: string;
+  /** What an existing Rails app (one the generator did not write) is: core/onboarding/detect.ts. */
+  existingApp?: ExistingApp;
 }
 
 type Kind =
@@ -44,6 +52,9 @@ type Kind =
   | { kind: "boolean" }
   | { kind: "choice"; choices: readonly string[]; allowed?: string }
   | { kind: "list"; choices: readonly string[] };
+
+/** A text setting's kind, named where a rule keeps TypeScript from inferring it. */
+type TextKind = Extract<Kind, { kind: "text" }>;
 
 type ValueOfKind<K extends Kind> = K extends { kind: "integer" }
   ? number
@@ -98,17 +109,53 @@ function perEnvironment<S extends string, const K extends Kind>(
   >;
 }
 
+/** The Rails application module, e.g. `BoardApp` for `board-app`. */
+export function moduleName(appName: string): string {
+  return appName
+    .split("-")
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join("");
+}
+
+/**
+ * 30 characters: the longest AWS name made of it, `<app>-production-database-log-retention` (a
+ * Lambda function and an IAM role), must fit in 64.
+ */
+const APP_NAME_MAX = 30;
+
 function slugify(name: string): string {
   const slug = name
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, "-")
     .replace(/^[^a-z]+/, "")
     .replace(/-+$/, "")
-    .slice(0, 28)
+    .slice(0, APP_NAME_MAX - 4)
     .replace(/-+$/, "");
-  // An app name has at least two characters: a one-letter folder `a` gives `a-app`.
-  return slug.length >= 2 ? slug : `${slug || "my"}-app`;
+  // An app name has at least two characters: a one-letter folder `a` gives `a-app`; a folder
+  // named as Rails refuses (`test`, `rails`) gives `test-app`.
+  const appName = slug.length >= 2 ? slug : `${slug || "my"}-app`;
+  return isReservedAppName(appName) ? `${appName}-app` : appName;
 }
+
+/** As rails new refuses it: its module (Object, Rails) would be reopened, not made. */
+function isReservedAppName(name: string): boolean {
+  return (
+    reservedAppNames.reservedNames.includes(name) ||
+    reservedAppNames.constants.includes(moduleName(name))
+  );
+}
+
+/** The owner of the repository the generator assumes when it knows no better. */
+export const PLACEHOLDER_GITHUB_OWNER = "your-org";
+
+export function isPlaceholderRepository(repository: unknown): boolean {
+  return String(repository).startsWith(`${PLACEHOLDER_GITHUB_OWNER}/`);
+}
+
+export const GITHUB_IDS_COMMAND =
+  "`gh api repos/OWNER/NAME --jq '.owner.id, .id'`";
+const GITHUB_ID_ALLOWED =
+  "empty, or the numeric ID (digits only, no leading zero)";
 
 /** `https://github.com/me/app(.git)`, `git@github.com:me/app.git` and `me/app` → `me/app`. */
 function gitHubOwnerAndName(raw: string): string {
@@ -129,6 +176,7 @@ function lowercaseDomain(raw: string): string {
 const HOSTNAME_PATTERN =
   "(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}";
 const HOSTNAME = new RegExp(`^${HOSTNAME_PATTERN}$`);
+const DOMAIN_MAX = 64 - "staging.".length;
 /**
  * The addresses CloudWatch alarms can mail: a dot-separated local part of letters, digits and
  * `_ % + -` (no character that means something in YAML, shell or ERB), at most 64 characters,
@@ -138,11 +186,28 @@ const EMAIL = new RegExp(
   `^(?=.{6,254}$)(?=[^@]{1,64}@)[A-Za-z0-9_%+-]+(\\.[A-Za-z0-9_%+-]+)*@${HOSTNAME_PATTERN.replace("(?=.{4,253}$)", "")}$`,
 );
 
+/**
+ * The Ubuntu LTS releases the instances may run, newest first (the default): Canonical's
+ * standard support ends (ubuntu.com/about/release-cycle), the volume type in the name of their
+ * SSM image parameter, and the name of libvips, which 24.04's 64-bit time transition renamed.
+ */
+export const UBUNTU_RELEASES = [
+  {
+    version: "24.04",
+    standardSupportEnds: "April 2029",
+    imageVolume: "ebs-gp3",
+    vipsPackage: "libvips42t64",
+  },
+  {
+    version: "22.04",
+    standardSupportEnds: "April 2027",
+    imageVolume: "ebs-gp2",
+    vipsPackage: "libvips42",
+  },
+] as const;
+
 /** Rails 8.1's databases per environment: primary, cache, queue and cable. */
 export const DATABASES_PER_PROCESS = 4;
-
-/** The owner of the GitHub repository assumed when none is answered or found: not a real one. */
-export const PLACEHOLDER_GITHUB_OWNER = "your-org";
 
 /** Processes that hold database connections on one instance: Puma workers x threads plus the job worker. */
 export function connectionsPerInstance(answers: PartialAnswers): number {
@@ -173,22 +238,31 @@ const regionsAllowed = fromData(
 );
 
 export const settings = {
-  appName: setting({
+  appName: setting<TextKind>({
     kind: "text",
-    pattern: /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/,
-    allowed:
-      "2 to 32 lowercase letters, digits and dashes, starting with a letter and not ending with a dash",
+    pattern: new RegExp(`^[a-z][a-z0-9-]{0,${APP_NAME_MAX - 2}}[a-z0-9]$`),
+    allowed: `2 to ${APP_NAME_MAX} lowercase letters, digits and dashes, starting with a letter and not ending with a dash`,
     prompt: "Application name",
     help: "Names the Rails application, its AWS resources, buckets and deploy folder (/var/www/<name>).",
     defaultText:
       "an existing app's name (config/application.rb), else the folder name, slugified",
     default: (_answers, facts) => facts.appName ?? slugify(facts.folderName),
     suggest: slugify,
+    rule: (value: string) =>
+      isReservedAppName(value)
+        ? `a name other than rails new's reserved names and those whose module (${moduleName(value)}) Ruby or Rails already defines (data/reserved-app-names.json)`
+        : undefined,
   }),
-  domain: setting({
+  domain: setting<TextKind>({
     kind: "text",
     pattern: HOSTNAME,
-    allowed: "a DNS name such as example.com",
+    allowed:
+      "a DNS name such as example.com: dot-separated labels of letters, digits and dashes, 63 characters at most each",
+    // ACM names a certificate by its first name, at most 64 characters: staging.<domain> is one.
+    rule: (value: string) =>
+      value.length > DOMAIN_MAX
+        ? `a domain of at most ${DOMAIN_MAX} characters (this one has ${value.length}): a certificate's name is at most 64, and staging's is staging.<domain>`
+        : undefined,
     normalize: (raw) => raw.toLowerCase().replace(/\.$/, ""),
     prompt: "Domain the app is served on (its Route53 hosted zone)",
     help: "Production answers on this domain; staging on staging.<domain>. It must be a Route53 hosted zone in the account.",
@@ -197,9 +271,12 @@ export const settings = {
   }),
   githubRepository: setting({
     kind: "text",
-    pattern: /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/,
+    // GitHub's rules: an owner of single dashes between letters and digits, up to 39; a name of
+    // letters, digits, `.`, `_` and `-`, up to 100, other than `.` and `..`.
+    pattern:
+      /^[A-Za-z0-9](?:-?[A-Za-z0-9]){0,38}\/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/,
     allowed:
-      "a GitHub repository as owner/name, or its https:// or git@ address",
+      "a GitHub repository as owner/name (owner: up to 39 letters, digits and single dashes between them; name: up to 100 letters, digits, dots, dashes and underscores), or its https:// or git@ address",
     normalize: gitHubOwnerAndName,
     prompt: "GitHub repository (owner/name)",
     help: "The repository the workflows run in and the OIDC deploy role trusts. Defaults to the git remote, else your-org/<app name>.",
@@ -207,6 +284,40 @@ export const settings = {
     default: (answers, facts) =>
       facts.gitHubRemote ??
       `${PLACEHOLDER_GITHUB_OWNER}/${String(answers.appName)}`,
+  }),
+  githubOwnerId: setting({
+    kind: "text",
+    pattern: /^(?:[1-9][0-9]{0,19})?$/,
+    allowed: `${GITHUB_ID_ALLOWED} of the repository's owner`,
+    prompt: "GitHub owner ID (numeric; empty if not known yet)",
+    help: `The numeric ID of the repository's owner, which GitHub puts in the OIDC token of repositories created from July 2026 on: ${GITHUB_IDS_COMMAND} prints it, then the repository's. Without it the deploy roles trust a placeholder that bin/infra refuses to deploy.`,
+    defaultText: "none: bin/infra refuses to deploy until it is set",
+    default: () => "",
+    rule: (value: string, answers: PartialAnswers) =>
+      value !== "" && isPlaceholderRepository(answers.githubRepository)
+        ? `an ID only with the repository it belongs to: set --github-repository too (now ${String(answers.githubRepository)})`
+        : undefined,
+  }),
+  githubRepositoryId: setting({
+    kind: "text",
+    pattern: /^(?:[1-9][0-9]{0,19})?$/,
+    allowed: `${GITHUB_ID_ALLOWED} of the repository`,
+    prompt: "GitHub repository ID (numeric; empty if not known yet)",
+    help: `The repository's numeric ID: ${GITHUB_IDS_COMMAND} prints the owner's, then this. The deploy roles also check it as the token's repository_id claim, so a deleted and re-created repository of the same name cannot deploy.`,
+    defaultText: "none: bin/infra refuses to deploy until it is set",
+    default: () => "",
+    // The immutable subject names both: one without the other is a typo, not a choice.
+    rule: (value: string, answers: PartialAnswers) =>
+      (value === "") !== (answers.githubOwnerId === "")
+        ? `both IDs or neither: --github-owner-id is ${answers.githubOwnerId === "" ? "empty" : String(answers.githubOwnerId)}, --github-repository-id ${value === "" ? "empty" : value} (${GITHUB_IDS_COMMAND} prints both)`
+        : undefined,
+  }),
+  githubOidcSubject: setting({
+    kind: "choice",
+    choices: ["immutable", "legacy"],
+    prompt: "Subject claim form of the repository's OIDC tokens",
+    help: "immutable: repo:OWNER@OWNER_ID/NAME@REPO_ID:..., which repositories created on github.com from 15 July 2026 on send (older ones after opting in); needs both IDs. legacy: repo:OWNER/NAME:..., for an older repository that has not opted in; a repository deleted and re-created under the same name could then assume the roles unless the IDs are given too.",
+    default: () => "immutable",
   }),
   alertEmail: setting({
     kind: "text",
@@ -245,6 +356,16 @@ export const settings = {
     default: (answers) => (answers.productionRegion as string) ?? "us-east-1",
     when: hasEnvironment("staging"),
   }),
+  ...perEnvironment("AccountId", (env) => ({
+    kind: "text",
+    pattern: /^(?:[0-9]{12})?$/,
+    allowed:
+      "a 12-digit AWS account ID (quoted in YAML, so that leading zeros stay), or empty",
+    prompt: `AWS account ID for ${env} (empty: whichever account bin/infra runs in)`,
+    help: `The account ${env}'s stacks and roles live in; bin/infra refuses to deploy ${env} elsewhere. One account per environment is the supported layout (infra/README.md); environments that share one are fenced from each other by names and tags only.`,
+    defaultText: "none: bin/infra deploys to the account of its credentials",
+    default: () => "",
+  })),
   ...perEnvironment("InstanceType", (env) => ({
     kind: "choice",
     choices: instanceTypeNames,
@@ -356,7 +477,12 @@ export const settings = {
     choices: ["solid_cable", "redis"],
     prompt: "ActionCable pub/sub backend",
     help: "solid_cable: broadcasts through PostgreSQL, no extra service. redis: adds ElastiCache, its alarms and the redis adapter in every environment.",
-    default: () => "solid_cable",
+    defaultText:
+      "redis for an existing app that uses Redis (its cable, Sidekiq or Resque, its cache), else solid_cable",
+    default: (_answers, facts) =>
+      facts.existingApp && needsRedis(facts.existingApp)
+        ? "redis"
+        : "solid_cable",
   }),
   ...perEnvironment("RedisNodeType", (env) => ({
     kind: "choice",
@@ -374,6 +500,13 @@ export const settings = {
     help: "single: one NAT gateway per environment (cheaper); per-az: one in each AZ, so outbound traffic survives an AZ outage.",
     default: () => "single",
   }),
+  ubuntuRelease: setting({
+    kind: "choice",
+    choices: UBUNTU_RELEASES.map((release) => release.version),
+    prompt: "Ubuntu release of the instances",
+    help: `The Ubuntu LTS the instances run. ${UBUNTU_RELEASES.map((release) => `${release.version}: standard support until ${release.standardSupportEnds}`).join("; ")}.`,
+    default: () => UBUNTU_RELEASES[0]!.version,
+  }),
   shellAccess: setting({
     kind: "choice",
     choices: ["ssm", "bastion"],
@@ -381,13 +514,14 @@ export const settings = {
     help: "ssm: SSM Session Manager, no port 22 open anywhere; bastion: a bastion host in a public subnet.",
     default: () => "ssm",
   }),
-  rubyVersion: setting<{ kind: "text"; pattern: RegExp; allowed: string }>({
+  rubyVersion: setting<TextKind>({
     kind: "text",
     pattern: /^\d+\.\d+\.\d+$/,
     allowed: RUBY_VERSIONS_ALLOWED,
     prompt: "Ruby version",
-    help: "Written to .ruby-version and installed on the instances.",
-    defaultText: "an existing app's .ruby-version, else 3.4.7",
+    help: "Written to .ruby-version (unless an existing app states it in .tool-versions, .mise.toml or its Gemfile) and installed on the instances.",
+    defaultText:
+      "an existing app's (.ruby-version, .tool-versions, .mise.toml or the Gemfile's ruby line), else 3.4.7",
     default: (_answers, facts) => facts.rubyVersion ?? "3.4.7",
     // The pattern cannot tell a release from a typo such as 3.4.58.
     rule: (value) =>

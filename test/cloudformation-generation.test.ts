@@ -171,7 +171,9 @@ describe("cloudformation part: what is generated honours the answers", function 
     assert.deepEqual(deploy, {
       Environment: "production",
       StackPrefix: "demo-production",
+      AppHost: "example.com",
       DeployRoleName: "demo-production-github-deploy",
+      PlanRoleName: "demo-production-github-plan",
       CloudFormationRoleName: "demo-production-cloudformation",
       GitHubEnvironment: "production",
       ReleaseBucketParameterName: "/demo/production/release-bucket",
@@ -196,7 +198,8 @@ describe("cloudformation part: what is generated honours the answers", function 
       "StringEquals",
     );
     assert.deepEqual(get(trust, "token.actions.githubusercontent.com:sub"), {
-      "Fn::Sub": "repo:your-org/demo:environment:${GitHubEnvironment}",
+      "Fn::Sub":
+        "repo:your-org@OWNER_ID/demo@REPOSITORY_ID:environment:${GitHubEnvironment}",
     });
   });
 
@@ -219,9 +222,9 @@ describe("cloudformation part: what is generated honours the answers", function 
       ),
       { Ref: "MinSize" },
     );
-    assert.equal(
+    assert.deepEqual(
       get(group, "UpdatePolicy", "AutoScalingRollingUpdate", "MaxBatchSize"),
-      1,
+      { Ref: "RollingBatchSize" },
     );
     assert.deepEqual(get(group, "Properties", "MaxSize"), {
       Ref: "GroupMaxSize",
@@ -362,15 +365,15 @@ describe("cloudformation part: what is generated honours the answers", function 
         ...["--production-instance-type", "m7g.large"],
       ]),
     );
-    assert.match(
-      String(repo.parameters("production", "app").UbuntuAmi),
-      /\/arm64\/hvm\/ebs-gp2\/ami-id$/,
-    );
-    assert.match(
-      String(repo.parameters("staging", "app").UbuntuAmi),
-      /\/amd64\//,
-    );
     const infra = repo.read("bin/infra");
+    assert.match(
+      infra,
+      /production\)\n(.*\n)*?\s+image_parameter=\/aws\/service\/canonical\/ubuntu\/server\/24\.04\/stable\/current\/arm64\/hvm\/ebs-gp3\/ami-id\n/,
+    );
+    assert.match(
+      infra,
+      /staging\)\n(.*\n)*?\s+image_parameter=\/aws\/service\/canonical\/ubuntu\/server\/24\.04\/stable\/current\/amd64\//,
+    );
     assert.match(infra, /production\)\n\s+region=eu-central-1/);
     assert.match(infra, /staging\)\n\s+region=eu-west-1/);
     assert.match(infra, /edge\) echo "us-east-1"/);

@@ -1,7 +1,7 @@
 // The generated bin/infra, run against test/fixtures/cloudformation/fake-aws.mjs standing in for
 // the AWS CLI: plan creates named change sets and executes nothing; apply executes exactly the
-// named ones and refuses stale ones; discard cleans a pull request's previews; waiting has no
-// hour limit; a placeholder repository is refused before any AWS call.
+// named ones and refuses stale ones; discard cleans a pull request's previews. (Waiting out a
+// stack's operation, and the refusals of any run, are bin-infra.test.ts's.)
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -47,8 +47,6 @@ interface InfraRun {
   stdout: string;
   stderr: string;
   state: FakeState;
-  /** The seconds of each `sleep` bin/infra asked for, in order. */
-  sleeps: number[];
 }
 
 const stackKey = (stack: string) => `${REGION}/demo-staging-${stack}`;
@@ -109,32 +107,28 @@ describe("bin/infra, against a stand-in for the AWS CLI", function () {
 
   before(async function () {
     requireTool(this, "jq");
-    repo = await generateRepo(["--github-repository", "acme/demo"]);
+    repo = await generateRepo([
+      ...["--github-repository", "acme/demo"],
+      ...["--github-owner-id", "1001", "--github-repository-id", "2002"],
+    ]);
     bin = tempDir();
     writeFileSync(
       join(bin, "aws"),
       `#!/bin/sh\nexec "${process.execPath}" "${FAKE_AWS}" "$@"\n`,
       { mode: 0o755 },
     );
-    // Stand-in for sleep(1): polling is counted, not waited for.
-    writeFileSync(join(bin, "sleep"), `#!/bin/sh\necho "$1" >> "$SLEEPS"\n`, {
-      mode: 0o755,
-    });
   });
 
-  function infra(state: FakeState, args: string[], dir = repo): InfraRun {
-    const scratch = tempDir();
-    const statePath = join(scratch, "aws-state.json");
-    const sleepsPath = join(scratch, "sleeps");
+  function infra(state: FakeState, args: string[]): InfraRun {
+    const statePath = join(tempDir(), "aws-state.json");
     writeFileSync(statePath, JSON.stringify(state));
-    writeFileSync(sleepsPath, "");
-    const run = spawnSync(join(dir, "bin/infra"), args, {
+    const run = spawnSync(join(repo, "bin/infra"), args, {
       encoding: "utf8",
       env: {
         ...process.env,
         PATH: `${bin}:${process.env.PATH}`,
         FAKE_AWS_STATE: statePath,
-        SLEEPS: sleepsPath,
+        INFRA_POLL_SECONDS: "0",
       },
     });
     return {
@@ -142,10 +136,6 @@ describe("bin/infra, against a stand-in for the AWS CLI", function () {
       stdout: run.stdout,
       stderr: run.stderr,
       state: JSON.parse(readFileSync(statePath, "utf8")) as FakeState,
-      sleeps: readFileSync(sleepsPath, "utf8")
-        .split("\n")
-        .filter(Boolean)
-        .map(Number),
     };
   }
 
@@ -172,7 +162,7 @@ describe("bin/infra, against a stand-in for the AWS CLI", function () {
     assert.equal(run.code, 0, run.stderr);
     assert.match(
       run.stdout,
-      /demo-staging-network \(us-east-1\): change set main-0a1b2c \(UPDATE\)\n\s+Modify\tNatGateway\tAWS::EC2::NatGateway\tTrue/,
+      /demo-staging-network \(us-east-1\): change set main-0a1b2c \(UPDATE\)\n.*"Action":"Modify","Resource":"NatGateway","Type":"AWS::EC2::NatGateway","Replacement":"True"/,
     );
     // The data stack does not exist yet: its change set creates it.
     assert.match(
@@ -329,55 +319,6 @@ describe("bin/infra, against a stand-in for the AWS CLI", function () {
     assert.deepEqual(applied.state.changeSets, {});
   });
 
-  it("apply polls the stack every 15 seconds until the update ends", () => {
-    const run = infra(
-      account({
-        changeSets: networkChangeSet("main-0a1b2c"),
-        executions: { "demo-staging-network": { pollsLeft: 4 } },
-      }),
-      ["staging", "apply", "main-0a1b2c", "network"],
-    );
-    assert.equal(run.code, 0, run.stderr);
-    assert.deepEqual(run.sleeps, [15, 15, 15, 15, 15]);
-    assert.match(run.stderr, /UPDATE_IN_PROGRESS/);
-    assert.match(run.stdout, /done \(UPDATE_COMPLETE\)/);
-  });
-
-  it("waits with no limit of its own, past the hour after which aws cloudformation wait gives up", () => {
-    const script = readFileSync(join(repo, "bin/infra"), "utf8");
-    // Only comments mention the waiter.
-    assert.ok(!/^[^#\n]*cloudformation wait/m.test(script));
-    const pollStatus = /^poll_status\(\) \{\n[^]*?^\}$/m.exec(script)![0];
-    // A status that stays in progress for 250 looks: over an hour at 15 seconds a look.
-    const sleeps = join(tempDir(), "sleeps");
-    const run = spawnSync(
-      "bash",
-      [
-        "-c",
-        `set -euo pipefail\n${pollStatus}\n` +
-          // Looks counted in a file: poll_status runs the command in a subshell.
-          `status() { echo >> "$SLEEPS.looks"; [ "$(wc -l < "$SLEEPS.looks")" -gt 250 ] && echo UPDATE_COMPLETE || echo UPDATE_IN_PROGRESS; }\n` +
-          `poll_status status`,
-      ],
-      {
-        encoding: "utf8",
-        env: {
-          ...process.env,
-          PATH: `${bin}:${process.env.PATH}`,
-          SLEEPS: sleeps,
-        },
-      },
-    );
-    assert.equal(run.status, 0, run.stderr);
-    assert.equal(run.stdout, "UPDATE_COMPLETE\n");
-    const waited = readFileSync(sleeps, "utf8")
-      .split("\n")
-      .filter(Boolean)
-      .map(Number);
-    assert.equal(waited.length, 250);
-    assert.ok(waited.reduce((sum, seconds) => sum + seconds) > 3600);
-  });
-
   it("apply fails when the update rolls back, showing the failed resources", () => {
     const run = infra(
       account({
@@ -450,14 +391,5 @@ describe("bin/infra, against a stand-in for the AWS CLI", function () {
       /Unknown stack "database" for staging; its stacks are: account deploy network data app/,
     );
     assert.deepEqual([...badName.state.calls, ...unknown.state.calls], []);
-  });
-
-  it("refuses to run for the placeholder repository, saying how to name the real one", async () => {
-    const placeholder = await generateRepo([]);
-    const run = infra(account(), ["staging", "plan", "main-1"], placeholder);
-    assert.equal(run.code, 78);
-    assert.match(run.stderr, /would trust your-org\/demo, a placeholder/);
-    assert.match(run.stderr, /rails-aws --github-repository OWNER\/NAME/);
-    assert.deepEqual(run.state.calls, []);
   });
 });

@@ -6,31 +6,20 @@ import { execFile } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { parse } from "yaml";
+import { resolveAnswers } from "../core/answers.js";
+import { deriveContext } from "../core/context.js";
 import { answerSets } from "./helpers/answer-sets.js";
 import { answerSetRepo, tempDir, writeRepo } from "./helpers/repo.js";
+import { STACKS, templateResources } from "./helpers/templates.js";
 import { requireTool } from "./helpers/tools.js";
 
 const execFileAsync = promisify(execFile);
 
-interface Resource {
-  Type: string;
-  Properties?: Record<string, unknown>;
+interface Rolling {
+  MaxBatchSize: unknown;
+  WaitOnResourceSignals: boolean;
+  PauseTime: string;
 }
-
-/**
- * A generated template's resources. CloudFormation's short tags (!Ref, !Sub) are left
- * unresolved: their plain values are enough to see which properties are set.
- */
-function resources(repo: string, stack: string): Record<string, Resource> {
-  const text = readFileSync(
-    join(repo, `infra/cloudformation/${stack}.yml`),
-    "utf8",
-  );
-  return (parse(text, { logLevel: "error" }) as { Resources: never }).Resources;
-}
-
-const STACKS = ["account", "deploy", "network", "data", "app"];
 
 describe("cloudformation part: operations, over every answer set", function () {
   this.timeout(120_000);
@@ -42,8 +31,8 @@ describe("cloudformation part: operations, over every answer set", function () {
 
   it("closes an idle connection at the load balancer before Puma does (no 502 on a reused connection)", () => {
     for (const [name, repo] of repos) {
-      const attributes = resources(repo, "app").LoadBalancer!.Properties!
-        .LoadBalancerAttributes as { Key: string; Value: string }[];
+      const attributes = templateResources(repo, "app").LoadBalancer!
+        .Properties!.LoadBalancerAttributes as { Key: string; Value: string }[];
       const idle = Number(
         attributes.find((a) => a.Key === "idle_timeout.timeout_seconds")?.Value,
       );
@@ -57,10 +46,55 @@ describe("cloudformation part: operations, over every answer set", function () {
     }
   });
 
+  it("replaces a group in about four batches of its size, each given the bootstrap's time to signal and no more", () => {
+    for (const [name, repo] of repos) {
+      const group = templateResources(repo, "app").WebGroup!;
+      const rolling = (group.UpdatePolicy as Record<string, Rolling>)
+        .AutoScalingRollingUpdate!;
+      assert.equal(rolling.MaxBatchSize, "RollingBatchSize", name);
+      assert.equal(rolling.WaitOnResourceSignals, true, name);
+      const minutes = Number(/^PT(\d+)M$/.exec(rolling.PauseTime)?.[1]);
+      assert.ok(
+        minutes >= 20 && minutes <= 30,
+        `${name}: ${rolling.PauseTime}`,
+      );
+      for (const env of ["production", "staging"]) {
+        const path = join(repo, `infra/parameters/${env}/app.json`);
+        if (!existsSync(path)) continue;
+        const parameters = JSON.parse(readFileSync(path, "utf8"));
+        const batches = Math.ceil(
+          Number(parameters.GroupMaxSize) / Number(parameters.RollingBatchSize),
+        );
+        assert.ok(batches <= 4, `${name}: ${env} takes ${batches} batches`);
+      }
+    }
+    for (const [max, batch] of [
+      [2, 1],
+      [10, 3],
+      [100, 25],
+    ] as const) {
+      const resolution = resolveAnswers(
+        {
+          domain: "example.com",
+          productionAsgMin: 1,
+          productionAsgMax: max,
+          productionDbClass: "db.r7g.4xlarge",
+        },
+        { folderName: "demo" },
+      );
+      assert.ok(resolution.ok, JSON.stringify(resolution));
+      const production = deriveContext(resolution.answers).production;
+      assert.ok(production);
+      assert.equal(production.rollingBatchSize, batch, `max ${max}`);
+    }
+  });
+
   it("gives every log group a retention", () => {
     for (const [name, repo] of repos)
       for (const stack of STACKS)
-        for (const [id, resource] of Object.entries(resources(repo, stack)))
+        for (const [id, resource] of Object.entries(
+          templateResources(repo, stack),
+        ))
           if (resource.Type === "AWS::Logs::LogGroup")
             assert.ok(
               resource.Properties?.RetentionInDays !== undefined,
@@ -70,7 +104,7 @@ describe("cloudformation part: operations, over every answer set", function () {
 
   it("keeps the database's exported logs for the environment's retention, through the data stack's function", () => {
     for (const [name, repo] of repos) {
-      const data = resources(repo, "data");
+      const data = templateResources(repo, "data");
       const exports = data.Database!.Properties!
         .EnableCloudwatchLogsExports as string[];
       const retention = data.DatabaseLogRetention!.Properties!;
@@ -110,7 +144,9 @@ describe("cloudformation part: operations, over every answer set", function () {
 
   it("tags no listener: Tags on a listener are valid only since mid-2026 (cfn-lint 1.51 and older CloudFormation reject them)", () => {
     for (const [name, repo] of repos)
-      for (const [id, resource] of Object.entries(resources(repo, "app")))
+      for (const [id, resource] of Object.entries(
+        templateResources(repo, "app"),
+      ))
         if (resource.Type === "AWS::ElasticLoadBalancingV2::Listener")
           assert.equal(resource.Properties?.Tags, undefined, `${name}: ${id}`);
   });
@@ -154,7 +190,7 @@ describe("cloudformation part: the database log retention function, run with sta
     requireTool(this, "python3");
     const repo = await answerSetRepo("defaults");
     const code = (
-      resources(repo, "data").DatabaseLogRetentionFunction!.Properties!
+      templateResources(repo, "data").DatabaseLogRetentionFunction!.Properties!
         .Code as { ZipFile: string }
     ).ZipFile;
     dir = tempDir("log-retention-");

@@ -114,6 +114,68 @@ describe("settings validation", () => {
     }
   });
 
+  it("refuses app names rails new refuses, and offers one it accepts; a folder so named gives that one by default", () => {
+    for (const [appName, module] of [
+      ["test", "Test"],
+      ["rails", "Rails"],
+      ["object", "Object"],
+      ["i-o", "IO"],
+      ["data", "Data"],
+    ]) {
+      const result = resolveAnswers({ domain: "example.com", appName }, facts);
+      assert.equal(result.ok, false, appName);
+      if (!result.ok)
+        assert.match(
+          result.problems.join("\n"),
+          new RegExp(`module \\(${module}\\).*try "${appName}-app"`),
+        );
+      const byFolder = resolveAnswers(
+        { domain: "example.com" },
+        { folderName: appName },
+      );
+      assert.ok(byFolder.ok && byFolder.answers.appName === `${appName}-app`);
+    }
+  });
+
+  it("holds AWS's and GitHub's length and character rules for names", () => {
+    const refused = {
+      // The longest AWS name made of it must fit in 64 characters.
+      appName: "a".repeat(31),
+      // staging.<domain> names a certificate: at most 64 characters.
+      domain: `${"a".repeat(49)}.example`,
+      githubRepository: [
+        "a--b/x",
+        "a-/x",
+        "-a/x",
+        `${"a".repeat(40)}/x`,
+        "a/..",
+        "a/.",
+      ],
+      alertEmail: [
+        `${"a".repeat(65)}@example.com`,
+        "a#b@example.com",
+        "a..b@example.com",
+      ],
+    };
+    for (const [name, values] of Object.entries(refused))
+      for (const value of [values].flat()) {
+        const result = resolveAnswers(
+          { domain: "example.com", [name]: value },
+          facts,
+        );
+        assert.equal(result.ok, false, `${name} ${value}`);
+      }
+    const accepted = resolveAnswers(
+      {
+        appName: "a".repeat(30),
+        domain: `${"a".repeat(48)}.example`,
+        githubRepository: `${"a".repeat(39)}/.github`,
+      },
+      facts,
+    );
+    assert.ok(accepted.ok, JSON.stringify(accepted));
+  });
+
   it("requires a domain", async () => {
     const run = await runCli([join(tempDir(), "demo"), "--defaults"]);
     assert.equal(run.code, 1);

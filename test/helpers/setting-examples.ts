@@ -26,6 +26,23 @@ export const settingExamples: Record<SettingName, SettingExample> = {
     invalid: "acme",
     allowed: "owner/name",
   },
+  githubOwnerId: {
+    valid: "1234567",
+    invalid: "acme",
+    allowed: "numeric ID",
+    with: { githubRepository: "acme/board", githubRepositoryId: "7654321" },
+  },
+  githubRepositoryId: {
+    valid: "7654321",
+    invalid: "0123",
+    allowed: "numeric ID",
+    with: { githubRepository: "acme/board", githubOwnerId: "1234567" },
+  },
+  githubOidcSubject: {
+    valid: "legacy",
+    invalid: "old",
+    allowed: "one of immutable, legacy",
+  },
   alertEmail: {
     valid: "ops@example.com",
     invalid: "ops",
@@ -45,6 +62,16 @@ export const settingExamples: Record<SettingName, SettingExample> = {
     valid: "eu-west-2",
     invalid: "moon-2",
     allowed: "data/aws-regions.json",
+  },
+  productionAccountId: {
+    valid: "111111111111",
+    invalid: "1111-1111-1111",
+    allowed: "12-digit AWS account ID",
+  },
+  stagingAccountId: {
+    valid: "222222222222",
+    invalid: "22222222222",
+    allowed: "12-digit AWS account ID",
   },
   productionInstanceType: {
     valid: "m7i.large",
@@ -165,6 +192,11 @@ export const settingExamples: Record<SettingName, SettingExample> = {
     valid: "per-az",
     invalid: "none",
     allowed: "one of single, per-az",
+  },
+  ubuntuRelease: {
+    valid: "22.04",
+    invalid: "20.04",
+    allowed: "one of 24.04, 22.04",
   },
   shellAccess: {
     valid: "bastion",

@@ -4,8 +4,9 @@ import { always, type FileTable } from "../part.js";
 
 export const files: FileTable = {
   ".github/dependabot.yml": always,
-  ".github/workflows/ci.yml": always,
-  ".github/workflows/deploy.yml": always,
+  // Not beside an existing app's own CI, nor beside its own deploy tool (core/onboarding/fit.ts).
+  ".github/workflows/ci.yml": { when: (context) => context.uses.ciWorkflow },
+  ".github/workflows/deploy.yml": { when: (context) => context.uses.deploy },
   ".github/workflows/infra.yml": always,
   "docs/GITHUB.md": always,
 };
