@@ -148,13 +148,15 @@ describe("cloudformation part: bin/infra against a stand-in for the AWS CLI", fu
     statuses(
       "network",
       "UPDATE_COMPLETE",
+      "UPDATE_COMPLETE",
       ...Array<string>(150).fill("UPDATE_IN_PROGRESS"),
       "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS",
       "UPDATE_COMPLETE",
     );
     const run = await infra("network");
     assert.equal(run.code, 0, run.stderr);
-    assert.equal(looks(run, "network"), 153);
+    // The plan's look, the apply's before executing, then the wait's.
+    assert.equal(looks(run, "network"), 154);
     assert.match(
       run.stdout,
       /UPDATE_IN_PROGRESS\n\s+UPDATE_COMPLETE_CLEANUP_IN_PROGRESS\n\s+UPDATE_COMPLETE\n\s+done/,
@@ -167,6 +169,7 @@ describe("cloudformation part: bin/infra against a stand-in for the AWS CLI", fu
   it("fails a rolled-back update with the failures of this operation, the cause first, not older ones", async () => {
     statuses(
       "network",
+      "UPDATE_COMPLETE",
       "UPDATE_COMPLETE",
       "UPDATE_IN_PROGRESS",
       "UPDATE_ROLLBACK_IN_PROGRESS",
@@ -217,7 +220,13 @@ describe("cloudformation part: bin/infra against a stand-in for the AWS CLI", fu
   });
 
   it("creates a stack that does not exist, and waits for its creation", async () => {
-    statuses("network", "absent", "CREATE_IN_PROGRESS", "CREATE_COMPLETE");
+    statuses(
+      "network",
+      "absent",
+      "REVIEW_IN_PROGRESS",
+      "CREATE_IN_PROGRESS",
+      "CREATE_COMPLETE",
+    );
     const run = await infra("network");
     assert.equal(run.code, 0, run.stderr);
     assert.ok(
@@ -243,6 +252,7 @@ describe("cloudformation part: bin/infra against a stand-in for the AWS CLI", fu
     statuses(
       "network",
       "UPDATE_COMPLETE",
+      "UPDATE_COMPLETE",
       "UPDATE_IN_PROGRESS",
       "error:An error occurred (Throttling) when calling the DescribeStacks operation: Rate exceeded",
       "UPDATE_COMPLETE",
@@ -251,6 +261,7 @@ describe("cloudformation part: bin/infra against a stand-in for the AWS CLI", fu
     assert.equal(throttled.code, 0, throttled.stderr);
     statuses(
       "network",
+      "UPDATE_COMPLETE",
       "UPDATE_COMPLETE",
       "UPDATE_IN_PROGRESS",
       "error:An error occurred (ExpiredToken) when calling the DescribeStacks operation: expired",

@@ -186,6 +186,40 @@ describe("bin/infra, against a stand-in for the AWS CLI", function () {
       );
   });
 
+  it("plan passes the public hosted zone of the domain, not a private zone of the same name", () => {
+    const run = infra(
+      account({
+        hostedZones: [
+          {
+            Id: "/hostedzone/Z0PRIVATE",
+            Name: "example.com.",
+            Config: { PrivateZone: true },
+          },
+          {
+            Id: "/hostedzone/Z0PUBLIC",
+            Name: "example.com.",
+            Config: { PrivateZone: false },
+          },
+        ],
+      }),
+      ["staging", "plan", "main-0a1b2c", "app"],
+    );
+    assert.equal(run.code, 0, run.stderr);
+    const request = (
+      run.state.changeSets[`${stackKey("app")}/main-0a1b2c`] as unknown as {
+        request: { parameters: string };
+      }
+    ).request;
+    const parameters = JSON.parse(request.parameters) as {
+      ParameterKey: string;
+      ParameterValue: string;
+    }[];
+    assert.equal(
+      parameters.find((p) => p.ParameterKey === "HostedZoneId")?.ParameterValue,
+      "Z0PUBLIC",
+    );
+  });
+
   it("plan run again under the same name replaces the earlier, stale change set", () => {
     const run = infra(
       account({
@@ -229,7 +263,7 @@ describe("bin/infra, against a stand-in for the AWS CLI", function () {
       run.state.stacks[stackKey("network")]!.StackStatus,
       "UPDATE_COMPLETE",
     );
-    assert.match(run.stdout, /done \(UPDATE_COMPLETE\)/);
+    assert.match(run.stdout, /UPDATE_COMPLETE\n\s+done/);
     assert.deepEqual(calls(run, "create-change-set"), []);
   });
 
@@ -341,9 +375,12 @@ describe("bin/infra, against a stand-in for the AWS CLI", function () {
     assert.equal(run.code, 1);
     assert.match(
       run.stderr,
-      /demo-staging-network failed \(UPDATE_ROLLBACK_COMPLETE\)/,
+      /demo-staging-network failed; what failed in this operation/,
     );
-    assert.match(run.stderr, /NatGateway\tElastic IP address limit exceeded/);
+    assert.match(
+      run.stderr,
+      /NatGateway UPDATE_FAILED: Elastic IP address limit exceeded/,
+    );
   });
 
   it("discard deletes a pull request's change sets, and no other pull request's", () => {

@@ -11,7 +11,11 @@ import { actionlint } from "../check/validators/actionlint.js";
 import { workflowShellcheck } from "../check/validators/workflow-shellcheck.js";
 import { resolveAnswers } from "../core/answers.js";
 import { deriveContext } from "../core/context.js";
-import { ACTIONS, githubContext } from "../core/parts/github/context.js";
+import { cfnLint as cfnLintData } from "../core/data.js";
+import {
+  ACTIONLINT_IMAGE,
+  githubContext,
+} from "../core/parts/github/context.js";
 import { packageRoot } from "../core/paths.js";
 import { generateRepo, readTree, runCli, tempDir } from "./helpers/repo.js";
 import { requireTool } from "./helpers/tools.js";
@@ -327,7 +331,7 @@ for (const [setName, { args, regions }] of Object.entries(answerSets)) {
       // The CloudFormation part's script, with the interface these jobs call.
       assert.match(
         readFileSync(join(generated.dir, "bin/infra"), "utf8"),
-        /^# +bin\/infra <environment> apply <name> \[stack \.\.\.\] +execute the change sets <name>, unless stale$/m,
+        /^# +bin\/infra <environment> apply <name> \[stack \.\.\.\] +execute change sets <name>, unless stale$/m,
       );
       for (const env of environments) {
         const apply = infra.jobs[`apply-${env}`]!;
@@ -360,6 +364,31 @@ for (const [setName, { args, regions }] of Object.entries(answerSets)) {
           }
         }
       }
+    });
+
+    it("list every GitHub setting they rely on in docs/GITHUB.md, which the README links", () => {
+      const doc = readFileSync(join(generated.dir, "docs/GITHUB.md"), "utf8");
+      // Branch protection requires CI's jobs by their names.
+      for (const job of Object.values(generated.workflow.ci.jobs))
+        assert.ok(doc.includes(`\`${job.name}\``), job.name);
+      // Every variable a workflow reads.
+      const variables = Object.values(generated.text)
+        .flatMap((text) => [...text.matchAll(/vars\.(\w+)/g)])
+        .map((match) => match[1]!);
+      assert.ok(variables.length > 0);
+      for (const variable of new Set(variables))
+        assert.ok(doc.includes(`\`${variable}\``), variable);
+      // Each environment, with the branches and tags it accepts.
+      for (const env of environments)
+        assert.ok(doc.includes(`\`${env}\``), env);
+      assert.equal(
+        doc.includes("`refs/tags/v*`"),
+        environments.includes("production"),
+      );
+      assert.match(
+        readFileSync(join(generated.dir, "README.md"), "utf8"),
+        /\[`docs\/GITHUB\.md`\]\(docs\/GITHUB\.md\)/,
+      );
     });
 
     it("test against PostgreSQL 17, and Redis when chosen, with the database variables Rails reads", () => {
@@ -403,7 +432,12 @@ for (const [setName, { args, regions }] of Object.entries(answerSets)) {
       assert.deepEqual(runs(ci.jobs.scan!), [
         "bin/brakeman --no-pager",
         "bin/bundler-audit check --update",
+        "bin/importmap audit",
       ]);
+      assert.equal(
+        ci.jobs.scan!.steps.at(-1)!.if,
+        "hashFiles('config/importmap.rb') != ''",
+      );
       assert.deepEqual(runs(ci.jobs.lint!), ["bin/rubocop --format github"]);
       // The binstubs it runs are the Rails part's.
       for (const command of Object.values(ci.jobs).flatMap(runs)) {
@@ -411,12 +445,28 @@ for (const [setName, { args, regions }] of Object.entries(answerSets)) {
         if (program)
           assert.ok(existsSync(join(generated.dir, program)), program);
       }
-      const [cfnLint] = runs(ci.jobs.infra!);
+      const [cfnLint, actionlintRun] = runs(ci.jobs.infra!);
       const uniqueRegions = [
         ...new Set([...Object.values(regions), "us-east-1"]),
       ].join(" ");
       assert.ok(cfnLint!.includes(`--regions ${uniqueRegions} --`), cfnLint);
-      assert.equal(ci.jobs.infra!.steps.at(-1)!.uses, ACTIONS.actionlint);
+      // The linters' versions, where Dependabot updates them.
+      const linters = (file: string) =>
+        readFileSync(join(generated.dir, ".github/linters", file), "utf8");
+      assert.match(
+        cfnLint!,
+        /grep -x 'cfn-lint==\[0-9\.\]\*' \.github\/linters\/requirements\.txt/,
+      );
+      assert.ok(
+        linters("requirements.txt").includes(
+          `\ncfn-lint==${cfnLintData.version}\n`,
+        ),
+      );
+      assert.match(
+        actionlintRun!,
+        /sed -n 's\/\^FROM \/\/p' \.github\/linters\/Dockerfile/,
+      );
+      assert.ok(linters("Dockerfile").includes(`\nFROM ${ACTIONLINT_IMAGE}\n`));
     });
 
     it("grant nothing by default, and each job only what it needs", () => {
@@ -551,14 +601,19 @@ describe("github part: regenerated alone", () => {
     const { dir } = await generate([]);
     const run = await runCli(["github", dir]);
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stdout, /nothing to write; all 5 files are up to date/);
+    assert.match(run.stdout, /nothing to write; all 7 files are up to date/);
     const dependabot = parse(
       readFileSync(join(dir, ".github/dependabot.yml"), "utf8"),
-    ) as { updates: { "package-ecosystem": string }[] };
+    ) as {
+      updates: { "package-ecosystem": string; cooldown: unknown }[];
+    };
     assert.deepEqual(
       dependabot.updates.map((update) => update["package-ecosystem"]),
-      ["github-actions", "bundler"],
+      ["github-actions", "bundler", "docker", "pip"],
     );
+    // Every update waits a week after a release.
+    for (const update of dependabot.updates)
+      assert.deepEqual(update.cooldown, { "default-days": 7 });
   });
 
   it("yo rails-aws:github writes the same workflows from the stored answers, and nothing else", async () => {
@@ -575,6 +630,8 @@ describe("github part: regenerated alone", () => {
     );
     assert.deepEqual(written.sort(), [
       ".github/dependabot.yml",
+      ".github/linters/Dockerfile",
+      ".github/linters/requirements.txt",
       ".github/workflows/ci.yml",
       ".github/workflows/deploy.yml",
       ".github/workflows/infra.yml",

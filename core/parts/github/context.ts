@@ -18,13 +18,15 @@ export const ACTIONS = {
     "ruby/setup-ruby@89f90524b88a01fe6e0b732220432cc6142926af # v1.313.0",
   awsCredentials:
     "aws-actions/configure-aws-credentials@cbe3b392738ccf3f987d68400dafcf4b0624a56c # v6.2.4",
-  /**
-   * rhysd/actionlint's own image, which bundles shellcheck for `run:` blocks, pinned by digest.
-   * Dependabot may not update a `docker://` step: bump its tag and digest together.
-   */
-  actionlint:
-    "docker://rhysd/actionlint:1.7.12@sha256:b1934ee5f1c509618f2508e6eb47ee0d3520686341fec936f3b79331f9315667",
 } as const;
+
+/**
+ * rhysd/actionlint's own image, which bundles shellcheck for `run:` blocks, pinned by digest. CI
+ * runs it from .github/linters/Dockerfile, where Dependabot can update it: it updates no
+ * `docker://` step.
+ */
+export const ACTIONLINT_IMAGE =
+  "rhysd/actionlint:1.7.12@sha256:b1934ee5f1c509618f2508e6eb47ee0d3520686341fec936f3b79331f9315667";
 
 /** CI's jobs, by id, with the names that branch protection requires as status checks. */
 const CI_JOB_NAMES = {
@@ -144,6 +146,7 @@ function infraJob(env: EnvironmentContext, context: Context): InfraJob {
 export function githubContext(context: Context) {
   return {
     actions: ACTIONS,
+    actionlintImage: ACTIONLINT_IMAGE,
     ciJobNames: CI_JOB_NAMES,
     ciChecks: Object.values(CI_JOB_NAMES),
     sessionManagerPlugin: SESSION_MANAGER_PLUGIN,

@@ -4,6 +4,11 @@ import { always, type FileTable } from "../part.js";
 
 export const files: FileTable = {
   ".github/dependabot.yml": always,
+  // The linters ci.yml runs, pinned where Dependabot updates them.
+  ".github/linters/Dockerfile": { when: (context) => context.uses.ciWorkflow },
+  ".github/linters/requirements.txt": {
+    when: (context) => context.uses.ciWorkflow,
+  },
   // Not beside an existing app's own CI, nor beside its own deploy tool (core/onboarding/fit.ts).
   ".github/workflows/ci.yml": { when: (context) => context.uses.ciWorkflow },
   ".github/workflows/deploy.yml": { when: (context) => context.uses.deploy },
