@@ -45,12 +45,23 @@ case "$1 $2" in
         esac
         ;;
       *ImageId*) cat "$STATE/image/$stack" 2>/dev/null || echo None ;;
+      *LastUpdatedTime*) echo None ;;
       *) exit 99 ;;
     esac
     ;;
-  "cloudformation create-change-set") printf '%s' "\${opt[parameters]:-}" >"$STATE/parameters/$stack" ;;
+  "cloudformation create-change-set")
+    printf '%s' "\${opt[parameters]:-}" >"$STATE/parameters/$stack"
+    touch "$STATE/change-sets/$stack"
+    ;;
   "cloudformation wait") ;;
-  "cloudformation describe-change-set") echo "(the change set's table)" ;;
+  "cloudformation delete-change-set") rm -f "$STATE/change-sets/$stack" ;;
+  "cloudformation describe-change-set")
+    [ -f "$STATE/change-sets/$stack" ] || { echo "An error occurred (ChangeSetNotFound) when calling the DescribeChangeSet operation: ChangeSet [\${opt[change-set-name]}] does not exist" >&2; exit 254; }
+    case "\${opt[query]:-}" in
+      *ExecutionStatus*) printf 'CREATE_COMPLETE\tAVAILABLE\t2026-01-01T00:00:00+00:00\tNone\n' ;;
+      *) echo "(the change set's table)" ;;
+    esac
+    ;;
   "cloudformation execute-change-set") ;;
   "cloudformation update-termination-protection") ;;
   "cloudformation describe-stack-events") cat "$STATE/events/$stack" ;;
@@ -87,6 +98,7 @@ describe("cloudformation part: bin/infra against a stand-in for the AWS CLI", fu
       "image/.keep": "",
       "parameters/.keep": "",
       "events/.keep": "",
+      "change-sets/.keep": "",
     });
     chmodSync(join(state, "bin/aws"), 0o755);
   });
@@ -136,13 +148,15 @@ describe("cloudformation part: bin/infra against a stand-in for the AWS CLI", fu
     statuses(
       "network",
       "UPDATE_COMPLETE",
+      "UPDATE_COMPLETE",
       ...Array<string>(150).fill("UPDATE_IN_PROGRESS"),
       "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS",
       "UPDATE_COMPLETE",
     );
     const run = await infra("network");
     assert.equal(run.code, 0, run.stderr);
-    assert.equal(looks(run, "network"), 153);
+    // The plan's look, the apply's before executing, then the wait's.
+    assert.equal(looks(run, "network"), 154);
     assert.match(
       run.stdout,
       /UPDATE_IN_PROGRESS\n\s+UPDATE_COMPLETE_CLEANUP_IN_PROGRESS\n\s+UPDATE_COMPLETE\n\s+done/,
@@ -155,6 +169,7 @@ describe("cloudformation part: bin/infra against a stand-in for the AWS CLI", fu
   it("fails a rolled-back update with the failures of this operation, the cause first, not older ones", async () => {
     statuses(
       "network",
+      "UPDATE_COMPLETE",
       "UPDATE_COMPLETE",
       "UPDATE_IN_PROGRESS",
       "UPDATE_ROLLBACK_IN_PROGRESS",
@@ -205,7 +220,13 @@ describe("cloudformation part: bin/infra against a stand-in for the AWS CLI", fu
   });
 
   it("creates a stack that does not exist, and waits for its creation", async () => {
-    statuses("network", "absent", "CREATE_IN_PROGRESS", "CREATE_COMPLETE");
+    statuses(
+      "network",
+      "absent",
+      "REVIEW_IN_PROGRESS",
+      "CREATE_IN_PROGRESS",
+      "CREATE_COMPLETE",
+    );
     const run = await infra("network");
     assert.equal(run.code, 0, run.stderr);
     assert.ok(
@@ -231,6 +252,7 @@ describe("cloudformation part: bin/infra against a stand-in for the AWS CLI", fu
     statuses(
       "network",
       "UPDATE_COMPLETE",
+      "UPDATE_COMPLETE",
       "UPDATE_IN_PROGRESS",
       "error:An error occurred (Throttling) when calling the DescribeStacks operation: Rate exceeded",
       "UPDATE_COMPLETE",
@@ -239,6 +261,7 @@ describe("cloudformation part: bin/infra against a stand-in for the AWS CLI", fu
     assert.equal(throttled.code, 0, throttled.stderr);
     statuses(
       "network",
+      "UPDATE_COMPLETE",
       "UPDATE_COMPLETE",
       "UPDATE_IN_PROGRESS",
       "error:An error occurred (ExpiredToken) when calling the DescribeStacks operation: expired",
@@ -250,7 +273,7 @@ describe("cloudformation part: bin/infra against a stand-in for the AWS CLI", fu
 
   it("keeps the app stack's image: an update passes the AMI it runs; a new stack, or --new-image, Canonical's current one", async () => {
     const image = async (...args: string[]) => {
-      await infra("--plan", ...args, "app");
+      await infra("plan", "image-check", ...args, "app");
       const parameters = JSON.parse(
         readFileSync(join(state, `parameters/${prefix}-app`), "utf8"),
       ) as { ParameterKey: string; ParameterValue: string }[];
