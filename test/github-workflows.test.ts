@@ -205,7 +205,7 @@ for (const [setName, { args, regions }] of Object.entries(answerSets)) {
       // The CloudFormation part's script, with the interface these jobs call.
       assert.match(
         readFileSync(join(generated.dir, "bin/infra"), "utf8"),
-        /^# +bin\/infra <environment> \[--plan\] \[stack \.\.\.\]$/m,
+        /^# +bin\/infra <environment> \[--plan\] \[--new-image\] \[stack \.\.\.\]$/m,
       );
       for (const env of environments) {
         const job = infra.jobs[env]!;
@@ -223,6 +223,7 @@ for (const [setName, { args, regions }] of Object.entries(answerSets)) {
           "network",
           "data",
           "app",
+          "monitoring",
         ].join(" ");
         const commands = runs(job).join("\n");
         assert.match(
