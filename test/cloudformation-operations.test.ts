@@ -134,6 +134,58 @@ describe("cloudformation part: operations, over every answer set", function () {
     }
   });
 
+  it("alarms on latency, capacity, memory, disk, the database as the instances see it, WebSockets, mail reputation and replica lag, and shows them on a dashboard", () => {
+    for (const [name, repo] of repos) {
+      const monitoring = templateResources(repo, "monitoring");
+      const watched = Object.values(monitoring)
+        .filter((r) => r.Type === "AWS::CloudWatch::Alarm")
+        .map((r) => `${r.Properties!.Namespace}/${r.Properties!.MetricName}`);
+      const namespace = JSON.parse(
+        readFileSync(join(repo, ".yo-rc.json"), "utf8"),
+      )["generator-rails-aws"].appName;
+      for (const metric of [
+        "AWS/ApplicationELB/TargetResponseTime",
+        "AWS/AutoScaling/GroupInServiceInstances",
+        "CWAgent/mem_used_percent",
+        "CWAgent/disk_used_percent",
+        `${namespace}/DatabaseReachable`,
+        `${namespace}/CableConnections`,
+        "AWS/SES/Reputation.BounceRate",
+        "AWS/SES/Reputation.ComplaintRate",
+        "AWS/RDS/ReplicaLag",
+      ])
+        assert.ok(watched.includes(metric), `${name}: no alarm on ${metric}`);
+      assert.equal(monitoring.ReplicaLagAlarm!.Condition, "HasReadReplica");
+      const body = (
+        monitoring.Dashboard!.Properties!.DashboardBody as [string]
+      )[0];
+      const graphed = (
+        JSON.parse(body) as {
+          widgets: { properties: { metrics: string[][] } }[];
+        }
+      ).widgets.flatMap((w) =>
+        w.properties.metrics.map((m) => `${m[0]}/${m[1]}`),
+      );
+      for (const metric of [
+        "AWS/ApplicationELB/RequestCount",
+        "AWS/EC2/CPUUtilization",
+        "AWS/RDS/DatabaseConnections",
+        `${namespace}/JobsReady`,
+        `${namespace}/CableConnections`,
+      ])
+        assert.ok(
+          graphed.includes(metric),
+          `${name}: dashboard lacks ${metric}`,
+        );
+      // Database Insights (Performance Insights) on the primary database.
+      assert.equal(
+        templateResources(repo, "data").Database!.Properties!
+          .EnablePerformanceInsights,
+        true,
+      );
+    }
+  });
+
   it("gives every log group a retention", () => {
     for (const [name, repo] of repos)
       for (const stack of STACKS)
