@@ -1,6 +1,12 @@
 // Derives, from validated answers, everything the templates read. Templates do no arithmetic:
 // a figure or a choice they need is computed here, once.
-import { cfnLint, dbMaxConnections, instanceType } from "./data.js";
+import {
+  cfnLint,
+  dbMaxConnections,
+  instanceType,
+  instanceTypes,
+  prices,
+} from "./data.js";
 import type { ExistingApp } from "./onboarding/detect.js";
 import {
   fitApp,
@@ -13,6 +19,7 @@ import {
   connectionsPerInstance,
   ENVIRONMENTS,
   GITHUB_IDS_COMMAND,
+  groupMaxSize as groupMaxSizeOf,
   isPlaceholderRepository,
   moduleName,
   UBUNTU_RELEASES,
@@ -53,7 +60,14 @@ const ROLLOUT = {
 } as const;
 
 /** Stacks of one environment, in deploy order: each imports the exports of those before it. */
-const ENVIRONMENT_STACKS = ["deploy", "edge", "network", "data", "app"];
+const ENVIRONMENT_STACKS = [
+  "deploy",
+  "edge",
+  "network",
+  "data",
+  "app",
+  "monitoring",
+];
 
 /**
  * Sizes the CloudFormation templates create and the cost estimate prices: one figure for both,
@@ -107,6 +121,13 @@ export interface EnvironmentContext {
   /** The host the environment answers on. */
   host: string;
   instanceType: string;
+  /**
+   * Up to three more types for the group, each one more spot pool per zone: the same
+   * architecture and vCPUs, at least the memory and at most twice it, no dearer than twice
+   * the answered type on demand, burstable only if it is; cheapest first, "" for a slot
+   * left empty.
+   */
+  otherInstanceTypes: string[];
   /** Ubuntu's name for the architecture: amd64 or arm64. */
   ubuntuArch: "amd64" | "arm64";
   asgMin: number;
@@ -159,6 +180,8 @@ export interface EnvironmentContext {
   logRetentionDays: number;
   /** ElastiCache nodes: two with Multi-AZ (a replica in the other zone), else one. */
   redisNodes: number;
+  /** A NAT gateway in each zone, rather than one for both. */
+  natPerAz: boolean;
 }
 
 /**
@@ -223,6 +246,8 @@ export interface Context {
     /** The port Puma listens on behind the load balancer. */
     port: number;
     healthPath: string;
+    /** Whether the database answers (JSON, 503 when not): the instance's metrics read it, never the load balancer. */
+    databaseHealthPath: string;
     /** Database and channel names: `board_app` for `board-app`, as Rails would name them. */
     dbName: string;
     /** The Rails application module, e.g. `BoardApp` for `board-app`. */
@@ -249,7 +274,6 @@ export interface Context {
   staging: EnvironmentContext | false;
   redis: boolean;
   bastion: boolean;
-  natPerAz: boolean;
   cpuTarget: number;
   puma: { workers: number; threads: number };
   /** The jobs service: its threads, and the worker it runs (the app's Active Job backend). */
@@ -262,8 +286,11 @@ export interface Context {
   redisImage: string;
   keepAlive: typeof KEEP_ALIVE;
   rollout: typeof ROLLOUT;
-  /** The instances' Ubuntu release: its version, end of standard support and package names. */
-  ubuntu: (typeof UBUNTU_RELEASES)[number];
+  /**
+   * The instances' Ubuntu release: its version, end of standard support and package names, and
+   * the newest release when this is not it.
+   */
+  ubuntu: UbuntuRelease & { newer: UbuntuRelease | false };
   /**
    * cfn-lint (data/cfn-lint.json): the generated CI runs this version, and the templates ignore
    * only findings verified wrong with it.
@@ -289,7 +316,7 @@ function environmentContext(
   const dbMax = dbMaxConnections(dbClass);
   const cdn = name === "production";
   const ubuntu = ubuntuRelease(answers);
-  const groupMaxSize = asgMax > asgMin ? asgMax : asgMax + 1;
+  const groupMaxSize = groupMaxSizeOf(asgMin, asgMax);
   return {
     name,
     isProduction: name === "production",
@@ -297,6 +324,7 @@ function environmentContext(
     accountId: String(pick("AccountId")),
     host,
     instanceType: type,
+    otherInstanceTypes: otherInstanceTypes(type),
     ubuntuArch,
     asgMin,
     asgMax,
@@ -311,7 +339,7 @@ function environmentContext(
     onDemandPercentAboveBase: capacity === "on-demand" ? 100 : 0,
     dbClass,
     dbMaxConnections: dbMax,
-    dbConnectionsAtMax: asgMax * connectionsPerInstance(answers),
+    dbConnectionsAtMax: groupMaxSize * connectionsPerInstance(answers),
     multiAz,
     backupDays: Number(pick("BackupDays")),
     readReplica: Boolean(pick("ReadReplica")),
@@ -331,6 +359,9 @@ function environmentContext(
     dbConnectionsAlarm: Math.floor(dbMax * 0.8),
     logRetentionDays: name === "production" ? 90 : 30,
     redisNodes: multiAz ? 2 : 1,
+    natPerAz:
+      answers.natGateways === "per-az" ||
+      (answers.natGateways === "per-az-in-production" && name === "production"),
   };
 }
 
@@ -349,7 +380,36 @@ function githubTrust(answers: Answers): GitHubTrust {
   return { subject, ownerId, repositoryId, placeholder };
 }
 
-function ubuntuRelease(answers: Answers) {
+const OTHER_INSTANCE_TYPES = 3;
+
+function otherInstanceTypes(answered: string): string[] {
+  const type = instanceType(answered);
+  const price = (name: string) => prices.ec2Hourly[name];
+  const ceiling = 2 * price(answered)!;
+  const others = instanceTypes
+    .filter(
+      (other) =>
+        other.type !== answered &&
+        other.arch === type.arch &&
+        // Burstable only if the answered type is: one that does not burst would bill the
+        // CPU above its baseline.
+        (type.baselineCpuPercent !== undefined ||
+          other.baselineCpuPercent === undefined) &&
+        other.vcpus === type.vcpus &&
+        other.memoryGiB >= type.memoryGiB &&
+        other.memoryGiB <= 2 * type.memoryGiB &&
+        (price(other.type) ?? Infinity) <= ceiling,
+    )
+    .sort((a, b) => price(a.type)! - price(b.type)!)
+    .slice(0, OTHER_INSTANCE_TYPES)
+    .map((other) => other.type);
+  // One per template parameter; "" leaves a parameter's slot empty.
+  return [...others, "", "", ""].slice(0, OTHER_INSTANCE_TYPES);
+}
+
+type UbuntuRelease = (typeof UBUNTU_RELEASES)[number];
+
+function ubuntuRelease(answers: Answers): UbuntuRelease {
   return UBUNTU_RELEASES.find(
     (release) => release.version === answers.ubuntuRelease,
   )!;
@@ -399,6 +459,7 @@ export function deriveContext(
       deployRoleMaxSessionSeconds: DEPLOY_ROLE_MAX_SESSION_SECONDS,
       port: 3000,
       healthPath: "/health",
+      databaseHealthPath: "/health/db",
       dbName: answers.appName.replaceAll("-", "_"),
       module: moduleName(answers.appName),
       domain: answers.domain,
@@ -427,7 +488,6 @@ export function deriveContext(
     staging: byName("staging"),
     redis: answers.cableAdapter === "redis",
     bastion: answers.shellAccess === "bastion",
-    natPerAz: answers.natGateways === "per-az",
     cpuTarget: answers.cpuTarget,
     puma: { workers: answers.pumaWorkers, threads: answers.pumaThreads },
     jobs: { threads: answers.jobThreads, worker: fit.worker },
@@ -448,7 +508,13 @@ export function deriveContext(
     redisImage: `redis:${REDIS_VERSION}`,
     keepAlive: KEEP_ALIVE,
     rollout: ROLLOUT,
-    ubuntu: ubuntuRelease(answers),
+    ubuntu: {
+      ...ubuntuRelease(answers),
+      newer:
+        ubuntuRelease(answers) === UBUNTU_RELEASES[0]
+          ? false
+          : UBUNTU_RELEASES[0],
+    },
     cfnLintVersion: cfnLint.version,
   };
 }

@@ -13,6 +13,8 @@ export interface InstanceType {
   arch: "x86_64" | "arm64";
   vcpus: number;
   memoryGiB: number;
+  /** A burstable type's baseline CPU use per vCPU, in %: above it, it spends credits. */
+  baselineCpuPercent?: number;
 }
 export interface DbClass {
   class: string;
@@ -35,6 +37,8 @@ export interface Prices {
   ec2Hourly: Record<string, number>;
   rdsPostgresHourly: Record<string, number>;
   elasticacheHourly: Record<string, number>;
+  /** Unlimited mode's charge for CPU above a burstable type's baseline, per family. */
+  burstableSurplusVcpuHour: Record<string, number>;
   other: {
     ebsGp3GbMonth: number;
     rdsGp3GbMonth: number;

@@ -225,13 +225,41 @@ export const UBUNTU_RELEASES = [
 /** Rails 8.1's databases per environment: primary, cache, queue and cable. */
 export const DATABASES_PER_PROCESS = 4;
 
-/** Processes that hold database connections on one instance: Puma workers x threads plus the job worker. */
+/** Solid Queue's worker needs two connections beyond its threads (polling and heartbeat). */
+export const JOB_EXTRA_CONNECTIONS = 2;
+/**
+ * Solid Queue's processes beside its worker, on every instance: the supervisor, the dispatcher
+ * and the scheduler, each with up to two threads (its loop and its heartbeat) on the queue
+ * database.
+ */
+const QUEUE_SUPPORT_CONNECTIONS = 3 * 2;
+
+/** The connection budget in words, as the rule, --help and the docs state it. */
+export const CONNECTION_BUDGET_FORMULA = `the group's largest size (AsgMax, one more for a fixed-size group's rolling update) x (Puma workers x threads x ${DATABASES_PER_PROCESS} databases + (job threads + ${JOB_EXTRA_CONNECTIONS}) x ${DATABASES_PER_PROCESS} databases + ${QUEUE_SUPPORT_CONNECTIONS} for Solid Queue's supervisor, dispatcher and scheduler + ${DATABASES_PER_PROCESS} for a one-off process such as a deploy's db:prepare)`;
+
+/**
+ * Connections one instance may open, every pool counted: each Puma thread and each job thread
+ * may hold one to each database, the worker two more of its own, Solid Queue's other processes
+ * theirs, and a one-off process (a deploy's db:prepare, a console) one to each database.
+ */
 export function connectionsPerInstance(answers: PartialAnswers): number {
   const workers = Number(answers.pumaWorkers);
   const threads = Number(answers.pumaThreads);
   const jobThreads = Number(answers.jobThreads);
-  // Each thread may hold one connection to each of the databases.
-  return (workers * threads + jobThreads) * DATABASES_PER_PROCESS;
+  return (
+    workers * threads * DATABASES_PER_PROCESS +
+    (jobThreads + JOB_EXTRA_CONNECTIONS) * DATABASES_PER_PROCESS +
+    QUEUE_SUPPORT_CONNECTIONS +
+    DATABASES_PER_PROCESS
+  );
+}
+
+/**
+ * The most instances a group holds at once: its maximum, or one more for a fixed-size group,
+ * whose rolling update launches a replacement before it terminates an old instance.
+ */
+export function groupMaxSize(asgMin: number, asgMax: number): number {
+  return asgMax > asgMin ? asgMax : asgMax + 1;
 }
 
 const instanceTypeNames = instanceTypes.map((t) => t.type);
@@ -446,16 +474,22 @@ export const settings = {
     choices: dbClassNames,
     allowed: fromData("rds-postgres17-classes.json", dbClassNames),
     prompt: `RDS PostgreSQL 17 instance class for ${env}`,
-    help: `Instance class of ${env}'s database. It must hold the connection budget: max instances x (Puma workers x threads + job threads) x ${DATABASES_PER_PROCESS} databases.`,
-    default: () => (env === "production" ? "db.t4g.medium" : "db.t4g.micro"),
+    help: `Instance class of ${env}'s database. It must hold the connection budget: ${CONNECTION_BUDGET_FORMULA}.`,
+    // One size above the classes usually quoted for such an app (db.t4g.medium, db.t4g.micro):
+    // those hold 405 and 101 connections, and the default group may open 540 (10 instances)
+    // and 108 (one instance and its replacement during a rolling update).
+    default: () => (env === "production" ? "db.t4g.large" : "db.t4g.small"),
     rule: (value: string, answers: PartialAnswers) => {
       const needed =
-        Number(answers[key("AsgMax")]) * connectionsPerInstance(answers);
+        groupMaxSize(
+          Number(answers[key("AsgMin")]),
+          Number(answers[key("AsgMax")]),
+        ) * connectionsPerInstance(answers);
       const limit = dbMaxConnections(value);
       // Unknown while an earlier answer is invalid: that answer's problem is the one to report.
       if (Number.isNaN(needed) || needed <= limit) return undefined;
       const fits = dbClassNames.filter((c) => dbMaxConnections(c) >= needed);
-      return `a class whose max_connections (${value}: ${limit}) holds ${needed} connections (--${flagOf(key("AsgMax"))} x (--puma-workers x --puma-threads + --job-threads) x ${DATABASES_PER_PROCESS} databases)${fits.length ? `, such as ${fits.slice(0, 3).join(", ")}` : ""}; or fewer instances, workers or threads`;
+      return `a class whose max_connections (${value}: ${limit}) holds ${needed} connections (${CONNECTION_BUDGET_FORMULA.replace("AsgMax", `--${flagOf(key("AsgMax"))}`)})${fits.length ? `, such as ${fits.slice(0, 3).join(", ")}` : ""}; or fewer instances, workers or threads`;
     },
   })),
   ...perEnvironment("MultiAz", (env) => ({
@@ -501,10 +535,10 @@ export const settings = {
   })),
   natGateways: setting({
     kind: "choice",
-    choices: ["single", "per-az"],
+    choices: ["per-az-in-production", "per-az", "single"],
     prompt: "NAT gateways",
-    help: "single: one NAT gateway per environment (cheaper); per-az: one in each AZ, so outbound traffic survives an AZ outage.",
-    default: () => "single",
+    help: "per-az: one NAT gateway in each AZ, so that an AZ outage does not cut the other AZ's instances off SSM, Secrets Manager, SES and CloudWatch; single: one per environment, shared by both AZs (cheaper; docs/COSTS.md shows the difference); per-az-in-production: per-az for production, single for staging.",
+    default: () => "per-az-in-production",
   }),
   ubuntuRelease: setting({
     kind: "choice",

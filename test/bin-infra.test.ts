@@ -46,6 +46,7 @@ case "$1 $2" in
         ;;
       *ImageId*) cat "$STATE/image/$stack" 2>/dev/null || echo None ;;
       *LastUpdatedTime*) echo None ;;
+      *AlertTopicArn*) cat "$STATE/topic" 2>/dev/null || echo None ;;
       *) exit 99 ;;
     esac
     ;;
@@ -65,6 +66,7 @@ case "$1 $2" in
   "cloudformation execute-change-set") ;;
   "cloudformation update-termination-protection") ;;
   "cloudformation describe-stack-events") cat "$STATE/events/$stack" ;;
+  "sns list-subscriptions-by-topic") cat "$STATE/pending" ;;
   *) echo "aws stand-in: not simulated: $*" >&2; exit 99 ;;
 esac
 `;
@@ -269,6 +271,24 @@ describe("cloudformation part: bin/infra against a stand-in for the AWS CLI", fu
     const expired = await infra("network");
     assert.equal(expired.code, 1);
     assert.match(expired.stderr, /ExpiredToken[^]*operation carries on/);
+  });
+
+  it("ends every run with a warning while the alarm subscription is unconfirmed, and none once it is", async () => {
+    statuses("network", "UPDATE_COMPLETE");
+    writeFileSync(
+      join(state, "topic"),
+      "arn:aws:sns:us-east-1:123456789012:demo-staging-app-AlertTopic-X",
+    );
+    writeFileSync(join(state, "pending"), "1");
+    const unconfirmed = await infra("--plan", "network");
+    assert.equal(unconfirmed.code, 0, unconfirmed.stderr);
+    assert.match(
+      unconfirmed.stderr,
+      /warning: .* has not confirmed the alarm subscription: no alarm reaches anyone/,
+    );
+    writeFileSync(join(state, "pending"), "0");
+    const confirmed = await infra("--plan", "network");
+    assert.doesNotMatch(confirmed.stderr, /alarm subscription/);
   });
 
   it("keeps the app stack's image: an update passes the AMI it runs; a new stack, or --new-image, Canonical's current one", async () => {

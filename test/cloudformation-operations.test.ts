@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { resolveAnswers } from "../core/answers.js";
 import { deriveContext } from "../core/context.js";
+import { instanceType } from "../core/data.js";
 import { answerSets } from "./helpers/answer-sets.js";
 import { answerSetRepo, tempDir, writeRepo } from "./helpers/repo.js";
 import { STACKS, templateResources } from "./helpers/templates.js";
@@ -71,7 +72,7 @@ describe("cloudformation part: operations, over every answer set", function () {
     for (const [max, batch] of [
       [2, 1],
       [10, 3],
-      [100, 25],
+      [80, 20],
     ] as const) {
       const resolution = resolveAnswers(
         {
@@ -86,6 +87,102 @@ describe("cloudformation part: operations, over every answer set", function () {
       const production = deriveContext(resolution.answers).production;
       assert.ok(production);
       assert.equal(production.rollingBatchSize, batch, `max ${max}`);
+    }
+  });
+
+  it("gives the group several instance types like the answered one (more spot pools per zone), the answered one first", () => {
+    for (const [name, repo] of repos) {
+      const group = templateResources(repo, "app").WebGroup!;
+      const overrides = (
+        group.Properties!.MixedInstancesPolicy as {
+          LaunchTemplate: { Overrides: unknown[] };
+        }
+      ).LaunchTemplate.Overrides;
+      assert.deepEqual(
+        overrides,
+        [
+          { InstanceType: "InstanceType" },
+          ...[1, 2, 3].map((slot) => [
+            `HasOtherInstanceType${slot}`,
+            { InstanceType: `OtherInstanceType${slot}` },
+            "AWS::NoValue",
+          ]),
+        ],
+        name,
+      );
+      for (const env of ["production", "staging"]) {
+        const path = join(repo, `infra/parameters/${env}/app.json`);
+        if (!existsSync(path)) continue;
+        const parameters = JSON.parse(readFileSync(path, "utf8"));
+        const answered = instanceType(parameters.InstanceType);
+        const others = [1, 2, 3]
+          .map((slot) => parameters[`OtherInstanceType${slot}`] as string)
+          .filter(Boolean);
+        assert.ok(others.length >= 1, `${name}: ${env} has one type only`);
+        assert.equal(
+          new Set([answered.type, ...others]).size,
+          others.length + 1,
+        );
+        for (const other of others.map(instanceType))
+          assert.ok(
+            other.arch === answered.arch &&
+              other.vcpus === answered.vcpus &&
+              other.memoryGiB >= answered.memoryGiB,
+            `${name}: ${env} ${other.type} beside ${answered.type}`,
+          );
+      }
+    }
+  });
+
+  it("alarms on latency, capacity, memory, disk, the database as the instances see it, WebSockets, mail reputation and replica lag, and shows them on a dashboard", () => {
+    for (const [name, repo] of repos) {
+      const monitoring = templateResources(repo, "monitoring");
+      const watched = Object.values(monitoring)
+        .filter((r) => r.Type === "AWS::CloudWatch::Alarm")
+        .map((r) => `${r.Properties!.Namespace}/${r.Properties!.MetricName}`);
+      const namespace = JSON.parse(
+        readFileSync(join(repo, ".yo-rc.json"), "utf8"),
+      )["generator-rails-aws"].appName;
+      for (const metric of [
+        "AWS/ApplicationELB/TargetResponseTime",
+        "AWS/AutoScaling/GroupInServiceInstances",
+        "CWAgent/mem_used_percent",
+        "CWAgent/disk_used_percent",
+        `${namespace}/DatabaseReachable`,
+        `${namespace}/CableConnections`,
+        "AWS/SES/Reputation.BounceRate",
+        "AWS/SES/Reputation.ComplaintRate",
+        "AWS/RDS/ReplicaLag",
+      ])
+        assert.ok(watched.includes(metric), `${name}: no alarm on ${metric}`);
+      assert.equal(monitoring.ReplicaLagAlarm!.Condition, "HasReadReplica");
+      const body = (
+        monitoring.Dashboard!.Properties!.DashboardBody as [string]
+      )[0];
+      const graphed = (
+        JSON.parse(body) as {
+          widgets: { properties: { metrics: string[][] } }[];
+        }
+      ).widgets.flatMap((w) =>
+        w.properties.metrics.map((m) => `${m[0]}/${m[1]}`),
+      );
+      for (const metric of [
+        "AWS/ApplicationELB/RequestCount",
+        "AWS/EC2/CPUUtilization",
+        "AWS/RDS/DatabaseConnections",
+        `${namespace}/JobsReady`,
+        `${namespace}/CableConnections`,
+      ])
+        assert.ok(
+          graphed.includes(metric),
+          `${name}: dashboard lacks ${metric}`,
+        );
+      // Database Insights (Performance Insights) on the primary database.
+      assert.equal(
+        templateResources(repo, "data").Database!.Properties!
+          .EnablePerformanceInsights,
+        true,
+      );
     }
   });
 

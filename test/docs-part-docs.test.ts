@@ -123,8 +123,10 @@ describe("the docs part", () => {
     assert.match(diagram("redis"), /production_redis\[/);
     assert.doesNotMatch(defaults, /_bastion\[/);
     assert.match(rich, /production_bastion\[/);
-    assert.match(defaults, /production_nat\[/);
-    assert.doesNotMatch(defaults, /_nat_b\[/);
+    // By default, a NAT gateway per zone in production and one in staging.
+    assert.match(defaults, /production_nat_b\[/);
+    assert.match(defaults, /staging_nat\[/);
+    assert.doesNotMatch(defaults, /staging_nat_b\[/);
     assert.match(rich, /production_nat_a\[/);
     assert.match(rich, /production_nat_b\[/);
     assert.match(rich, /production_replica\[/);
@@ -188,6 +190,7 @@ describe("the cost model", () => {
     productionReadReplica: false,
     cableAdapter: "solid_cable",
     natGateways: "single",
+    ubuntuRelease: "24.04",
     shellAccess: "ssm",
     rubyVersion: "3.4.7",
   };
@@ -244,6 +247,51 @@ describe("the cost model", () => {
         item,
       );
     assert.equal(line(rich, "NAT gateways"), 2 * line(plain, "NAT gateways"));
+  });
+
+  it("states what a NAT gateway per zone costs beside one for both, and gives production one per zone by default", () => {
+    const second =
+      (prices.other.natGatewayHourly + prices.other.publicIpv4Hourly) * 730;
+    const single = costs();
+    const perZone = costs({ natGateways: "per-az-in-production" });
+    assert.equal(
+      line(perZone, "NAT gateways"),
+      2 * line(single, "NAT gateways"),
+    );
+    const amount = `$${second.toFixed(2)}`;
+    assert.ok(
+      perZone.choices.some((c) => c.includes(`costs ${amount} a month more`)),
+      perZone.choices.join("\n"),
+    );
+    assert.ok(
+      single.choices.some((c) =>
+        c.includes(`would cost ${amount} a month more`),
+      ),
+      single.choices.join("\n"),
+    );
+  });
+
+  it("prices a burstable type's CPU above its baseline at the scaling target, beside a type that does not burst", () => {
+    // t3.medium: (70 % target - 20 % baseline) x 2 vCPUs x $0.05 x 730 h = $36.50 per instance.
+    const burstable = costs();
+    assert.equal(line(burstable, "Burstable CPU above baseline"), 2 * 36.5);
+    const choice = burstable.choices.find((c) =>
+      c.includes("unlimited credit mode"),
+    );
+    assert.match(
+      choice ?? "",
+      /\$36\.50 a month per instance.*A c6i\.large, which does not burst, costs \$62\.05/,
+    );
+    // Half the target, half the surplus: 15 points above the baseline.
+    assert.equal(
+      line(costs({ cpuTarget: 35 }), "Burstable CPU above baseline"),
+      2 * 10.95,
+    );
+    const steady = costs({ productionInstanceType: "m7g.large" });
+    assert.ok(
+      !steady.lines.some((l) => l.item === "Burstable CPU above baseline"),
+    );
+    assert.ok(!steady.choices.some((c) => c.includes("credit")));
   });
 
   it("monthlyEstimate gives one line per environment", () => {

@@ -3,6 +3,7 @@ import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { labelOf, resolveAnswers } from "../core/answers.js";
 import {
+  connectionsPerInstance,
   definitionOf,
   flagOf,
   settingNames,
@@ -174,6 +175,30 @@ describe("settings validation", () => {
       facts,
     );
     assert.ok(accepted.ok, JSON.stringify(accepted));
+  });
+
+  it("budgets every pool: Puma's, the job worker's threads + 2, Solid Queue's other processes and a one-off process, at the group's largest size", () => {
+    // 2 workers x 3 threads x 4 databases + (3 + 2) x 4 + 3 processes x 2 + 4 = 54.
+    assert.equal(
+      connectionsPerInstance({ pumaWorkers: 2, pumaThreads: 3, jobThreads: 3 }),
+      54,
+    );
+    const problem = (given: Record<string, unknown>) => {
+      const result = resolveAnswers({ domain: "example.com", ...given }, facts);
+      return result.ok ? "" : result.problems.join("\n");
+    };
+    // 10 instances x 54 = 540: the 405 of a db.t4g.medium, enough when only threads were
+    // counted (360), no longer are.
+    assert.match(
+      problem({ productionDbClass: "db.t4g.medium" }),
+      /holds 540 connections \(the group's largest size \(--production-asg-max.*\(job threads \+ 2\).*supervisor, dispatcher and scheduler.*, such as db\.t3\.large/,
+    );
+    // A fixed-size group of one holds two instances during a rolling update: 108 > 101.
+    assert.match(
+      problem({ stagingDbClass: "db.t4g.micro" }),
+      /holds 108 connections/,
+    );
+    assert.equal(problem({}), "", "the defaults hold their own budget");
   });
 
   it("requires a domain", async () => {

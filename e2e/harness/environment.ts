@@ -164,6 +164,7 @@ function stackValues(databaseAddress: string): StackValues {
     DatabaseSecretArn: DATABASE_SECRET,
     SecretKeyBaseArn: SECRET_KEY_BASE,
     CurrentReleaseParameterName: "/app/production/current-release",
+    AutoScalingGroupName: "app-production-web",
     ReleaseBucketParameterName: "/app/production/release-bucket",
   };
 }

@@ -136,9 +136,9 @@ export const settingExamples: Record<SettingName, SettingExample> = {
   },
   productionDbClass: {
     valid: "db.r7g.large",
-    // 10 instances x (2 x 3 + 3) x 4 databases = 360 connections: more than a micro holds.
+    // 10 instances x (2 x 3 x 4 + (3 + 2) x 4 + 6 + 4) = 540 connections: more than a micro holds.
     invalid: "db.t4g.micro",
-    allowed: "holds 360 connections",
+    allowed: "holds 540 connections",
   },
   stagingDbClass: {
     valid: "db.t4g.small",
@@ -191,7 +191,7 @@ export const settingExamples: Record<SettingName, SettingExample> = {
   natGateways: {
     valid: "per-az",
     invalid: "none",
-    allowed: "one of single, per-az",
+    allowed: "one of per-az-in-production, per-az, single",
   },
   ubuntuRelease: {
     valid: "22.04",

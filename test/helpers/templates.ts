@@ -14,7 +14,14 @@ export interface TemplateResource {
 }
 
 /** The stacks every generated repo has, in deploy order (the edge stack only with a CDN). */
-export const STACKS = ["account", "deploy", "network", "data", "app"];
+export const STACKS = [
+  "account",
+  "deploy",
+  "network",
+  "data",
+  "app",
+  "monitoring",
+];
 
 /**
  * A generated template's resources. CloudFormation's short tags (!Ref, !Sub) are left

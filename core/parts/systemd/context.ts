@@ -2,12 +2,10 @@
 // installed by every deploy on its host (app.installUnitsScript) and by the user data on a new
 // instance: Puma's listening socket, Puma, the Solid Queue worker, and the target that groups them.
 import type { Context } from "../../context.js";
+import { JOB_EXTRA_CONNECTIONS } from "../../settings.js";
 
 /** Solid Queue's default shutdown_timeout: how long its supervisor lets jobs finish on TERM. */
 export const SOLID_QUEUE_SHUTDOWN_TIMEOUT = 5;
-
-/** Solid Queue's worker needs two connections beyond its threads (polling and heartbeat). */
-const JOB_EXTRA_CONNECTIONS = 2;
 
 /**
  * The directives a release's unit may hold for the instance's install-units script to install
