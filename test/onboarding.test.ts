@@ -352,12 +352,12 @@ describe("onboarding an existing Rails app", () => {
   it("compares modes on the executable bit alone: group-writable files (umask 002) are up to date", async () => {
     const { dir } = await onboard("rails-7.2");
     keepTheAppsSide(dir);
-    chmodSync(join(dir, "bin/rails"), 0o775);
-    chmodSync(join(dir, "config.ru"), 0o664);
+    chmodSync(join(dir, "bin/brakeman"), 0o775);
+    chmodSync(join(dir, "config/boot.rb"), 0o664);
     const again = await runCli([dir]);
     assert.match(again.stdout, /0 created, 0 changed/);
-    assert.equal(statSync(join(dir, "bin/rails")).mode & 0o777, 0o775);
-    assert.equal(statSync(join(dir, "config.ru")).mode & 0o777, 0o664);
+    assert.equal(statSync(join(dir, "bin/brakeman")).mode & 0o777, 0o775);
+    assert.equal(statSync(join(dir, "config/boot.rb")).mode & 0o777, 0o664);
   });
 });
 
