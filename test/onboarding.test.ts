@@ -127,7 +127,7 @@ const SHAPES: Record<string, Shape> = {
     ],
   },
   sidekiq: {
-    detected: [/Active Job: sidekiq/],
+    detected: [/Active Job: sidekiq/, /tests: rspec/],
     written: ["config/systemd/shop-front-jobs.service"],
     notWritten: ["bin/jobs", "config/queue.yml", "db/queue_schema.rb"],
     answers: { cableAdapter: "redis" },
@@ -143,6 +143,9 @@ const SHAPES: Record<string, Shape> = {
         /queue_adapter = :sidekiq/,
         true,
       ],
+      // Its tests are RSpec's, and it has no RuboCop config.
+      [".github/workflows/ci.yml", /run: bundle exec rspec/, true],
+      [".github/workflows/ci.yml", /bin\/rubocop/, false],
     ],
   },
   kamal: {

@@ -160,7 +160,8 @@ export const EXISTING_APPS: Record<string, Files> = {
     "config/cable.yml": CABLE_REDIS,
   }),
   sidekiq: baseApp("8.0.2", {
-    Gemfile: gemfile("8.0.2", ["pg", "sidekiq", "propshaft"]),
+    Gemfile: gemfile("8.0.2", ["pg", "sidekiq", "propshaft", "rspec-rails"]),
+    "spec/spec_helper.rb": "RSpec.configure do |config|\nend\n",
     "config/application.rb": application(
       "8.0.2",
       REQUIRE_ALL,
