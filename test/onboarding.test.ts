@@ -13,9 +13,10 @@ import {
 import { join } from "node:path";
 import { proposalPath } from "../core/changes.js";
 import { mergeThreeWay } from "../core/merge.js";
+import { detectApp } from "../core/onboarding/detect.js";
 import { railsAdoption } from "../core/parts/rails/adoption.js";
 import { existingAppFiles, writeExistingApp } from "./helpers/existing-apps.js";
-import { readTree, runCli } from "./helpers/repo.js";
+import { generateRepo, readTree, runCli, tempDir } from "./helpers/repo.js";
 
 const read = (dir: string, path: string) =>
   readFileSync(join(dir, path), "utf8");
@@ -394,5 +395,68 @@ describe("the three-way merge", () => {
     const merged = mergeThreeWay("a\nyours\n", "a\nbase\n", "a\ntheirs\n");
     assert.ok(merged.conflict);
     assert.ok(merged.contents.endsWith(">>>>>>> rails-aws\n"));
+  });
+});
+
+describe("what an existing app is", () => {
+  const appOf = (files: Record<string, string>) =>
+    detectApp({
+      read: (path) => files[path],
+      list: (dir) =>
+        Object.keys(files).filter((path) => path.startsWith(`${dir}/`)),
+    });
+
+  it("reads Ruby from .mise.toml or the Gemfile's ruby line, and says which", () => {
+    assert.deepEqual(
+      appOf({ ".mise.toml": '[tools]\nruby = "3.3.6"\n' }).ruby,
+      {
+        version: "3.3.6",
+        source: ".mise.toml",
+      },
+    );
+    assert.deepEqual(
+      appOf({ Gemfile: 'source "https://rubygems.org"\nruby "3.4.7"\n' }).ruby,
+      {
+        version: "3.4.7",
+        source: "Gemfile",
+      },
+    );
+  });
+
+  it("finds Kubernetes manifests and other CI", () => {
+    const app = appOf({
+      "k8s/deployment.yaml": "kind: Deployment\n",
+      ".gitlab-ci.yml": "test:\n  script: bin/rails test\n",
+    });
+    assert.deepEqual(app.deployTools, [{ name: "Kubernetes", file: "k8s/" }]);
+    assert.deepEqual(app.ci, [".gitlab-ci.yml"]);
+  });
+});
+
+describe("the redis cable path", () => {
+  it("has no Solid Cable: no gem, no schema, no cable database", async () => {
+    const dir = await generateRepo(["--cable-adapter", "redis"]);
+    assert.doesNotMatch(read(dir, "Gemfile"), /solid_cable/);
+    assert.ok(!has(dir, "db/cable_schema.rb"));
+    assert.doesNotMatch(read(dir, "config/database.yml"), /_cable/);
+    assert.match(read(dir, "config/cable.yml"), /adapter: redis/);
+  });
+
+  it("on Ruby 3.2, broadcasts through Action Cable's PostgreSQL adapter, and says why", async () => {
+    const dir = join(tempDir(), "demo");
+    const run = await runCli([
+      dir,
+      "--domain",
+      "example.com",
+      "--ruby-version",
+      "3.2.9",
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(
+      run.stdout,
+      /warning: Ruby 3\.2\.9: Solid Cable 4 needs Ruby 3\.3/,
+    );
+    assert.match(read(dir, "config/cable.yml"), /^ {2}adapter: postgresql$/m);
+    assert.doesNotMatch(read(dir, "Gemfile"), /solid_cable/);
   });
 });
