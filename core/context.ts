@@ -280,6 +280,8 @@ export interface Context {
   jobs: { threads: number; worker: JobsWorker };
   /** What the generated files may assume of the app: everything in a new app (core/onboarding/fit.ts). */
   uses: Uses;
+  /** How CI runs the app's tests (RSpec's in an app that has them). */
+  testCommand: string;
   /** An existing app being onboarded: what was found in it and what could not be adapted. */
   onboarding: { detected: string[]; notAdapted: string[] } | false;
   postgres: { version: string; image: string };
@@ -498,6 +500,7 @@ export function deriveContext(
         answers.cableAdapter === "solid_cable" &&
         solidCableRuns(answers.rubyVersion),
     },
+    testCommand: fit.testCommand,
     onboarding: existingApp
       ? { detected: fit.detected, notAdapted: fit.notAdapted }
       : false,

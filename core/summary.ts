@@ -87,9 +87,10 @@ function nextSteps(
 }
 
 function diffOf(change: Change): string {
+  const path = change.proposal ?? change.path;
   return createTwoFilesPatch(
-    `a/${change.path}`,
-    `b/${change.path}`,
+    `a/${path}`,
+    `b/${path}`,
     change.previous ?? "",
     change.contents,
     undefined,

@@ -5,18 +5,18 @@ import assert from "node:assert/strict";
 import {
   chmodSync,
   existsSync,
-  readdirSync,
   readFileSync,
   rmSync,
   statSync,
   writeFileSync,
 } from "node:fs";
-import { join, relative, sep } from "node:path";
+import { join } from "node:path";
 import { proposalPath } from "../core/changes.js";
 import { mergeThreeWay } from "../core/merge.js";
+import { detectApp } from "../core/onboarding/detect.js";
 import { railsAdoption } from "../core/parts/rails/adoption.js";
 import { existingAppFiles, writeExistingApp } from "./helpers/existing-apps.js";
-import { readTree, runCli } from "./helpers/repo.js";
+import { generateRepo, readTree, runCli, tempDir } from "./helpers/repo.js";
 
 const read = (dir: string, path: string) =>
   readFileSync(join(dir, path), "utf8");
@@ -24,19 +24,9 @@ const has = (dir: string, path: string) => existsSync(join(dir, path));
 const stored = (dir: string) =>
   JSON.parse(read(dir, ".yo-rc.json"))["generator-rails-aws"];
 
-/** Every file below dir but .git/, relative, with forward slashes. */
-function filesBelow(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) =>
-      relative(dir, join(entry.parentPath, entry.name)).split(sep).join("/"),
-    )
-    .filter((path) => !path.startsWith(".git/"));
-}
-
 /** Keeps the app's side of every conflict: deletes each proposal. */
 function keepTheAppsSide(dir: string): string[] {
-  const proposals = filesBelow(dir).filter((path) =>
+  const proposals = [...readTree(dir).keys()].filter((path) =>
     path.endsWith(".rails-aws-proposal"),
   );
   for (const path of proposals) rmSync(join(dir, path));
@@ -138,7 +128,7 @@ const SHAPES: Record<string, Shape> = {
     ],
   },
   sidekiq: {
-    detected: [/Active Job: sidekiq/],
+    detected: [/Active Job: sidekiq/, /tests: rspec/],
     written: ["config/systemd/shop-front-jobs.service"],
     notWritten: ["bin/jobs", "config/queue.yml", "db/queue_schema.rb"],
     answers: { cableAdapter: "redis" },
@@ -154,6 +144,9 @@ const SHAPES: Record<string, Shape> = {
         /queue_adapter = :sidekiq/,
         true,
       ],
+      // Its tests are RSpec's, and it has no RuboCop config.
+      [".github/workflows/ci.yml", /run: bundle exec rspec/, true],
+      [".github/workflows/ci.yml", /bin\/rubocop/, false],
     ],
   },
   kamal: {
@@ -268,6 +261,9 @@ describe("onboarding an existing Rails app", () => {
             assert.equal(withoutAdditions(now), contents, `${shape}: ${path}`);
           else assert.equal(now, contents, `${shape}: ${path} byte for byte`);
         }
+        // Hook for `rails-aws check` on the onboarded app: it is to report nothing about the
+        // files of `original` (it checks the generator's own files: generatorFiles in
+        // core/manifest.ts).
         const before = readTree(dir);
         const again = await runCli([dir]);
         assert.equal(again.code, 0, again.stdout);
@@ -352,12 +348,12 @@ describe("onboarding an existing Rails app", () => {
   it("compares modes on the executable bit alone: group-writable files (umask 002) are up to date", async () => {
     const { dir } = await onboard("rails-7.2");
     keepTheAppsSide(dir);
-    chmodSync(join(dir, "bin/rails"), 0o775);
-    chmodSync(join(dir, "config.ru"), 0o664);
+    chmodSync(join(dir, "bin/brakeman"), 0o775);
+    chmodSync(join(dir, "config/boot.rb"), 0o664);
     const again = await runCli([dir]);
     assert.match(again.stdout, /0 created, 0 changed/);
-    assert.equal(statSync(join(dir, "bin/rails")).mode & 0o777, 0o775);
-    assert.equal(statSync(join(dir, "config.ru")).mode & 0o777, 0o664);
+    assert.equal(statSync(join(dir, "bin/brakeman")).mode & 0o777, 0o775);
+    assert.equal(statSync(join(dir, "config/boot.rb")).mode & 0o777, 0o664);
   });
 });
 
@@ -399,5 +395,68 @@ describe("the three-way merge", () => {
     const merged = mergeThreeWay("a\nyours\n", "a\nbase\n", "a\ntheirs\n");
     assert.ok(merged.conflict);
     assert.ok(merged.contents.endsWith(">>>>>>> rails-aws\n"));
+  });
+});
+
+describe("what an existing app is", () => {
+  const appOf = (files: Record<string, string>) =>
+    detectApp({
+      read: (path) => files[path],
+      list: (dir) =>
+        Object.keys(files).filter((path) => path.startsWith(`${dir}/`)),
+    });
+
+  it("reads Ruby from .mise.toml or the Gemfile's ruby line, and says which", () => {
+    assert.deepEqual(
+      appOf({ ".mise.toml": '[tools]\nruby = "3.3.6"\n' }).ruby,
+      {
+        version: "3.3.6",
+        source: ".mise.toml",
+      },
+    );
+    assert.deepEqual(
+      appOf({ Gemfile: 'source "https://rubygems.org"\nruby "3.4.7"\n' }).ruby,
+      {
+        version: "3.4.7",
+        source: "Gemfile",
+      },
+    );
+  });
+
+  it("finds Kubernetes manifests and other CI", () => {
+    const app = appOf({
+      "k8s/deployment.yaml": "kind: Deployment\n",
+      ".gitlab-ci.yml": "test:\n  script: bin/rails test\n",
+    });
+    assert.deepEqual(app.deployTools, [{ name: "Kubernetes", file: "k8s/" }]);
+    assert.deepEqual(app.ci, [".gitlab-ci.yml"]);
+  });
+});
+
+describe("the redis cable path", () => {
+  it("has no Solid Cable: no gem, no schema, no cable database", async () => {
+    const dir = await generateRepo(["--cable-adapter", "redis"]);
+    assert.doesNotMatch(read(dir, "Gemfile"), /solid_cable/);
+    assert.ok(!has(dir, "db/cable_schema.rb"));
+    assert.doesNotMatch(read(dir, "config/database.yml"), /_cable/);
+    assert.match(read(dir, "config/cable.yml"), /adapter: redis/);
+  });
+
+  it("on Ruby 3.2, broadcasts through Action Cable's PostgreSQL adapter, and says why", async () => {
+    const dir = join(tempDir(), "demo");
+    const run = await runCli([
+      dir,
+      "--domain",
+      "example.com",
+      "--ruby-version",
+      "3.2.9",
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(
+      run.stdout,
+      /warning: Ruby 3\.2\.9: Solid Cable 4 needs Ruby 3\.3/,
+    );
+    assert.match(read(dir, "config/cable.yml"), /^ {2}adapter: postgresql$/m);
+    assert.doesNotMatch(read(dir, "Gemfile"), /solid_cable/);
   });
 });

@@ -97,10 +97,16 @@ describe("regeneration", () => {
     assert.match(text, /polling_interval: 0\.5\.seconds/);
     assert.match(text, /^=======$/m);
     assert.match(text, /^>>>>>>> rails-aws$/m);
-    // Until the markers are resolved, later runs keep reporting it, and change nothing.
+    // Until the markers are resolved, later runs keep reporting it, and change nothing, even
+    // when the generator's output for the file changes again.
     const again = await runCli([dir]);
     assert.equal(again.code, 1);
     assert.equal(read(dir, "config/cable.yml"), text);
+    const changed = await runCli([dir, "--app-name", "board"]);
+    assert.equal(changed.code, 1);
+    assert.match(changed.stdout, actionLine("conflict", "config/cable.yml"));
+    assert.equal(read(dir, "config/cable.yml"), text);
+    assert.ok(text.endsWith("\n"), "the final newline is kept");
   });
 
   it("leaves a file the user deleted deleted, unless asked to restore it", async () => {

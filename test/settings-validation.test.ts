@@ -103,8 +103,8 @@ describe("settings validation", () => {
     assert.equal(lines.length, 3, run.stderr);
   });
 
-  it("rejects a Ruby version that was never released, and those before 3.3", () => {
-    for (const rubyVersion of ["3.4.58", "3.2.9", "3.3.99"]) {
+  it("rejects a Ruby version that was never released, and those before 3.2", () => {
+    for (const rubyVersion of ["3.4.58", "3.1.6", "3.3.99", "4.9.0"]) {
       const result = resolveAnswers(
         { domain: "example.com", rubyVersion },
         facts,

@@ -192,7 +192,6 @@ const DEPLOY_MARKERS: [string, string[]][] = [
   ["Fly.io", ["fly.toml"]],
   ["Render", ["render.yaml"]],
   ["Heroku", ["app.json"]],
-  ["Hatchbox", [".hatchbox.yml"]],
 ];
 
 /** Folders that hold Kubernetes manifests or charts. */

@@ -42,6 +42,8 @@ export interface JobsWorker {
 export interface Fit {
   uses: Uses;
   worker: JobsWorker;
+  /** How CI runs the app's tests. */
+  testCommand: string;
   /** What was found in the app, one line each, for the summary. */
   detected: string[];
   /** What could not be adapted to the app, each with the way forward. */
@@ -100,6 +102,7 @@ export const NEW_APP_FIT: Fit = {
     deploy: true,
   },
   worker: SOLID_QUEUE,
+  testCommand: "bin/rails test",
   detected: [],
   notAdapted: [],
 };
@@ -242,6 +245,10 @@ export function fitApp(
   return {
     uses,
     worker: worker ?? SOLID_QUEUE,
+    testCommand:
+      app.testFramework === "rspec"
+        ? "bundle exec rspec"
+        : NEW_APP_FIT.testCommand,
     detected: describe(app),
     notAdapted,
   };

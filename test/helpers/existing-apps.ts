@@ -114,6 +114,18 @@ function baseApp(rails: string, overrides: Files = {}): Files {
       "class ApplicationRecord < ActiveRecord::Base\n  primary_abstract_class\nend\n",
     "app/models/product.rb": "class Product < ApplicationRecord\nend\n",
     "test/test_helper.rb": 'ENV["RAILS_ENV"] ||= "test"\n',
+    "config/environments/development.rb":
+      "Rails.application.configure do\n  config.enable_reloading = true\nend\n",
+    "config/environments/test.rb":
+      "Rails.application.configure do\n  config.eager_load = false\nend\n",
+    "config/puma.rb":
+      'threads 3, 3\nport ENV.fetch("PORT", 3000)\nplugin :tmp_restart\n',
+    "config.ru":
+      'require_relative "config/environment"\n\nrun Rails.application\n',
+    Rakefile:
+      'require_relative "config/application"\n\nRails.application.load_tasks\n',
+    "bin/rails":
+      '#!/usr/bin/env ruby\nAPP_PATH = File.expand_path("../config/application", __dir__)\nrequire_relative "../config/boot"\nrequire "rails/commands"\n',
     ...overrides,
   };
 }
@@ -148,7 +160,8 @@ export const EXISTING_APPS: Record<string, Files> = {
     "config/cable.yml": CABLE_REDIS,
   }),
   sidekiq: baseApp("8.0.2", {
-    Gemfile: gemfile("8.0.2", ["pg", "sidekiq", "propshaft"]),
+    Gemfile: gemfile("8.0.2", ["pg", "sidekiq", "propshaft", "rspec-rails"]),
+    "spec/spec_helper.rb": "RSpec.configure do |config|\nend\n",
     "config/application.rb": application(
       "8.0.2",
       REQUIRE_ALL,

@@ -203,5 +203,5 @@ export const settingExamples: Record<SettingName, SettingExample> = {
     invalid: "ssh",
     allowed: "one of ssm, bastion",
   },
-  rubyVersion: { valid: "3.3.6", invalid: "3.2.9", allowed: "from 3.3.0 on" },
+  rubyVersion: { valid: "4.0.0", invalid: "3.1.6", allowed: "from 3.2.0 on" },
 };
