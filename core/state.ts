@@ -1,5 +1,5 @@
 // What the destination already tells: stored answers in .yo-rc.json, its folder name, its git remote.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { GENERATOR_NAME } from "./paths.js";
 import { settingNames, type Answers, type Facts } from "./settings.js";
@@ -9,6 +9,10 @@ export const YO_RC = ".yo-rc.json";
 function readYoRc(destination: string): Record<string, unknown> {
   const path = join(destination, YO_RC);
   if (!existsSync(path)) return {};
+  if (statSync(path).isDirectory())
+    throw new Error(
+      `${YO_RC} is a folder, where the generator keeps its answers in a file: move it away, then give the answers again (--answers FILE, or the flags).`,
+    );
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(path, "utf8"));
