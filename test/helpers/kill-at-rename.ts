@@ -1,6 +1,7 @@
 // Preloaded into a rails-aws process (node --import) to stand in for a kill at an unlucky moment:
 // the process SIGKILLs itself just before its Nth rename (KILL_AT_RENAME=N), that is, with every
-// earlier file in place and the Nth written to its temporary file but not yet renamed.
+// earlier file in place and the Nth written to its temporary file but not yet renamed. Without N,
+// it counts the renames of a whole run and prints them last on stderr (`renames: 104`).
 import fs from "node:fs";
 import { syncBuiltinESMExports } from "node:module";
 
@@ -13,3 +14,5 @@ fs.renameSync = (from, to) => {
 };
 // The ES module bindings of node:fs (what the generator imports) follow the patched function.
 syncBuiltinESMExports();
+if (!killAt)
+  process.on("exit", () => process.stderr.write(`renames: ${renames}\n`));
