@@ -243,6 +243,60 @@ describe("problems known before the first write", () => {
 });
 
 describe("one run at a time in a folder", () => {
+  it("two rails-aws processes started at once on one folder with different answers: one is refused by the lock, the folder ends as the other alone makes it", async function () {
+    this.timeout(300_000);
+    const start = await generateRepo();
+    const runs = {
+      redis: (dir: string) => ["docker", dir, "--cable-adapter", "redis"],
+      bigger: (dir: string) => [dir, "--production-asg-max", "8"],
+    };
+    const alone = Object.fromEntries(
+      Object.entries(runs).map(([name, args]) => {
+        const dir = join(tempDir(), "demo");
+        cpSync(start, dir, { recursive: true });
+        const run = runProcess(args(dir));
+        assert.equal(run.code, 0, run.stderr);
+        return [name, readTree(dir)];
+      }),
+    );
+    const dir = join(tempDir(), "demo");
+    cpSync(start, dir, { recursive: true });
+    // Each rename waits 50 ms, as on a slow disk: a run holds the folder for seconds.
+    const started = Object.entries(runs).map(([name, args]) => {
+      const child = spawn(
+        process.execPath,
+        ["--import", KILLER, CLI, ...args(dir)],
+        {
+          env: { ...process.env, KILL_AT_RENAME: "", PAUSE_AT_RENAME_MS: "50" },
+        },
+      );
+      let stderr = "";
+      child.stderr.on("data", (chunk) => (stderr += chunk));
+      return new Promise<{ name: string; code: number | null; stderr: string }>(
+        (resolve) =>
+          child.on("close", (code) => resolve({ name, code, stderr })),
+      );
+    });
+    const ended = await Promise.all(started);
+    const winners = ended.filter(({ code }) => code === 0);
+    const refused = ended.filter(({ code }) => code !== 0);
+    assert.equal(winners.length, 1, JSON.stringify(ended));
+    assert.equal(refused[0]!.code, 1);
+    assert.match(
+      refused[0]!.stderr,
+      /another rails-aws run (\(process \d+ on .*\) is working|is starting) in this folder: wait for it to finish/,
+    );
+    const final = readTree(dir);
+    const expected = alone[winners[0]!.name]!;
+    assert.deepEqual(
+      [...final.keys()].filter(
+        (path) => final.get(path) !== expected.get(path),
+      ),
+      [],
+    );
+    assert.equal(final.size, expected.size);
+  });
+
   it("refuses to run while another live run holds the folder, naming it, and writes nothing", async () => {
     const dir = await generateRepo();
     const holder = spawn("sleep", ["30"]);

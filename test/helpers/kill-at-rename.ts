@@ -2,14 +2,19 @@
 // the process SIGKILLs itself just before its Nth rename (KILL_AT_RENAME=N), that is, with every
 // earlier file in place and the Nth written to its temporary file but not yet renamed. Without N,
 // it counts the renames of a whole run and prints them last on stderr (`renames: 104`).
+// PAUSE_AT_RENAME_MS=M stands in for a slow disk instead: each rename waits M ms first, so that
+// a run holds its folder long enough for another to try it.
 import fs from "node:fs";
 import { syncBuiltinESMExports } from "node:module";
 
 const killAt = Number(process.env.KILL_AT_RENAME);
+const pauseMs = Number(process.env.PAUSE_AT_RENAME_MS ?? 0);
 let renames = 0;
 const rename = fs.renameSync;
 fs.renameSync = (from, to) => {
   if (++renames === killAt) process.kill(process.pid, "SIGKILL");
+  if (pauseMs)
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, pauseMs);
   rename(from, to);
 };
 // The ES module bindings of node:fs (what the generator imports) follow the patched function.
