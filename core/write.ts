@@ -180,9 +180,13 @@ function replaceAtomically(path: string, contents: string, mode: number) {
   const fd = openSync(temporary, "w", finalMode);
   try {
     writeSync(fd, contents);
-  } finally {
+  } catch (error) {
+    // A full disk: the half-written copy goes, the file stays as it was.
     closeSync(fd);
+    rmSync(temporary, { force: true });
+    throw error;
   }
+  closeSync(fd);
   renameSync(temporary, path);
 }
 
