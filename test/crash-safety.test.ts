@@ -136,6 +136,7 @@ function killAtEachWrite(
       after.size === expected.size &&
       [...after].every(([path, entry]) => expected.get(path) === entry);
     if (!same) figures.differing.push(killAt);
+    rmSync(dir, { recursive: true });
   }
   console.log(
     `      kills ${figures.kills}, torn files ${figures.tornFiles}, lines lost ${figures.linesLost}, re-runs unlike an uninterrupted run ${figures.differing.length}`,

@@ -2,7 +2,9 @@
 import { removeTempDirs } from "./repo.js";
 
 export const mochaHooks = {
-  afterAll(): void {
+  afterAll(this: Mocha.Context): void {
+    // Thousands of files on a busy machine can take longer than a test's timeout.
+    this.timeout(300_000);
     removeTempDirs();
   },
 };
