@@ -24,7 +24,7 @@ import {
 } from "../core/run.js";
 import { readStoredAnswers } from "../core/state.js";
 import { CHECK_OPTIONS, commandNames } from "./commands.js";
-import { didYouMean } from "../core/suggest.js";
+import { didYouMean, shortened } from "../core/suggest.js";
 import { helpText } from "./help.js";
 
 export interface Io {
@@ -90,12 +90,12 @@ const KNOWN_OPTIONS = Object.entries(OPTIONS!).flatMap(([name, option]) => [
 function parseProblem(error: NodeJS.ErrnoException): string {
   const option = error.message.match(/'(-[^' ]+)/)?.[1];
   if (error.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && option)
-    return `unknown option ${option}${didYouMean(option, KNOWN_OPTIONS)}`;
+    return `unknown option ${shortened(option)}${didYouMean(option, KNOWN_OPTIONS)}`;
   if (error.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && option)
     return error.message.includes("argument missing")
       ? `${option} needs a value: ${option} VALUE`
       : `${option} takes no value: write ${option} or --no-${option.replace(/^--/, "")}`;
-  return error.message;
+  return shortened(error.message, 300);
 }
 
 /** `[command] [part] [dir]`: reserved words first are commands, anything else is the folder. */

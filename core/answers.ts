@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { extname, resolve } from "node:path";
 import { parseDocument } from "yaml";
 import { YO_RC } from "./state.js";
-import { didYouMean, shown } from "./suggest.js";
+import { didYouMean, shortened, shown } from "./suggest.js";
 import {
   allowedOf,
   definitionOf,
@@ -178,7 +178,7 @@ export function unknownSettings(
     .filter((key) => !settingNames.includes(key as SettingName))
     .map(
       (key) =>
-        `unknown ${what} "${key}"${didYouMean(key, settingNames) || "; docs/answers.md lists every setting"}`,
+        `unknown ${what} ${shown(key)}${didYouMean(key, settingNames) || "; docs/answers.md lists every setting"}`,
     );
 }
 
@@ -197,6 +197,16 @@ function readText(path: string, what: string): string {
   }
 }
 
+/** Whether JSON text parses once its line and block comments are gone: they are its only fault. */
+function parsesWithoutComments(text: string): boolean {
+  try {
+    JSON.parse(text.replace(/\/\/[^\n]*|\/\*[\s\S]*?\*\//g, ""));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Reads an answers file: a mapping of setting names to plain values, in JSON (by its .json
  * ending: comments are not JSON) or YAML (where a tag such as !Ref is refused, not ignored).
@@ -209,7 +219,12 @@ function readAnswersFile(path: string): Record<string, unknown> {
     try {
       parsed = JSON.parse(text);
     } catch (error) {
-      throw new Error(`${what} ${path}: not JSON: ${(error as Error).message}`);
+      const comment = parsesWithoutComments(text)
+        ? "; JSON has no comments: remove them, or write the answers as YAML (a .yml file), where # starts a comment"
+        : "";
+      throw new Error(
+        `${what} ${path}: not JSON: ${shortened((error as Error).message.replaceAll("\n", "\\n"), 200)}${comment}`,
+      );
     }
   } else {
     const document = parseDocument(text, { logLevel: "silent" });

@@ -26,12 +26,13 @@
 //
 // --force replaces every kept, merged or conflicting file by the output, and says so.
 import { isUtf8 } from "node:buffer";
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Manifest, ManifestEntry } from "./manifest.js";
 import { hasConflictMarkers, mergeThreeWay } from "./merge.js";
 import type { Adoption } from "./parts/part.js";
 import type { PlannedFile } from "./render.js";
+import { readInDestination } from "./write.js";
 
 export type Action =
   | "create"
@@ -172,7 +173,7 @@ function decide(
     return entry && !options.restoreDeleted
       ? { action: "deleted", contents: file.contents }
       : { action: "create", contents: file.contents };
-  const bytes = readFileSync(path);
+  const bytes = readInDestination(destination, file.path);
   const onDisk = bytes.toString("utf8");
   const previous = { previous: onDisk };
   if (onDisk === file.contents) {
@@ -257,7 +258,7 @@ function orphans(
       const full = join(destination, path);
       // The app's own file is the app's, whatever the generator now writes.
       if (entry.appOwned || !existsSync(full)) return [];
-      const onDisk = readFileSync(full, "utf8");
+      const onDisk = readInDestination(destination, path).toString("utf8");
       const common = { path, mode: 0, generated: "", tracked: false };
       return [
         onDisk === entry.base

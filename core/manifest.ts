@@ -2,7 +2,7 @@
 // content it generated then (the base of the next three-way merge); for each ejected template,
 // the hash of the built-in template it was copied from.
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { STATE_DIR } from "./paths.js";
 
@@ -72,6 +72,10 @@ export const EMPTY_MANIFEST: Manifest = { files: {}, ejected: {} };
 export function readManifest(destination: string): Manifest {
   const path = join(destination, MANIFEST_PATH);
   if (!existsSync(path)) return EMPTY_MANIFEST;
+  if (statSync(path).isDirectory())
+    throw new StateError(
+      `${MANIFEST_PATH} is a folder, where the generator keeps its manifest in a file: move it away and run again with --repair to rebuild the manifest.`,
+    );
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(path, "utf8"));

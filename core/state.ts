@@ -15,6 +15,10 @@ export const YO_RC = ".yo-rc.json";
 function readYoRc(destination: string): Record<string, unknown> {
   const path = join(destination, YO_RC);
   if (!existsSync(path)) return {};
+  if (statSync(path).isDirectory())
+    throw new Error(
+      `${YO_RC} is a folder, where the generator keeps its answers in a file: move it away, then give the answers again (--answers FILE, or the flags).`,
+    );
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(path, "utf8"));

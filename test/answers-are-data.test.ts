@@ -6,6 +6,8 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { isScalar, parseAllDocuments, visit, type Node } from "yaml";
+import { checkRepo } from "../check/check.js";
+import { formatReport } from "../check/report.js";
 import { resolveAnswers } from "../core/answers.js";
 import { deriveContext } from "../core/context.js";
 import {
@@ -14,6 +16,7 @@ import {
   shellWord,
   systemdValue,
 } from "../core/quote.js";
+import { VALIDATOR_TOOLS } from "./helpers/check.js";
 import { hostileAnswers, hostileFlags } from "./helpers/hostile-answers.js";
 import { readTree, runCli, tempDir } from "./helpers/repo.js";
 import { requireTool } from "./helpers/tools.js";
@@ -161,8 +164,10 @@ describe("answers are data, never code", () => {
   let files: Map<string, string>;
   let values: Record<string, string>;
 
+  let dir: string;
+
   before(async function () {
-    const dir = join(tempDir(), "demo");
+    dir = join(tempDir(), "demo");
     const run = await runCli([dir, ...hostileFlags]);
     assert.equal(run.code, 0, run.stderr);
     files = new Map(
@@ -277,6 +282,14 @@ describe("answers are data, never code", () => {
           `${path}: ${name} outside a literal on these lines`,
         );
     }
+  });
+
+  it("every validator of rails-aws check (cfn-lint, shellcheck, systemd-analyze, actionlint, Ruby, ERB...) finds nothing", async function () {
+    requireTool(this, VALIDATOR_TOOLS);
+    this.timeout(300_000);
+    const report = await checkRepo(dir);
+    assert.deepEqual(report.failed, [], formatReport(report));
+    assert.deepEqual(report.findings, [], formatReport(report));
   });
 
   it("systemd units hold every answer with % doubled", () => {
