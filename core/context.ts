@@ -1,8 +1,10 @@
 // Derives, from validated answers, everything the templates read. Templates do no arithmetic:
 // a figure or a choice they need is computed here, once.
+import { purchaseSplit, type PurchaseSplit } from "./capacity.js";
 import { cfnLint, dbMaxConnections, instanceType } from "./data.js";
 import {
   connectionsPerInstance,
+  settings,
   ENVIRONMENTS,
   type Answers,
   type EnvironmentName,
@@ -76,7 +78,7 @@ export interface InstanceContract {
   shared: string;
 }
 
-export interface EnvironmentContext {
+export interface EnvironmentContext extends PurchaseSplit {
   name: EnvironmentName;
   isProduction: boolean;
   region: string;
@@ -90,10 +92,6 @@ export interface EnvironmentContext {
   /** Target tracking needs room to scale: a fixed-size group gets no scaling policy. */
   scales: boolean;
   capacity: string;
-  /** On-demand instances below which nothing is spot. */
-  onDemandBase: number;
-  /** Share of instances above the base that are on demand. */
-  onDemandPercentAboveBase: number;
   dbClass: string;
   dbMaxConnections: number;
   /** Connections the environment may open at its maximum size. */
@@ -251,13 +249,7 @@ function environmentContext(
     asgMax,
     scales: asgMax > asgMin,
     capacity,
-    onDemandBase:
-      capacity === "spot-burst"
-        ? asgMin
-        : capacity === "on-demand"
-          ? asgMax
-          : 0,
-    onDemandPercentAboveBase: capacity === "on-demand" ? 100 : 0,
+    ...purchaseSplit(capacity, asgMin, asgMax),
     dbClass,
     dbMaxConnections: dbMax,
     dbConnectionsAtMax: asgMax * connectionsPerInstance(answers),
@@ -302,6 +294,9 @@ export function deriveContext(answers: Answers): Context {
   const byName = (name: EnvironmentName) =>
     environments.find((env) => env.name === name) ?? false;
   const deployPath = `/var/www/${answers.appName}`;
+  // Not asked when no group scales; the CPU alarm still reads it.
+  const cpuTarget =
+    answers.cpuTarget ?? settings.cpuTarget.default({}, { folderName: "" });
   return {
     app: {
       name: answers.appName,
@@ -330,7 +325,7 @@ export function deriveContext(answers: Answers): Context {
     anyCdn: environments.some((env) => env.cdn),
     accountStack: `${answers.appName}-account`,
     edgeRegion: EDGE_REGION,
-    cpuAlarmThreshold: Math.min(answers.cpuTarget + 15, 95),
+    cpuAlarmThreshold: Math.min(cpuTarget + 15, 95),
     sizes: SIZES,
     instance: {
       rubyPrefix: "/usr/local",
@@ -345,7 +340,7 @@ export function deriveContext(answers: Answers): Context {
     redis: answers.cableAdapter === "redis",
     bastion: answers.shellAccess === "bastion",
     natPerAz: answers.natGateways === "per-az",
-    cpuTarget: answers.cpuTarget,
+    cpuTarget,
     puma: { workers: answers.pumaWorkers, threads: answers.pumaThreads },
     jobs: { threads: answers.jobThreads },
     postgres: {
