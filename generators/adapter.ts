@@ -9,7 +9,12 @@ import {
 } from "../core/questions.js";
 import { definitionOf, flagOf, settingNames } from "../core/settings.js";
 import { RUN_OPTIONS, runFlags } from "../core/run-options.js";
-import { destinationLabel, runParts, type RunOutcome } from "../core/run.js";
+import {
+  destinationLabel,
+  runParts,
+  type Confirm,
+  type RunOutcome,
+} from "../core/run.js";
 import { readFacts } from "../core/state.js";
 
 type Options = Record<string, unknown>;
@@ -23,6 +28,7 @@ export function declareOptions(generator: Generator): void {
     generator.option(name, {
       type: option.type === "boolean" ? Boolean : String,
       description: option.description,
+      ...("short" in option && { alias: option.short }),
     });
   for (const name of settingNames) {
     const definition = definitionOf(name);
@@ -103,11 +109,28 @@ export function finish(generator: Generator, outcome: RunOutcome): void {
 export const labelOf = (generator: Generator) =>
   destinationLabel(generator.destinationRoot());
 
-/** Generates the given parts and writes them. */
+/** Shows what will be written and asks `Write N files to DIR?`, as the rails-aws command does. */
+export function confirmWrite(generator: Generator): Confirm {
+  return async ({ preview, files }) => {
+    generator.log(`\n${preview}`);
+    const answer = await generator.prompt([
+      {
+        type: "confirm",
+        name: "write",
+        message: `Write ${files} files to ${labelOf(generator)}?`,
+        default: true,
+      } as never,
+    ]);
+    return Boolean((answer as Record<string, unknown>).write);
+  };
+}
+
+/** Generates the given parts and writes them, once confirmed when `confirm` is given. */
 export async function writeParts(
   generator: Generator,
   parts: string[],
   given: Record<string, unknown>,
+  confirm?: Confirm,
 ): Promise<void> {
   const options = optionsOf(generator);
   finish(
@@ -118,6 +141,7 @@ export async function writeParts(
       given,
       parts,
       ...runFlags(options),
+      confirm,
     }),
   );
 }
