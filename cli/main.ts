@@ -15,18 +15,15 @@ import { partNames } from "../core/parts/registry.js";
 import { packageRoot } from "../core/paths.js";
 import { RUN_OPTIONS, runFlags } from "../core/run-options.js";
 import { definitionOf, flagOf, settingNames } from "../core/settings.js";
+import type { RunOutcome } from "../core/run.js";
 import {
   CANCELLED_EXIT_CODE,
   destinationLabel,
-  ejectParts,
   isCancelled,
-  runParts,
-  type RunOutcome,
-} from "../core/run.js";
+} from "../core/terminal.js";
 import { readFacts, readStoredAnswers } from "../core/state.js";
 import { commandNames } from "./commands.js";
 import { didYouMean } from "../core/suggest.js";
-import { helpText } from "./help.js";
 
 export interface Io {
   stdout: (text: string) => void;
@@ -138,6 +135,9 @@ async function runInteractive(
   io: Io,
 ): Promise<number> {
   const { askInTerminal, confirmInTerminal } = await import("./prompts.js");
+  // The rest of a run loads while the person reads the first question.
+  let loading: Promise<typeof import("../core/run.js")> | undefined;
+  const preload = () => (loading ??= import("../core/run.js"));
   const created = firstMissing(dir);
   const label = destinationLabel(dir);
   const stored = readStoredAnswers(dir);
@@ -152,10 +152,11 @@ async function runInteractive(
       await askSettings(
         known,
         readFacts(dir),
-        askInTerminal(io.stdout),
+        askInTerminal(io.stdout, preload),
         askAnswered ? stored : {},
       ),
     );
+    const { runParts } = await preload();
     const outcome = await runParts({
       destination: dir,
       destinationLabel: label,
@@ -191,6 +192,7 @@ async function runGenerate(
   values: Values,
   io: Io,
 ): Promise<number> {
+  const { runParts } = await import("../core/run.js");
   const outcome = await runParts({
     destination: dir,
     destinationLabel: destinationLabel(dir),
@@ -207,6 +209,7 @@ async function eject(
   values: Values,
   io: Io,
 ): Promise<number> {
+  const { ejectParts } = await import("../core/run.js");
   const outcome = await ejectParts({
     destination: dir,
     destinationLabel: destinationLabel(dir),
@@ -235,6 +238,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     const values = parsed.values as Values;
     if (values.help) {
       const [first] = parsed.positionals;
+      const { helpText } = await import("./help.js");
       io.stdout(helpText(first, io.columns));
       return 0;
     }

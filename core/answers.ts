@@ -1,7 +1,7 @@
 // Turns raw answers (CLI flags, an answers file, .yo-rc.json, prompts) into validated Answers.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { extname, join, resolve } from "node:path";
-import { parseDocument, stringify } from "yaml";
+import { yaml } from "./lazy.js";
 import { YO_RC } from "./state.js";
 import { didYouMean, shown } from "./suggest.js";
 import {
@@ -211,7 +211,7 @@ function readAnswersFile(path: string): Record<string, unknown> {
       throw new Error(`${what} ${path}: not JSON: ${(error as Error).message}`);
     }
   } else {
-    const document = parseDocument(text, { logLevel: "silent" });
+    const document = yaml().parseDocument(text, { logLevel: "silent" });
     const [problem] = [...document.errors, ...document.warnings];
     if (problem)
       throw new Error(
@@ -267,7 +267,7 @@ export function saveAnswers(
         .filter((name) => answers[name] !== undefined)
         .map((name) => [name, answers[name]]),
     );
-    writeFileSync(path, `${SAVED_ANSWERS_HEADER}\n${stringify(known)}`);
+    writeFileSync(path, `${SAVED_ANSWERS_HEADER}\n${yaml().stringify(known)}`);
     return path;
   }
 }

@@ -5,12 +5,12 @@
 // .rails-aws/templates/<part>/<path>.hbs wins; a user's template with no row is always rendered.
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { join, relative, sep } from "node:path";
 import { pathToFileURL } from "node:url";
 import type HandlebarsType from "handlebars";
 import runtimeModule from "handlebars/runtime.js";
 import type { Context } from "./context.js";
+import { handlebarsCompiler } from "./lazy.js";
 import type { Part } from "./parts/part.js";
 import { packageRoot, STATE_DIR } from "./paths.js";
 
@@ -73,9 +73,7 @@ const runtime = withHelpers(HandlebarsRuntime.create());
 /** The full Handlebars, with its compiler: loaded only for a template not precompiled. */
 let compiler: typeof HandlebarsType | undefined;
 function compile(source: string): Template {
-  compiler ??= withHelpers(
-    (createRequire(import.meta.url)("handlebars") as typeof HandlebarsType).create(),
-  );
+  compiler ??= withHelpers(handlebarsCompiler().create());
   return compiler.compile(source, COMPILE_OPTIONS);
 }
 

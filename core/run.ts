@@ -3,7 +3,7 @@
 // The CLI and the Yeoman generators only print the outcome.
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, rmSync } from "node:fs";
-import { isAbsolute, join, relative } from "node:path";
+import { join } from "node:path";
 import { planEjection, type EjectRequest } from "./eject.js";
 import {
   filesToRemove,
@@ -18,22 +18,6 @@ import { writes } from "./changes.js";
 import { preview, summarize } from "./summary.js";
 import { resumeInterruptedWrite, writeFiles, WriteError } from "./write.js";
 import type { PlannedFile } from "./render.js";
-
-/** The exit code of a run cancelled at a prompt, as a shell reports Ctrl-C (128 + SIGINT). */
-export const CANCELLED_EXIT_CODE = 130;
-
-/** Ctrl-C at a prompt: inquirer rejects with an ExitPromptError. */
-export const isCancelled = (error: unknown) =>
-  error instanceof Error &&
-  (error.name === "ExitPromptError" ||
-    /force closed the prompt/.test(error.message));
-
-/** A destination as the user should read it: relative when inside the current folder. */
-export function destinationLabel(destination: string): string {
-  const path = relative(process.cwd(), destination);
-  if (path === "") return ".";
-  return path.startsWith("..") || isAbsolute(path) ? destination : path;
-}
 
 export interface RunRequest extends GenerateRequest {
   dryRun?: boolean;

@@ -1,9 +1,9 @@
 // The report printed at the end of a run: what happened to each file, and what to do next.
-import { createTwoFilesPatch } from "diff";
 import { writes, type Action, type Change } from "./changes.js";
 import type { Context } from "./context.js";
 import { lockPlatforms } from "./parts/capistrano/context.js";
 import { labelOf } from "./answers.js";
+import { diff } from "./lazy.js";
 import { monthlyEstimate } from "./parts/docs/costs.js";
 import { SECTIONS, type Answers, type Value } from "./settings.js";
 
@@ -86,7 +86,7 @@ function nextSteps(
 }
 
 function diffOf(change: Change): string {
-  return createTwoFilesPatch(
+  return diff().createTwoFilesPatch(
     `a/${change.path}`,
     `b/${change.path}`,
     change.previous ?? "",

@@ -9,12 +9,8 @@ import {
 } from "../core/questions.js";
 import { definitionOf, flagOf, settingNames } from "../core/settings.js";
 import { RUN_OPTIONS, runFlags } from "../core/run-options.js";
-import {
-  destinationLabel,
-  runParts,
-  type Confirm,
-  type RunOutcome,
-} from "../core/run.js";
+import { runParts, type Confirm, type RunOutcome } from "../core/run.js";
+import { destinationLabel } from "../core/terminal.js";
 import { readFacts } from "../core/state.js";
 
 type Options = Record<string, unknown>;

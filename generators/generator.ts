@@ -3,7 +3,7 @@
 import Generator from "yeoman-generator";
 import { givenAnswers } from "../core/answers.js";
 import { readStoredAnswers } from "../core/state.js";
-import { CANCELLED_EXIT_CODE, isCancelled } from "../core/run.js";
+import { CANCELLED_EXIT_CODE, isCancelled } from "../core/terminal.js";
 import {
   confirmWrite,
   declareOptions,
