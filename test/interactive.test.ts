@@ -64,29 +64,6 @@ function inTerminal(args: string[], cwd = process.cwd()) {
   };
 }
 
-describe("the interactive path, in a terminal", () => {
-  before(function () {
-    requireTool(this, "script");
-  });
-  afterEach(() => {
-    for (const child of running) child.kill();
-  });
-
-  it("Ctrl-C at a prompt says 'Cancelled, nothing written', exits 130 and leaves no folder", async () => {
-    const dir = join(tempDir(), "new", "myapp");
-    const run = inTerminal([dir]);
-    await run.until("Application name");
-    run.type("\x03");
-    assert.equal(await run.exited, 130, run.screen());
-    assert.match(run.screen(), /Cancelled, nothing written\./);
-    assert.doesNotMatch(run.screen(), /error occured|force closed/i);
-    assert.ok(
-      !existsSync(join(dir, "..")),
-      "the folders the run made are gone",
-    );
-  });
-});
-
 /** Every answer of a production-only app but `unasked`, as an answers file in `dir`. */
 function answersFile(dir: string, unasked: string[]): string {
   const answers: Record<string, unknown> = {
@@ -119,12 +96,26 @@ function answersFile(dir: string, unasked: string[]): string {
   return path;
 }
 
-describe("the interactive path asks, previews and confirms", () => {
+describe("the interactive path, in a terminal", () => {
   before(function () {
     requireTool(this, "script");
   });
   afterEach(() => {
     for (const child of running) child.kill();
+  });
+
+  it("Ctrl-C at a prompt says 'Cancelled, nothing written', exits 130 and leaves no folder", async () => {
+    const dir = join(tempDir(), "new", "myapp");
+    const run = inTerminal([dir]);
+    await run.until("Application name");
+    run.type("\x03");
+    assert.equal(await run.exited, 130, run.screen());
+    assert.match(run.screen(), /Cancelled, nothing written\./);
+    assert.doesNotMatch(run.screen(), /error occured|force closed/i);
+    assert.ok(
+      !existsSync(join(dir, "..")),
+      "the folders the run made are gone",
+    );
   });
 
   it("catches a cross-field rule at its prompt and offers only the choices that fit", async () => {
