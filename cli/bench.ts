@@ -1,8 +1,17 @@
 // `npm run bench`: how fast the generator is, against a floor measured in the same invocation.
 // Each case runs several times as a fresh process; medians, ratios to the floor (`node -e 0`),
-// files per second, and where a full generation's time goes.
-import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+// files per second, and where a full generation's time goes. Then what a person feels and what
+// they would compare it with: the time to the first prompt in a terminal, `yo rails-aws` against
+// a bare Yeoman generator that writes three files, and `rails new` where Rails is installed.
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -18,11 +27,16 @@ interface Sample {
   phases?: Record<Phase, number> & { uptime: number };
 }
 
-function run(args: string[]): Sample {
+function run(
+  args: string[],
+  command = process.execPath,
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Sample {
   const start = performance.now();
-  const result = spawnSync(process.execPath, args, {
+  const result = spawnSync(command, args, {
     encoding: "utf8",
-    env: { ...process.env, RAILS_AWS_TIMINGS: "1" },
+    cwd: options.cwd,
+    env: { ...process.env, RAILS_AWS_TIMINGS: "1", ...options.env },
   });
   const ms = performance.now() - start;
   if (result.status !== 0)
@@ -41,10 +55,109 @@ const median = (values: number[]) => {
   return sorted[Math.floor(sorted.length / 2)]!;
 };
 
-function measure(args: (index: number) => string[]): Sample[] {
+function measure(
+  args: (index: number) => string[],
+  command?: string,
+  options?: (index: number) => { cwd?: string; env?: NodeJS.ProcessEnv },
+): Sample[] {
   // One unmeasured run warms the file system cache.
-  run(args(-1));
-  return Array.from({ length: RUNS }, (_, index) => run(args(index)));
+  run(args(-1), command, options?.(-1));
+  return Array.from({ length: RUNS }, (_, index) =>
+    run(args(index), command, options?.(index)),
+  );
+}
+
+/** From start to the first question on the screen, in a pseudo-terminal (`script`). */
+function untilFirstPrompt(dir: string): Promise<number> {
+  const start = performance.now();
+  const child = spawn(
+    "script",
+    ["-qefc", `'${process.execPath}' '${cli}' '${dir}'`, "/dev/null"],
+    { env: { ...process.env, TERM: "xterm" } },
+  );
+  return new Promise((done, fail) => {
+    let screen = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      screen += chunk.toString();
+      if (screen.includes("Application name")) {
+        done(performance.now() - start);
+        child.kill();
+      }
+    });
+    child.on("exit", () => fail(new Error(`no prompt shown:\n${screen}`)));
+  });
+}
+
+async function measureFirstPrompt(): Promise<Sample[]> {
+  const samples: Sample[] = [];
+  for (let index = -1; index < RUNS; index++) {
+    const ms = await untilFirstPrompt(join(scratch, `prompt-${index}`));
+    if (index >= 0) samples.push({ ms });
+  }
+  return samples;
+}
+
+/**
+ * `yo rails-aws --defaults` and `yo bare` (three files) from a folder whose node_modules holds
+ * both generators, as `npm link` would. As root, yo runs as an unprivileged user, who needs a
+ * home of its own and folders it may write.
+ */
+function yeomanRig() {
+  const rig = join(scratch, "yo");
+  const bare = join(rig, "node_modules", "generator-bare");
+  mkdirSync(join(bare, "generators", "app"), { recursive: true });
+  symlinkSync(packageRoot, join(rig, "node_modules", "generator-rails-aws"));
+  symlinkSync(
+    join(packageRoot, "node_modules", "yeoman-generator"),
+    join(rig, "node_modules", "yeoman-generator"),
+  );
+  writeFileSync(
+    join(bare, "package.json"),
+    JSON.stringify({
+      name: "generator-bare",
+      version: "1.0.0",
+      type: "module",
+    }),
+  );
+  writeFileSync(
+    join(bare, "generators", "app", "index.js"),
+    `import Generator from "yeoman-generator";
+export default class extends Generator {
+  writing() {
+    for (const name of ["a.txt", "b.txt", "c.txt"])
+      this.fs.write(this.destinationPath(name), name);
+  }
+}
+`,
+  );
+  const home = join(rig, "home");
+  mkdirSync(home);
+  for (const folder of [scratch, rig, home]) chmodSync(folder, 0o777);
+  const yo = join(packageRoot, "node_modules", "yo", "lib", "cli.js");
+  const measureYo = (args: string[]) =>
+    measure(
+      () => [yo, ...args, "--no-insight"],
+      undefined,
+      (index) => {
+        const cwd = join(rig, `${args[0]}-${index}`);
+        mkdirSync(cwd);
+        chmodSync(cwd, 0o777);
+        return { cwd, env: { HOME: home } };
+      },
+    );
+  return {
+    railsAws: measureYo(["rails-aws", "--defaults", "--domain", "example.com"]),
+    bare: measureYo(["bare"]),
+  };
+}
+
+/** `rails new --skip-bundle`, where Rails is installed: what a new Rails app costs by itself. */
+function railsNew(): Sample[] | undefined {
+  if (spawnSync("rails", ["--version"]).error) return undefined;
+  return measure(
+    (index) => ["new", join(scratch, `rails-${index}`), "--skip-bundle"],
+    "rails",
+  );
 }
 
 const fullDir = (index: number) => join(scratch, `full-${index}`, "demo");
@@ -102,4 +215,29 @@ for (const phase of phases)
     `  ${phase.padEnd(20)}${phaseMedian(phase).toFixed(0).padStart(6)} ms`,
   );
 console.log(`\n${fileCount} files generated.`);
+
+const firstPrompt = await measureFirstPrompt();
+const yeoman = yeomanRig();
+const rails = railsNew();
+const ratio = (a: Sample[], b: Sample[]) =>
+  (median(a.map((s) => s.ms)) / median(b.map((s) => s.ms))).toFixed(2);
+console.log(`\n${"what a person feels".padEnd(28)}`);
+console.log(row("first prompt (terminal)", firstPrompt));
+console.log(row("yo rails-aws --defaults", yeoman.railsAws));
+console.log(row("yo bare (three files)", yeoman.bare));
+console.log(
+  `  yo rails-aws / yo bare: ${ratio(yeoman.railsAws, yeoman.bare)}x (target 1.1x at most)`,
+);
+if (rails) {
+  console.log(row("rails new --skip-bundle", rails));
+  console.log(
+    `  full generation / rails new: ${ratio(full, rails)}x (target 0.5x at most)`,
+  );
+} else
+  console.log(
+    "rails new --skip-bundle: not measured, rails is not installed here",
+  );
+console.log(
+  `  full generation / floor: ${ratio(full, floor)}x (target 2.5x at most)`,
+);
 rmSync(scratch, { recursive: true, force: true });

@@ -45,7 +45,7 @@ const runOptionRows = (names: string[]): [string, string][] =>
   Object.entries(RUN_OPTIONS)
     .filter(([name]) => names.includes(name))
     .map(([name, option]) => [
-      "value" in option ? `--${name} ${option.value}` : `--${name}`,
+      `${"short" in option ? `-${option.short}, ` : ""}${"value" in option ? `--${name} ${option.value}` : `--${name}`}`,
       option.description,
     ]);
 

@@ -1,5 +1,5 @@
-// The `rails-aws` command. Non-interactive runs use the core directly (fast: no Yeoman loaded);
-// an interactive run hands over to the Yeoman app generator, which asks the questions.
+// The `rails-aws` command. It uses the core directly and never loads Yeoman: an interactive run
+// asks in the terminal itself (cli/prompts.ts), so its first question shows at once.
 import {
   existsSync,
   readdirSync,
@@ -9,23 +9,21 @@ import {
 } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { givenAnswers, hasUnanswered } from "../core/answers.js";
+import { givenAnswers, hasUnanswered, saveAnswers } from "../core/answers.js";
+import { askSettings } from "../core/questions.js";
 import { partNames } from "../core/parts/registry.js";
 import { packageRoot } from "../core/paths.js";
 import { RUN_OPTIONS, runFlags } from "../core/run-options.js";
 import { definitionOf, flagOf, settingNames } from "../core/settings.js";
+import type { RunOutcome } from "../core/run.js";
 import {
   CANCELLED_EXIT_CODE,
   destinationLabel,
-  ejectParts,
   isCancelled,
-  runParts,
-  type RunOutcome,
-} from "../core/run.js";
-import { readStoredAnswers } from "../core/state.js";
+} from "../core/terminal.js";
+import { readFacts, readStoredAnswers } from "../core/state.js";
 import { CHECK_OPTIONS, commandNames } from "./commands.js";
 import { didYouMean, shortened } from "../core/suggest.js";
-import { helpText } from "./help.js";
 
 export interface Io {
   stdout: (text: string) => void;
@@ -39,7 +37,7 @@ const OPTIONS: ParseArgsConfig["options"] = {
   ...Object.fromEntries(
     Object.entries(RUN_OPTIONS).map(([name, option]) => [
       name,
-      { type: option.type },
+      { type: option.type, ...("short" in option && { short: option.short }) },
     ]),
   ),
   ...Object.fromEntries(
@@ -73,7 +71,6 @@ function parse(argv: string[]) {
       allowPositionals: true,
       allowNegative: true,
       strict: true,
-      tokens: true,
     });
   } catch (error) {
     throw new UsageError(parseProblem(error as NodeJS.ErrnoException));
@@ -139,32 +136,59 @@ const onlyEmptyFolders = (path: string): boolean =>
   );
 
 /**
- * Yeoman takes the folder as its working directory: the rest of argv is its options. A run
+ * Asks what is not known (or not valid), shows what will be written and asks to confirm (unless
+ * --yes), then writes. A run that fails after asking keeps the answers in a file it names; one
  * cancelled at a prompt (Ctrl-C) leaves no folder of its own behind.
  */
-async function runYeoman(
+async function runInteractive(
   dir: string,
-  options: string[],
+  values: Values,
   io: Io,
 ): Promise<number> {
+  const { askInTerminal, confirmInTerminal } = await import("./prompts.js");
+  // The rest of a run loads while the person reads the first question.
+  let loading: Promise<typeof import("../core/run.js")> | undefined;
+  const preload = () => (loading ??= import("../core/run.js"));
   const created = firstMissing(dir);
-  const { createEnv } = await import("yeoman-environment");
-  const env = createEnv({ cwd: dir });
-  const namespace = "rails-aws:app";
-  env.register(join(packageRoot, "dist/generators/app/index.js"), {
-    namespace,
-  });
+  const label = destinationLabel(dir);
+  const stored = readStoredAnswers(dir);
+  const givenNow = given(values);
+  // With --ask-answered, stored answers are only the defaults of the questions.
+  const askAnswered = Boolean(values["ask-answered"]);
+  const known = { ...(askAnswered ? {} : stored), ...givenNow };
+  const answers: Record<string, unknown> = { ...givenNow };
   try {
-    await env.run([namespace, ...options]);
+    Object.assign(
+      answers,
+      await askSettings(
+        known,
+        readFacts(dir),
+        askInTerminal(io.stdout, preload),
+        askAnswered ? stored : {},
+      ),
+    );
+    const { runParts } = await preload();
+    const outcome = await runParts({
+      destination: dir,
+      destinationLabel: label,
+      given: answers,
+      parts: partNames,
+      ...runFlags(values),
+      confirm: values.yes ? undefined : confirmInTerminal(io.stdout, label),
+    });
+    if (outcome.error) {
+      const saved = saveAnswers({ ...known, ...answers }, process.cwd());
+      outcome.error += `\nYour answers are kept in ${destinationLabel(saved)}; run again with: rails-aws ${label} --answers ${destinationLabel(saved)}`;
+    }
+    return finish(outcome, io);
   } catch (error) {
     if (!isCancelled(error)) throw error;
     io.stderr("\nCancelled, nothing written.\n");
-    process.exitCode = CANCELLED_EXIT_CODE;
+    return CANCELLED_EXIT_CODE;
   } finally {
     if (created && existsSync(created) && onlyEmptyFolders(created))
       rmSync(created, { recursive: true });
   }
-  return Number(process.exitCode ?? 0);
 }
 
 function finish(outcome: RunOutcome, io: Io): number {
@@ -179,6 +203,7 @@ async function runGenerate(
   values: Values,
   io: Io,
 ): Promise<number> {
+  const { runParts } = await import("../core/run.js");
   const outcome = await runParts({
     destination: dir,
     destinationLabel: destinationLabel(dir),
@@ -195,6 +220,7 @@ async function eject(
   values: Values,
   io: Io,
 ): Promise<number> {
+  const { ejectParts } = await import("../core/run.js");
   const outcome = await ejectParts({
     destination: dir,
     destinationLabel: destinationLabel(dir),
@@ -225,6 +251,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     const values = parsed.values as Values;
     if (values.help) {
       const [first] = parsed.positionals;
+      const { helpText } = await import("./help.js");
       io.stdout(helpText(first, io.columns));
       return 0;
     }
@@ -246,17 +273,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
     if (command) return await runGenerate(dir, [command], values, io);
     const known = { ...readStoredAnswers(dir), ...given(values) };
     const ask = values["ask-answered"] || hasUnanswered(known);
-    if (io.interactive && !values.defaults && ask) {
-      // The folder's own place in argv, not an option value that happens to be spelt the same.
-      const dirIndex = parsed.tokens.find(
-        (token) => token.kind === "positional" && token.value === dirOperand,
-      )?.index;
-      return await runYeoman(
-        dir,
-        argv.filter((_, index) => index !== dirIndex),
-        io,
-      );
-    }
+    if (io.interactive && !values.defaults && ask)
+      return await runInteractive(dir, values, io);
     return await runGenerate(dir, partNames, values, io);
   } catch (error) {
     const usage = error instanceof UsageError;

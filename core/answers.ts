@@ -1,7 +1,7 @@
 // Turns raw answers (CLI flags, an answers file, .yo-rc.json, prompts) into validated Answers.
-import { readFileSync } from "node:fs";
-import { extname, resolve } from "node:path";
-import { parseDocument } from "yaml";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { extname, join, resolve } from "node:path";
+import { yaml } from "./lazy.js";
 import { YO_RC } from "./state.js";
 import { didYouMean, shortened, shown } from "./suggest.js";
 import {
@@ -115,14 +115,15 @@ export function defaultOf(
   return definitionOf(name).default(earlier, facts);
 }
 
-/** Whether some setting that applies, given the answers known so far, is still unanswered. */
+/** Whether some setting that applies, given the answers known so far, is unanswered or invalid. */
 export function hasUnanswered(known: Record<string, unknown>): boolean {
   const earlier: PartialAnswers = {};
   for (const name of settingNames) {
     if (!applies(name, earlier)) continue;
     if (known[name] === undefined) return true;
     const parsed = parseValue(name, known[name], earlier);
-    if ("value" in parsed) earlier[name] = parsed.value;
+    if ("allowed" in parsed) return true;
+    earlier[name] = parsed.value;
   }
   return false;
 }
@@ -227,7 +228,7 @@ function readAnswersFile(path: string): Record<string, unknown> {
       );
     }
   } else {
-    const document = parseDocument(text, { logLevel: "silent" });
+    const document = yaml().parseDocument(text, { logLevel: "silent" });
     const [problem] = [...document.errors, ...document.warnings];
     if (problem)
       throw new Error(
@@ -257,4 +258,33 @@ export function givenAnswers(
       .map((name) => [name, flags[flagOf(name)]]),
   );
   return { ...fromFile, ...fromFlags };
+}
+
+const SAVED_ANSWERS_HEADER =
+  "# Answers of a rails-aws run that wrote nothing: give them back with --answers.";
+
+/**
+ * Keeps the answers of a run that failed after asking, in `folder`, so that the next run
+ * (`--answers FILE`) asks only what was missing or wrong. A file of that name that is not such a
+ * file is left alone: the next free name is taken. Returns the file's path.
+ */
+export function saveAnswers(
+  answers: Record<string, unknown>,
+  folder: string,
+): string {
+  for (let n = 1; ; n++) {
+    const path = join(folder, `rails-aws-answers${n === 1 ? "" : `-${n}`}.yml`);
+    if (
+      existsSync(path) &&
+      !readFileSync(path, "utf8").startsWith(SAVED_ANSWERS_HEADER)
+    )
+      continue;
+    const known = Object.fromEntries(
+      settingNames
+        .filter((name) => answers[name] !== undefined)
+        .map((name) => [name, answers[name]]),
+    );
+    writeFileSync(path, `${SAVED_ANSWERS_HEADER}\n${yaml().stringify(known)}`);
+    return path;
+  }
 }

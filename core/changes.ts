@@ -26,7 +26,7 @@
 //
 // --force replaces every kept, merged or conflicting file by the output, and says so.
 import { isUtf8 } from "node:buffer";
-import { existsSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Manifest, ManifestEntry } from "./manifest.js";
 import { hasConflictMarkers, mergeThreeWay } from "./merge.js";

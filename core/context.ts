@@ -15,8 +15,10 @@ import {
   type JobsWorker,
   type Uses,
 } from "./onboarding/fit.js";
+import { purchaseSplit, type PurchaseSplit } from "./capacity.js";
 import {
   connectionsPerInstance,
+  settings,
   ENVIRONMENTS,
   GITHUB_IDS_COMMAND,
   groupMaxSize as groupMaxSizeOf,
@@ -112,7 +114,7 @@ export interface InstanceContract {
   shared: string;
 }
 
-export interface EnvironmentContext {
+export interface EnvironmentContext extends PurchaseSplit {
   name: EnvironmentName;
   isProduction: boolean;
   region: string;
@@ -135,10 +137,6 @@ export interface EnvironmentContext {
   /** Target tracking needs room to scale: a fixed-size group gets no scaling policy. */
   scales: boolean;
   capacity: string;
-  /** On-demand instances below which nothing is spot. */
-  onDemandBase: number;
-  /** Share of instances above the base that are on demand. */
-  onDemandPercentAboveBase: number;
   dbClass: string;
   dbMaxConnections: number;
   /** Connections the environment may open at its maximum size. */
@@ -332,13 +330,7 @@ function environmentContext(
     asgMax,
     scales: asgMax > asgMin,
     capacity,
-    onDemandBase:
-      capacity === "spot-burst"
-        ? asgMin
-        : capacity === "on-demand"
-          ? asgMax
-          : 0,
-    onDemandPercentAboveBase: capacity === "on-demand" ? 100 : 0,
+    ...purchaseSplit(capacity, asgMin, asgMax),
     dbClass,
     dbMaxConnections: dbMax,
     dbConnectionsAtMax: groupMaxSize * connectionsPerInstance(answers),
@@ -446,6 +438,9 @@ export function deriveContext(
   const byName = (name: EnvironmentName) =>
     environments.find((env) => env.name === name) ?? false;
   const deployPath = `/var/www/${answers.appName}`;
+  // Not asked when no group scales; the CPU alarm still reads it.
+  const cpuTarget =
+    answers.cpuTarget ?? settings.cpuTarget.default({}, { folderName: "" });
   return {
     app: {
       name: answers.appName,
@@ -476,7 +471,7 @@ export function deriveContext(
     anyCdn: environments.some((env) => env.cdn),
     accountStack: `${answers.appName}-account`,
     edgeRegion: EDGE_REGION,
-    cpuAlarmThreshold: Math.min(answers.cpuTarget + 15, 95),
+    cpuAlarmThreshold: Math.min(cpuTarget + 15, 95),
     sizes: SIZES,
     instance: {
       rubyPrefix: "/usr/local",
@@ -490,7 +485,7 @@ export function deriveContext(
     staging: byName("staging"),
     redis: answers.cableAdapter === "redis",
     bastion: answers.shellAccess === "bastion",
-    cpuTarget: answers.cpuTarget,
+    cpuTarget,
     puma: { workers: answers.pumaWorkers, threads: answers.pumaThreads },
     jobs: { threads: answers.jobThreads, worker: fit.worker },
     uses: {

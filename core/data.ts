@@ -33,6 +33,13 @@ export interface Prices {
   region: string;
   currency: string;
   note: string;
+  /** How much dearer each region is than `region`, by one instance type's price there. */
+  regionalPrices: {
+    source: string;
+    date: string;
+    referenceType: string;
+    referenceHourly: Record<string, number>;
+  };
   hoursPerMonth: number;
   ec2Hourly: Record<string, number>;
   rdsPostgresHourly: Record<string, number>;
@@ -120,15 +127,46 @@ export interface CfnLintIgnore {
 
 export const cfnLint = readData<CfnLintData>("cfn-lint.json");
 
+/** The prices an estimate for one region uses: the list's, scaled to the region where known. */
+export interface RegionPrices {
+  /** The region whose prices these are: the one asked for, or the list's when it is unknown. */
+  region: string;
+  /** What the list's prices are multiplied by. */
+  factor: number;
+  /** How the figures were reached, for the estimate's reader. */
+  basis: string;
+}
+
+export function regionPrices(region: string): RegionPrices {
+  const { referenceHourly, referenceType } = prices.regionalPrices;
+  const here = referenceHourly[region];
+  const base = referenceHourly[prices.region]!;
+  if (region === prices.region)
+    return { region, factor: 1, basis: `${region} list prices` };
+  if (here === undefined)
+    return {
+      region: prices.region,
+      factor: 1,
+      basis: `${prices.region} list prices (no ${region} prices in the data: expect ${region} to cost more)`,
+    };
+  const factor = here / base;
+  return {
+    region,
+    factor,
+    basis: `${region} prices (${prices.region}'s × ${factor.toFixed(2)}, as ${referenceType} costs there)`,
+  };
+}
+
 /** A month of an hourly price list's entry (an EC2 type, an RDS class, a cache node type). */
 export function monthlyPrice(
   table: Record<string, number>,
   key: string,
+  region = prices.region,
 ): number {
   const hourly = table[key];
   if (hourly === undefined)
     throw new Error(`data/aws-prices.json has no price for ${key}`);
-  return hourly * prices.hoursPerMonth;
+  return hourly * prices.hoursPerMonth * regionPrices(region).factor;
 }
 
 /** Released Ruby versions the generated app can run on, oldest first. */

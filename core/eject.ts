@@ -3,7 +3,6 @@
 // from, so that a run can say when the built-in one has changed since.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { createTwoFilesPatch } from "diff";
 import {
   MANIFEST_PATH,
   manifestContents,
@@ -18,6 +17,7 @@ import {
   userTemplateDir,
   type PlannedFile,
 } from "./render.js";
+import { diff } from "./lazy.js";
 import { STATE_DIR } from "./paths.js";
 
 interface Ejection {
@@ -79,7 +79,7 @@ function copyDiffs(destination: string, copies: PlannedFile[]): string[] {
     const previous = existsSync(path) ? readFileSync(path, "utf8") : "";
     return previous && previous !== file.contents
       ? [
-          createTwoFilesPatch(
+          diff().createTwoFilesPatch(
             `yours/${file.path}`,
             `built-in/${file.path}`,
             previous,

@@ -3,10 +3,14 @@
 // with `env` in the context; `[app]` is the app name (systemd unit files are named after it).
 // The part's file table says when each template is rendered. A user's copy at
 // .rails-aws/templates/<part>/<path>.hbs wins; a user's template with no row is always rendered.
+import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
-import Handlebars from "handlebars";
+import { pathToFileURL } from "node:url";
+import type HandlebarsType from "handlebars";
+import runtimeModule from "handlebars/runtime.js";
 import type { Context } from "./context.js";
+import { handlebarsCompiler } from "./lazy.js";
 import type { Part } from "./parts/part.js";
 import { packageRoot, STATE_DIR } from "./paths.js";
 import { quotingHelpers } from "./quote.js";
@@ -25,11 +29,60 @@ const TEMPLATE_SUFFIX = ".hbs";
 const ENV_SEGMENT = "[env]";
 const APP_SEGMENT = "[app]";
 
-const handlebars = Handlebars.create();
-handlebars.registerHelper("and", (...args: unknown[]) =>
-  args.slice(0, -1).every(Boolean),
+/** How every template is compiled: a missing value fails the render; nothing is HTML-escaped. */
+export const COMPILE_OPTIONS = { strict: true, noEscape: true } as const;
+
+/** Where the build (npm run build) puts the built-in templates, precompiled. */
+export const PRECOMPILED_PATH = join(
+  packageRoot,
+  "dist",
+  "precompiled-templates.js",
 );
-handlebars.registerHelper(quotingHelpers);
+
+/** handlebars/runtime is the full Handlebars less its compiler; its own types declare nothing. */
+const HandlebarsRuntime = runtimeModule as unknown as typeof HandlebarsType;
+
+type Template = (context: object) => string;
+type TemplateSpec = Parameters<typeof HandlebarsType.template>[0];
+
+/** A template's source, hashed: a precompiled template is used only for the source it was made from. */
+export const sourceHash = (source: string) =>
+  createHash("sha1").update(source).digest("hex");
+
+/**
+ * Built-in templates precompiled at build time (cli/precompile-templates.ts), by source hash:
+ * compiling them took most of a run. Absent after a bare `tsc`; a template edited since the build
+ * has another hash: both are compiled as a user's template is.
+ */
+const precompiled: Record<string, TemplateSpec> = existsSync(PRECOMPILED_PATH)
+  ? (
+      (await import(pathToFileURL(PRECOMPILED_PATH).href)) as {
+        default: Record<string, TemplateSpec>;
+      }
+    ).default
+  : {};
+
+const withHelpers = <E extends typeof HandlebarsRuntime>(env: E): E => {
+  env.registerHelper("and", (...args: unknown[]) =>
+    args.slice(0, -1).every(Boolean),
+  );
+  env.registerHelper(quotingHelpers);
+  return env;
+};
+
+const runtime = withHelpers(HandlebarsRuntime.create());
+
+/** The full Handlebars, with its compiler: loaded only for a template not precompiled. */
+let compiler: typeof HandlebarsType | undefined;
+function compile(source: string): Template {
+  compiler ??= withHelpers(handlebarsCompiler().create());
+  return compiler.compile(source, COMPILE_OPTIONS);
+}
+
+function templateOf(source: string): Template {
+  const spec = precompiled[sourceHash(source)];
+  return spec ? runtime.template(spec) : compile(source);
+}
 
 export function builtInTemplateDir(part: string): string {
   return join(packageRoot, "templates", part);
@@ -60,9 +113,7 @@ function renderTemplate(
   context: object,
 ): string {
   try {
-    return handlebars.compile(source, { strict: true, noEscape: true })(
-      context,
-    );
+    return templateOf(source)(context);
   } catch (error) {
     throw new Error(`template ${templatePath}: ${(error as Error).message}`);
   }

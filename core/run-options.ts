@@ -3,6 +3,8 @@ export interface RunOption {
   type: "boolean" | "string";
   /** Shown in --help after the flag, for options that take a value. */
   value?: string;
+  /** A one-letter alias: `-y`. */
+  short?: string;
   description: string;
 }
 
@@ -15,6 +17,12 @@ export const RUN_OPTIONS = {
     type: "string",
     value: "FILE",
     description: "Read answers from a YAML or JSON file",
+  },
+  yes: {
+    type: "boolean",
+    short: "y",
+    description:
+      "Write without showing the answers and asking to confirm (runs that ask nothing never confirm)",
   },
   "ask-answered": {
     type: "boolean",

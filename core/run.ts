@@ -3,7 +3,7 @@
 // The CLI and the Yeoman generators only print the outcome.
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, rmSync } from "node:fs";
-import { isAbsolute, join, relative } from "node:path";
+import { join } from "node:path";
 import { planEjection, type EjectRequest } from "./eject.js";
 import {
   filesToRemove,
@@ -14,25 +14,10 @@ import {
 import { acquireLock, LOCK_PATH, LockedError } from "./lock.js";
 import { StateError } from "./manifest.js";
 import { STATE_DIR } from "./paths.js";
-import { summarize } from "./summary.js";
+import { writes } from "./changes.js";
+import { preview, summarize } from "./summary.js";
 import { resumeInterruptedWrite, writeFiles, WriteError } from "./write.js";
 import type { PlannedFile } from "./render.js";
-
-/** The exit code of a run cancelled at a prompt, as a shell reports Ctrl-C (128 + SIGINT). */
-export const CANCELLED_EXIT_CODE = 130;
-
-/** Ctrl-C at a prompt: inquirer rejects with an ExitPromptError. */
-export const isCancelled = (error: unknown) =>
-  error instanceof Error &&
-  (error.name === "ExitPromptError" ||
-    /force closed the prompt/.test(error.message));
-
-/** A destination as the user should read it: relative when inside the current folder. */
-export function destinationLabel(destination: string): string {
-  const path = relative(process.cwd(), destination);
-  if (path === "") return ".";
-  return path.startsWith("..") || isAbsolute(path) ? destination : path;
-}
 
 export interface RunRequest extends GenerateRequest {
   dryRun?: boolean;
@@ -40,7 +25,15 @@ export interface RunRequest extends GenerateRequest {
   skipGit?: boolean;
   /** The destination as the user should read it in the report (`.` for the current folder). */
   destinationLabel: string;
+  /** Asked before anything is written, with the answers and what the run will write. */
+  confirm?: Confirm;
 }
+
+/** Whether to write: shown the run's preview (answers and cost) and the number of files. */
+export type Confirm = (plan: {
+  preview: string;
+  files: number;
+}) => Promise<boolean>;
 
 export interface RunOutcome {
   exitCode: number;
@@ -56,6 +49,8 @@ interface Decision extends RunOutcome {
   removals?: string[];
   /** Make the destination a git repository once written (a new project). */
   gitInit?: boolean;
+  /** What the user confirms before anything is written, when asked to. */
+  plan?: { preview: string; files: number };
 }
 
 async function decideParts(request: RunRequest): Promise<Decision> {
@@ -76,6 +71,10 @@ async function decideParts(request: RunRequest): Promise<Decision> {
     files: dryRun ? [] : filesToWrite(result, request.destination),
     removals: dryRun ? [] : filesToRemove(result),
     gitInit: result.newApp && !request.skipGit,
+    plan: {
+      preview: preview(result.answers, result.context),
+      files: result.changes.filter(writes).length,
+    },
     report: summarize(
       result.changes,
       result.context,
@@ -113,6 +112,7 @@ async function decideAndWrite(
   destination: string,
   dryRun: boolean | undefined,
   decide: () => Promise<Decision>,
+  confirm?: Confirm,
 ): Promise<RunOutcome> {
   if (dryRun) return decide().catch(asOutcome);
   const created = !existsSync(destination);
@@ -121,6 +121,12 @@ async function decideAndWrite(
     release = acquireLock(destination);
     const resumed = resumeInterruptedWrite(destination);
     const decision = await decide();
+    if (confirm && decision.plan?.files && !(await confirm(decision.plan)))
+      return {
+        exitCode: 1,
+        report: "",
+        error: "nothing written: you answered no.",
+      };
     writeFiles(destination, decision.files, decision.removals);
     const git = decision.gitInit ? initialCommit(destination) : undefined;
     const notes = [
@@ -177,8 +183,11 @@ function initialCommit(destination: string): string | undefined {
 }
 
 export function runParts(request: RunRequest): Promise<RunOutcome> {
-  return decideAndWrite(request.destination, request.dryRun, () =>
-    decideParts(request),
+  return decideAndWrite(
+    request.destination,
+    request.dryRun,
+    () => decideParts(request),
+    request.confirm,
   );
 }
 

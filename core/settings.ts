@@ -4,11 +4,17 @@ import {
   cacheNodeTypes,
   dbClasses,
   dbMaxConnections,
+  instanceType,
   instanceTypes,
+  monthlyPrice,
   offeredRegions,
+  prices,
+  regionPrices,
+  regions,
   reservedAppNames,
   rubyVersions,
 } from "./data.js";
+import { instancesMonthly } from "./capacity.js";
 import type { ExistingApp } from "./onboarding/detect.js";
 import { needsRedis } from "./onboarding/fit.js";
 
@@ -21,7 +27,13 @@ const newestPerSeries = [
     rubyVersions.map((v) => [v.split(".").slice(0, 2).join("."), v]),
   ).values(),
 ];
-const RUBY_VERSIONS_ALLOWED = `a released Ruby from ${rubyVersions[0]} on as X.Y.Z, one of data/ruby-versions.json (up to ${newestPerSeries.join(", ")})`;
+const RUBY_VERSIONS_ALLOWED = `a released Ruby from ${rubyVersions[0]} on as X.Y.Z, one of data/ruby-versions.json (up to ${newestPerSeries.join(", ")}), or X.Y for the newest X.Y.Z`;
+
+/** `3.4` → the newest 3.4.x the data lists; anything else as given. */
+function newestOfSeries(raw: string): string {
+  if (!/^\d+\.\d+$/.test(raw)) return raw;
+  return newestPerSeries.find((v) => v.startsWith(`${raw}.`)) ?? raw;
+}
 
 export const ENVIRONMENTS = ["production", "staging"] as const;
 export type EnvironmentName = (typeof ENVIRONMENTS)[number];
@@ -50,7 +62,13 @@ type Kind =
     }
   | { kind: "integer"; min: number; max: number }
   | { kind: "boolean" }
-  | { kind: "choice"; choices: readonly string[]; allowed?: string }
+  | {
+      kind: "choice";
+      choices: readonly string[];
+      allowed?: string;
+      /** One line on a choice, for the prompt that offers it: what it is, what it costs. */
+      describe?: (choice: string, answers: PartialAnswers) => string;
+    }
   | { kind: "list"; choices: readonly string[] };
 
 /** A text setting's kind, named where a rule keeps TypeScript from inferring it. */
@@ -262,9 +280,34 @@ export function groupMaxSize(asgMin: number, asgMax: number): number {
   return asgMax > asgMin ? asgMax : asgMax + 1;
 }
 
+/** Puma workers an instance type runs well: two per vCPU at most (one per vCPU is usual). */
+const WORKERS_PER_VCPU = 2;
+
+/** A month's price in words: `$30/month`. */
+const perMonth = (amount: number) => `$${Math.round(amount)}/month`;
+
+/** The region an environment's prices are quoted in: its answer, else the price list's. */
+const regionOf = (answers: PartialAnswers, key: string) =>
+  String(answers[key] ?? prices.region);
+
+/** The region of the first environment, for prices of what every environment has. */
+const firstRegion = (answers: PartialAnswers) =>
+  regionOf(
+    answers,
+    answers.productionRegion ? "productionRegion" : "stagingRegion",
+  );
+
 const instanceTypeNames = instanceTypes.map((t) => t.type);
 const dbClassNames = dbClasses.map((c) => c.class);
+const LARGEST_DB_BUDGET = Math.max(
+  ...dbClassNames.map((c) => dbMaxConnections(c)),
+);
 const regionCodes = offeredRegions.map((r) => r.code);
+
+function describeRegion(code: string): string {
+  const region = regions.find((r) => r.code === code)!;
+  return `${region.name}${region.optIn ? "; opt-in: enable it in the account first" : ""}`;
+}
 
 /** Long lists from data/ are named by their file and a few examples rather than spelt out. */
 const fromData = (
@@ -375,6 +418,7 @@ export const settings = {
     kind: "choice",
     choices: regionCodes,
     allowed: regionsAllowed,
+    describe: describeRegion,
     prompt: "AWS region for production",
     help: "Region of production's stacks. CloudFront's certificate is issued in us-east-1 whatever this is.",
     default: () => "us-east-1",
@@ -384,6 +428,7 @@ export const settings = {
     kind: "choice",
     choices: regionCodes,
     allowed: regionsAllowed,
+    describe: describeRegion,
     prompt: "AWS region for staging",
     help: "Region of staging's stacks. Defaults to production's region.",
     defaultText: "productionRegion, else us-east-1",
@@ -400,10 +445,25 @@ export const settings = {
     defaultText: "none: bin/infra deploys to the account of its credentials",
     default: () => "",
   })),
-  ...perEnvironment("InstanceType", (env) => ({
+  ...perEnvironment("InstanceType", (env, key) => ({
     kind: "choice",
     choices: instanceTypeNames,
     allowed: fromData("ec2-instance-types.json", instanceTypeNames),
+    describe: (type: string, answers: PartialAnswers) => {
+      const { vcpus, memoryGiB, arch } = instanceType(type);
+      const region = regionOf(answers, key("Region"));
+      return `${vcpus} vCPU, ${memoryGiB} GiB${arch === "arm64" ? ", Graviton" : ""}, ${perMonth(monthlyPrice(prices.ec2Hourly, type, region))} in ${region}`;
+    },
+    rule: (type: string, answers: PartialAnswers) => {
+      const workers = Number(answers.pumaWorkers);
+      const vcpus = instanceType(type).vcpus;
+      if (Number.isNaN(workers) || workers <= vcpus * WORKERS_PER_VCPU)
+        return undefined;
+      const fits = instanceTypeNames.filter(
+        (t) => instanceType(t).vcpus * WORKERS_PER_VCPU >= workers,
+      );
+      return `a type with at least ${Math.ceil(workers / WORKERS_PER_VCPU)} vCPUs for ${workers} Puma workers (--puma-workers; at most ${WORKERS_PER_VCPU} per vCPU; ${type} has ${vcpus}), such as ${fits.slice(0, 3).join(", ")}; or fewer workers`;
+    },
     prompt: `EC2 instance type for ${env}`,
     help: `Instance type of ${env}'s Auto Scaling group. Graviton types (t4g, c7g, m7g, r7g) get the arm64 Ubuntu AMI.`,
     default: () => (env === "production" ? "t3.medium" : "t3.small"),
@@ -425,14 +485,37 @@ export const settings = {
     default: () => (env === "production" ? 10 : 1),
     rule: (value: number, answers: PartialAnswers) => {
       const min = Number(answers[key("AsgMin")]);
-      return value < min
-        ? `a whole number from ${min} (--${flagOf(key("AsgMin"))}) to 100`
-        : undefined;
+      const perInstance = connectionsPerInstance(answers);
+      const most = Math.min(100, Math.floor(LARGEST_DB_BUDGET / perInstance));
+      if (value >= min && (Number.isNaN(perInstance) || value <= most))
+        return undefined;
+      return `a whole number from ${min} (--${flagOf(key("AsgMin"))}) to ${most}${most < 100 ? ` (each instance opens ${perInstance} database connections, and the largest database class holds ${LARGEST_DB_BUDGET})` : ""}`;
     },
   })),
-  ...perEnvironment("Capacity", (env) => ({
+  ...perEnvironment("Capacity", (env, key) => ({
     kind: "choice",
     choices: ["on-demand", "spot-burst", "spot"],
+    describe: (capacity: string, answers: PartialAnswers) => {
+      const group = {
+        instanceType: String(answers[key("InstanceType")]),
+        region: regionOf(answers, key("Region")),
+        capacity,
+        asgMin: Number(answers[key("AsgMin")]),
+        asgMax: Number(answers[key("AsgMax")]),
+      };
+      const cost = (running: number) =>
+        `$${Math.round(instancesMonthly(group, running))}`;
+      const costs =
+        group.asgMin === group.asgMax
+          ? `${cost(group.asgMin)}/month`
+          : `${cost(group.asgMin)}–${cost(group.asgMax)}/month (${group.asgMin}–${group.asgMax})`;
+      const what = {
+        "on-demand": "all on demand, never interrupted",
+        "spot-burst": "the minimum on demand, spot above it",
+        spot: "all spot, ~70 % cheaper, may all be interrupted",
+      }[capacity];
+      return `${what}: ${costs}`;
+    },
     prompt: `Purchase option for ${env}'s instances`,
     help: `on-demand: every instance on demand; spot-burst: an on-demand base of the minimum, spot above it; spot: every instance spot (up to ~70 % cheaper, may be interrupted).`,
     default: () => (env === "production" ? "spot-burst" : "spot"),
@@ -442,8 +525,15 @@ export const settings = {
     min: 10,
     max: 90,
     prompt: "Target average CPU % for scaling",
-    help: "Target tracking keeps the Auto Scaling group's average CPU near this figure.",
+    help: "Target tracking keeps the Auto Scaling group's average CPU near this figure; the CPU alarm fires 15 points above it. Asked only when a group can scale (minimum < maximum).",
     default: () => 70,
+    // A group whose size is unknown (an invalid answer) may scale: the target is still checked.
+    when: (answers: PartialAnswers) =>
+      ENVIRONMENTS.some(
+        (env) =>
+          hasEnvironment(env)(answers) &&
+          !(Number(answers[`${env}AsgMin`]) >= Number(answers[`${env}AsgMax`])),
+      ),
   }),
   pumaWorkers: setting({
     kind: "integer",
@@ -474,11 +564,16 @@ export const settings = {
     choices: dbClassNames,
     allowed: fromData("rds-postgres17-classes.json", dbClassNames),
     prompt: `RDS PostgreSQL 17 instance class for ${env}`,
-    help: `Instance class of ${env}'s database. It must hold the connection budget: ${CONNECTION_BUDGET_FORMULA}.`,
+    help: `Instance class of ${env}'s database (Multi-AZ doubles its price). It must hold the connection budget: ${CONNECTION_BUDGET_FORMULA}.`,
     // One size above the classes usually quoted for such an app (db.t4g.medium, db.t4g.micro):
     // those hold 405 and 101 connections, and the default group may open 540 (10 instances)
     // and 108 (one instance and its replacement during a rolling update).
     default: () => (env === "production" ? "db.t4g.large" : "db.t4g.small"),
+    describe: (dbClass: string, answers: PartialAnswers) => {
+      const { vcpus, memoryGiB } = dbClasses.find((c) => c.class === dbClass)!;
+      const region = regionOf(answers, key("Region"));
+      return `${vcpus} vCPU, ${memoryGiB} GiB, ${dbMaxConnections(dbClass)} connections, ${perMonth(monthlyPrice(prices.rdsPostgresHourly, dbClass, region))} in ${region}`;
+    },
     rule: (value: string, answers: PartialAnswers) => {
       const needed =
         groupMaxSize(
@@ -515,6 +610,10 @@ export const settings = {
   cableAdapter: setting({
     kind: "choice",
     choices: ["solid_cable", "redis"],
+    describe: (adapter: string) =>
+      adapter === "redis"
+        ? "ElastiCache Redis in every environment: another service to pay for and watch"
+        : "broadcasts through PostgreSQL: no extra service",
     prompt: "ActionCable pub/sub backend",
     help: "solid_cable: broadcasts through PostgreSQL, no extra service. redis: adds ElastiCache, its alarms and the redis adapter in every environment.",
     defaultText:
@@ -524,9 +623,14 @@ export const settings = {
         ? "redis"
         : "solid_cable",
   }),
-  ...perEnvironment("RedisNodeType", (env) => ({
+  ...perEnvironment("RedisNodeType", (env, key) => ({
     kind: "choice",
     choices: cacheNodeTypes.map((n) => n.type),
+    describe: (type: string, answers: PartialAnswers) => {
+      const { memoryGiB } = cacheNodeTypes.find((n) => n.type === type)!;
+      const region = regionOf(answers, key("Region"));
+      return `${memoryGiB} GiB, ${perMonth(monthlyPrice(prices.elasticacheHourly, type, region))} a node in ${region}`;
+    },
     prompt: `ElastiCache node type for ${env}`,
     help: `Node type of ${env}'s Redis, when the cable adapter is redis.`,
     default: () =>
@@ -536,6 +640,20 @@ export const settings = {
   natGateways: setting({
     kind: "choice",
     choices: ["per-az-in-production", "per-az", "single"],
+    describe: (choice: string, answers: PartialAnswers) => {
+      const region = firstRegion(answers);
+      const gateway =
+        prices.other.natGatewayHourly *
+        prices.hoursPerMonth *
+        regionPrices(region).factor;
+      const single = `one for both zones, ${perMonth(gateway)} an environment in ${region}; outbound traffic stops while its zone is down`;
+      const perZone = `one in each zone, ${perMonth(2 * gateway)} an environment in ${region}; survives a zone's outage`;
+      return choice === "single"
+        ? single
+        : choice === "per-az"
+          ? perZone
+          : `production: ${perZone}; staging: one`;
+    },
     prompt: "NAT gateways",
     help: "per-az: one NAT gateway in each AZ, so that an AZ outage does not cut the other AZ's instances off SSM, Secrets Manager, SES and CloudWatch; single: one per environment, shared by both AZs (cheaper; docs/COSTS.md shows the difference); per-az-in-production: per-az for production, single for staging.",
     default: () => "per-az-in-production",
@@ -550,6 +668,10 @@ export const settings = {
   shellAccess: setting({
     kind: "choice",
     choices: ["ssm", "bastion"],
+    describe: (choice: string) =>
+      choice === "ssm"
+        ? "SSM Session Manager: no port 22 open anywhere, nothing to pay"
+        : "a bastion host in a public subnet of each environment, reached through SSM",
     prompt: "Shell access to instances",
     help: "ssm: SSM Session Manager, no port 22 open anywhere; bastion: a bastion host in a public subnet.",
     default: () => "ssm",
@@ -564,6 +686,7 @@ export const settings = {
       "an existing app's (.ruby-version, .tool-versions, .mise.toml or the Gemfile's ruby line), else 3.4.7",
     default: (_answers, facts) => facts.rubyVersion ?? "3.4.7",
     // The pattern cannot tell a release from a typo such as 3.4.58.
+    normalize: newestOfSeries,
     rule: (value) =>
       rubyVersions.includes(value) ? undefined : RUBY_VERSIONS_ALLOWED,
   }),
@@ -573,7 +696,63 @@ export type SettingName = keyof typeof settings;
 export type Answers = {
   [K in SettingName]: (typeof settings)[K] extends Setting<infer V> ? V : never;
 };
-export const settingNames = Object.keys(settings) as SettingName[];
+
+/** A group of settings asked together, under its title; an environment's own are one group. */
+export interface Section {
+  title: string;
+  settings: SettingName[];
+}
+
+const environmentSection = (env: EnvironmentName): Section => ({
+  title: env.charAt(0).toUpperCase() + env.slice(1),
+  settings: [
+    "Region",
+    "InstanceType",
+    "AsgMin",
+    "AsgMax",
+    "Capacity",
+    "DbClass",
+    "MultiAz",
+    "BackupDays",
+    "ReadReplica",
+    "RedisNodeType",
+  ].map((suffix) => `${env}${suffix}` as SettingName),
+});
+
+/**
+ * The order settings are asked, resolved and listed in. A rule reads only settings before its
+ * own: the Puma sizes come before the instance types and database classes that must hold them.
+ */
+export const SECTIONS: Section[] = [
+  {
+    title: "Project",
+    settings: [
+      "appName",
+      "domain",
+      "githubRepository",
+      "alertEmail",
+      "rubyVersion",
+      "environments",
+    ],
+  },
+  {
+    title: "Application",
+    settings: ["pumaWorkers", "pumaThreads", "jobThreads", "cableAdapter"],
+  },
+  ...ENVIRONMENTS.map(environmentSection),
+  {
+    title: "Shared infrastructure",
+    settings: ["natGateways", "shellAccess", "cpuTarget"],
+  },
+];
+
+export const settingNames: SettingName[] = SECTIONS.flatMap(
+  (section) => section.settings,
+);
+
+export function sectionOf(name: SettingName): Section {
+  return SECTIONS.find((section) => section.settings.includes(name))!;
+}
 
 export function definitionOf(name: SettingName): Setting {
   return settings[name] as unknown as Setting;

@@ -1,9 +1,11 @@
 // The report printed at the end of a run: what happened to each file, and what to do next.
-import { createTwoFilesPatch } from "diff";
 import { writes, type Action, type Change } from "./changes.js";
 import type { Context } from "./context.js";
 import { lockPlatforms } from "./parts/capistrano/context.js";
+import { labelOf } from "./answers.js";
+import { diff } from "./lazy.js";
 import { monthlyEstimate } from "./parts/docs/costs.js";
+import { SECTIONS, type Answers, type Value } from "./settings.js";
 
 const LABELS: Record<Action, string> = {
   create: "create",
@@ -88,7 +90,7 @@ function nextSteps(
 
 function diffOf(change: Change): string {
   const path = change.proposal ?? change.path;
-  return createTwoFilesPatch(
+  return diff().createTwoFilesPatch(
     `a/${path}`,
     `b/${path}`,
     change.previous ?? "",
@@ -177,5 +179,40 @@ export function summarize(
         .split("\n")
         .map((line) => `  ${line}`),
     );
+  return `${lines.join("\n")}\n`;
+}
+
+const shownValue = (value: Value) =>
+  Array.isArray(value)
+    ? value.join(", ")
+    : typeof value === "boolean"
+      ? value
+        ? "yes"
+        : "no"
+      : String(value);
+
+/** What a run is about to write, for the user to confirm: the answers by section, and the cost. */
+export function preview(answers: Answers, context: Context): string {
+  const lines: string[] = [];
+  for (const section of SECTIONS) {
+    const answered = section.settings.filter(
+      (name) => answers[name] !== undefined,
+    );
+    if (answered.length === 0) continue;
+    const width = Math.max(...answered.map((name) => labelOf(name).length));
+    lines.push(
+      section.title,
+      ...answered.map(
+        (name) =>
+          `  ${labelOf(name).padEnd(width)}  ${shownValue(answers[name])}`,
+      ),
+    );
+  }
+  lines.push(
+    "Estimated AWS cost",
+    ...monthlyEstimate(context)
+      .split("\n")
+      .map((line) => `  ${line}`),
+  );
   return `${lines.join("\n")}\n`;
 }

@@ -2,21 +2,15 @@
 // writing are the core's (core/run.ts), as for the rails-aws command.
 import Generator from "yeoman-generator";
 import {
-  applies,
-  defaultOf,
-  describeProblem,
-  parseValue,
-} from "../core/answers.js";
-import {
-  definitionOf,
-  flagOf,
-  settingNames,
-  type Facts,
-  type PartialAnswers,
-  type SettingName,
-} from "../core/settings.js";
+  askSettings,
+  headline,
+  labelledChoices,
+  type Question,
+} from "../core/questions.js";
+import { definitionOf, flagOf, settingNames } from "../core/settings.js";
 import { RUN_OPTIONS, runFlags } from "../core/run-options.js";
-import { destinationLabel, runParts, type RunOutcome } from "../core/run.js";
+import { runParts, type Confirm, type RunOutcome } from "../core/run.js";
+import { destinationLabel } from "../core/terminal.js";
 import { readFacts } from "../core/state.js";
 
 type Options = Record<string, unknown>;
@@ -30,6 +24,7 @@ export function declareOptions(generator: Generator): void {
     generator.option(name, {
       type: option.type === "boolean" ? Boolean : String,
       description: option.description,
+      ...("short" in option && { alias: option.short }),
     });
   for (const name of settingNames) {
     const definition = definitionOf(name);
@@ -51,64 +46,48 @@ function inquirerValue(input: unknown): unknown {
     : input;
 }
 
-function questionFor(
-  name: SettingName,
-  earlier: PartialAnswers,
-  facts: Facts,
-  previous: unknown,
-) {
-  const definition = definitionOf(name);
+/** A core question as Yeoman's prompt takes it. */
+function yeomanQuestion(question: Question) {
   const base = {
-    name,
-    message: definition.prompt,
-    default: previous ?? defaultOf(name, earlier, facts),
+    name: question.name,
+    message: headline(question),
+    default: question.default,
     // Inquirer asks again while validate returns a message: the message says what is allowed.
-    validate: (input: unknown) => {
-      const raw = inquirerValue(input);
-      const parsed = parseValue(name, raw, earlier);
-      return "allowed" in parsed
-        ? describeProblem(name, raw, parsed.allowed)
-        : true;
-    },
+    validate: (input: unknown) => question.validate(inquirerValue(input)),
   };
-  switch (definition.kind) {
+  switch (question.kind) {
     case "boolean":
       return { ...base, type: "confirm" };
     case "choice":
-      return { ...base, type: "select", choices: [...definition.choices] };
+      return { ...base, type: "select", choices: labelledChoices(question) };
     case "list":
-      return { ...base, type: "checkbox", choices: [...definition.choices] };
+      return { ...base, type: "checkbox", choices: labelledChoices(question) };
     default:
       return { ...base, type: "input", default: base.default?.toString() };
   }
 }
 
 /**
- * Asks, in definition order, for each setting that applies and is not known. One question at a
- * time, so that defaults and rules see the answers before them. A previous answer (stored, when
- * the user asked to change stored answers) is the question's default.
+ * Asks each setting that applies and is not known (core/questions.ts). A previous answer (stored,
+ * when the user asked to change stored answers) is the question's default.
  */
-export async function promptForSettings(
+export function promptForSettings(
   generator: Generator,
   known: Record<string, unknown>,
   previous: Record<string, unknown> = {},
 ): Promise<Record<string, unknown>> {
-  const facts = readFacts(generator.destinationRoot());
-  const earlier: PartialAnswers = {};
-  const asked: Record<string, unknown> = {};
-  for (const name of settingNames) {
-    if (!applies(name, earlier)) continue;
-    let raw = known[name];
-    if (raw === undefined) {
-      const question = questionFor(name, earlier, facts, previous[name]);
-      const answer = await generator.prompt([question as never]);
-      raw = (answer as Record<string, unknown>)[name];
-      asked[name] = raw;
-    }
-    const parsed = parseValue(name, raw, earlier);
-    if ("value" in parsed) earlier[name] = parsed.value;
-  }
-  return asked;
+  return askSettings(
+    known,
+    readFacts(generator.destinationRoot()),
+    async (question, problem) => {
+      if (problem) generator.log(problem);
+      const answer = await generator.prompt([
+        yeomanQuestion(question) as never,
+      ]);
+      return inquirerValue((answer as Record<string, unknown>)[question.name]);
+    },
+    previous,
+  );
 }
 
 /**
@@ -126,11 +105,28 @@ export function finish(generator: Generator, outcome: RunOutcome): void {
 export const labelOf = (generator: Generator) =>
   destinationLabel(generator.destinationRoot());
 
-/** Generates the given parts and writes them. */
+/** Shows what will be written and asks `Write N files to DIR?`, as the rails-aws command does. */
+export function confirmWrite(generator: Generator): Confirm {
+  return async ({ preview, files }) => {
+    generator.log(`\n${preview}`);
+    const answer = await generator.prompt([
+      {
+        type: "confirm",
+        name: "write",
+        message: `Write ${files} files to ${labelOf(generator)}?`,
+        default: true,
+      } as never,
+    ]);
+    return Boolean((answer as Record<string, unknown>).write);
+  };
+}
+
+/** Generates the given parts and writes them, once confirmed when `confirm` is given. */
 export async function writeParts(
   generator: Generator,
   parts: string[],
   given: Record<string, unknown>,
+  confirm?: Confirm,
 ): Promise<void> {
   const options = optionsOf(generator);
   finish(
@@ -141,6 +137,7 @@ export async function writeParts(
       given,
       parts,
       ...runFlags(options),
+      confirm,
     }),
   );
 }

@@ -3,8 +3,9 @@
 import Generator from "yeoman-generator";
 import { givenAnswers } from "../core/answers.js";
 import { readStoredAnswers } from "../core/state.js";
-import { CANCELLED_EXIT_CODE, isCancelled } from "../core/run.js";
+import { CANCELLED_EXIT_CODE, isCancelled } from "../core/terminal.js";
 import {
+  confirmWrite,
   declareOptions,
   optionsOf,
   promptForSettings,
@@ -18,6 +19,8 @@ export function railsAwsGenerator(
   return class RailsAwsGenerator extends Generator {
     given: Record<string, unknown> = {};
     cancelled = false;
+    /** Whether questions were asked: then the answers are shown and confirmed before writing. */
+    asked = false;
 
     constructor(args: string[], opts: Record<string, unknown>) {
       super(args, opts as never);
@@ -36,10 +39,13 @@ export function railsAwsGenerator(
       const askAnswered = Boolean(runOptions["ask-answered"]);
       const known = { ...(askAnswered ? {} : stored), ...this.given };
       try {
-        Object.assign(
-          this.given,
-          await promptForSettings(this, known, askAnswered ? stored : {}),
+        const asked = await promptForSettings(
+          this,
+          known,
+          askAnswered ? stored : {},
         );
+        Object.assign(this.given, asked);
+        this.asked = Object.keys(asked).length > 0;
       } catch (error) {
         if (!isCancelled(error)) throw error;
         this.cancelled = true;
@@ -52,7 +58,18 @@ export function railsAwsGenerator(
         process.exitCode = CANCELLED_EXIT_CODE;
         return;
       }
-      await writeParts(this, parts, this.given);
+      try {
+        await writeParts(
+          this,
+          parts,
+          this.given,
+          this.asked && !optionsOf(this).yes ? confirmWrite(this) : undefined,
+        );
+      } catch (error) {
+        if (!isCancelled(error)) throw error;
+        this.log("\nCancelled, nothing written.");
+        process.exitCode = CANCELLED_EXIT_CODE;
+      }
     }
   };
 }

@@ -39,7 +39,7 @@ describe("the Yeoman generators", () => {
       assert.equal(fromYo.get(path), contents, path);
   });
 
-  it("asks for every setting that applies, with its validation, and stores the answers", async () => {
+  it("asks for every setting that applies, with its validation, then confirms, and stores the answers", async () => {
     const asked: string[] = [];
     const answers: Record<string, unknown> = {
       domain: "example.com",
@@ -55,6 +55,11 @@ describe("the Yeoman generators", () => {
       callback(answer, { question }) {
         const name = question.name as SettingName;
         asked.push(name);
+        // The confirmation after the settings: "Write N files to DIR?"
+        if (!settingNames.includes(name)) {
+          assert.match(String(question.message), /^Write \d+ files to /);
+          return answer;
+        }
         const { validate } = question as unknown as {
           validate: (raw: unknown) => true | string;
         };
@@ -82,8 +87,8 @@ describe("the Yeoman generators", () => {
     });
     assert.deepEqual(
       asked,
-      settingNames,
-      "both environments and redis: every setting is asked",
+      [...settingNames, "write"],
+      "both environments and redis: every setting is asked, then the confirmation",
     );
     const stored = JSON.parse(
       readFileSync(join(run.cwd, ".yo-rc.json"), "utf8"),

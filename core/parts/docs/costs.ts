@@ -4,10 +4,16 @@
 // prices, when it applies, and how its detail and cost follow from the running instances.
 import type { Context, EnvironmentContext } from "../../context.js";
 import {
+  instancesMonthly,
+  runningSplit,
+  SPOT_DISCOUNT,
+} from "../../capacity.js";
+import {
   instanceType,
   instanceTypes,
   monthlyPrice,
   prices,
+  regionPrices,
   type InstanceType,
 } from "../../data.js";
 
@@ -16,8 +22,7 @@ import {
  * (context.sizes): the discounts, and the traffic, which are guesses stated in docs/COSTS.md.
  */
 const ASSUMPTIONS = {
-  /** Spot instances cost this share less than on demand. */
-  spotDiscount: 0.7,
+  spotDiscount: SPOT_DISCOUNT,
   /** A 1-year, no-upfront Compute Savings Plan on the on-demand baseline. */
   savingsPlanDiscount: 0.3,
   /** Load balancer capacity units in use per running instance. */
@@ -58,8 +63,8 @@ interface CostLine {
 export interface EnvironmentCosts {
   name: string;
   region: string;
-  /** Whether the region is not the price list's: figures are indicative only. */
-  otherRegion: boolean;
+  /** Which prices the figures are in, and how they were reached. */
+  pricesBasis: string;
   lines: CostLine[];
   totalMin: string;
   totalMax: string;
@@ -73,23 +78,6 @@ export interface EnvironmentCosts {
   savingsPlanSaving: string;
   /** Trade-offs the answers chose, each with its cost in a sentence. */
   choices: string[];
-}
-
-interface InstanceSplit {
-  onDemand: number;
-  spot: number;
-}
-
-/** How many of `running` instances are on demand, as the group's instance distribution says. */
-function instanceSplit(
-  env: EnvironmentContext,
-  running: number,
-): InstanceSplit {
-  const base = Math.min(running, env.onDemandBase);
-  const above = Math.max(0, running - env.onDemandBase);
-  const onDemand =
-    base + Math.round((above * env.onDemandPercentAboveBase) / 100);
-  return { onDemand, spot: running - onDemand };
 }
 
 function dollars(amount: number): string {
@@ -114,6 +102,8 @@ interface CostRule {
   item: string;
   /** Whether the environment has this line (default: always). */
   when?: (estimate: Estimate) => boolean;
+  /** Priced the same in every region (a global service): not scaled to the region. */
+  global?: true;
   detail: (estimate: Estimate, running: number) => string;
   cost: (estimate: Estimate, running: number) => number;
 }
@@ -175,16 +165,12 @@ const COST_LINES: CostRule[] = [
   {
     item: "EC2 app instances",
     detail: ({ env }, running) => {
-      const split = instanceSplit(env, running);
+      const split = runningSplit(env, running);
       return `${running} × ${env.instanceType}: ${split.onDemand} on demand, ${split.spot} spot`;
     },
-    cost: ({ env }, running) => {
-      const split = instanceSplit(env, running);
-      return (
-        monthlyPrice(prices.ec2Hourly, env.instanceType) *
-        (split.onDemand + split.spot * (1 - ASSUMPTIONS.spotDiscount))
-      );
-    },
+    // Scaled to the region with the other lines.
+    cost: ({ env }, running) =>
+      instancesMonthly({ ...env, region: prices.region }, running),
   },
   {
     item: "Burstable CPU above baseline",
@@ -268,6 +254,7 @@ const COST_LINES: CostRule[] = [
   },
   {
     item: "CloudFront",
+    global: true,
     when: ({ env }) => env.cdn,
     detail: (_, running) =>
       `${running * ASSUMPTIONS.cdnGbPerInstance} GB, ${((running * ASSUMPTIONS.cdnRequestsPerInstance) / 1_000_000).toLocaleString("en-US")} million HTTPS requests`,
@@ -305,6 +292,7 @@ const COST_LINES: CostRule[] = [
   },
   {
     item: "Route53",
+    global: true,
     // One hosted zone for the domain, counted in the first environment.
     when: ({ context, env }) => context.environments[0] === env,
     detail: ({ context }) => `the ${context.app.domain} hosted zone, shared`,
@@ -350,19 +338,24 @@ export function environmentCosts(
 ): EnvironmentCosts {
   const estimate: Estimate = { context, env };
   const lines = COST_LINES.filter((line) => line.when?.(estimate) ?? true);
+  const regional = regionPrices(env.region);
   const at = (running: number) =>
-    lines.map((line) => line.cost(estimate, running));
+    lines.map(
+      (line) =>
+        line.cost(estimate, running) * (line.global ? 1 : regional.factor),
+    );
   const sum = (values: number[]) =>
     values.reduce((total, value) => total + value, 0);
   const minCosts = at(env.asgMin);
   const maxCosts = at(env.asgMax);
-  const baselineOnDemand = instanceSplit(env, env.asgMin).onDemand;
+  const baselineOnDemand = runningSplit(env, env.asgMin).onDemand;
   const baseline =
-    baselineOnDemand * monthlyPrice(prices.ec2Hourly, env.instanceType);
+    baselineOnDemand *
+    monthlyPrice(prices.ec2Hourly, env.instanceType, env.region);
   return {
     name: env.name,
     region: env.region,
-    otherRegion: env.region !== prices.region,
+    pricesBasis: regional.basis,
     lines: lines.map((line, index) => ({
       item: line.item,
       detail: rangeDetail(
@@ -390,13 +383,12 @@ export function environmentCosts(
 interface CostsContext {
   source: string;
   date: string;
+  /** The region whose list prices the data holds, and the others are scaled from. */
   priceRegion: string;
   spotDiscountPercent: number;
   savingsPlanPercent: number;
   assumptions: typeof ASSUMPTIONS;
   environments: EnvironmentCosts[];
-  /** Whether any environment is outside the price list's region. */
-  anyOtherRegion: boolean;
   total: { min: string; max: string };
 }
 
@@ -414,7 +406,6 @@ export function costsContext(context: Context): CostsContext {
     savingsPlanPercent: Math.round(ASSUMPTIONS.savingsPlanDiscount * 100),
     assumptions: ASSUMPTIONS,
     environments,
-    anyOtherRegion: environments.some((env) => env.otherRegion),
     total: {
       min: dollars(sum((env) => env.totalMinDollars)),
       max: dollars(sum((env) => env.totalMaxDollars)),
@@ -431,7 +422,7 @@ export function monthlyEstimate(context: Context): string {
         env.asgMin === env.asgMax
           ? `${wholeDollars(costs.totalMinDollars)} a month (${env.asgMin} instance${env.asgMin === 1 ? "" : "s"})`
           : `${wholeDollars(costs.totalMinDollars)}–${wholeDollars(costs.totalMaxDollars)} a month (${env.asgMin}–${env.asgMax} instances)`;
-      return `${env.name}: ${range}, at ${prices.region} list prices (docs/COSTS.md)`;
+      return `${env.name}: ${range}, at ${costs.pricesBasis}`;
     })
     .join("\n");
 }
