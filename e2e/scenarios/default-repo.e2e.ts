@@ -3,12 +3,12 @@
 // PostgreSQL 17. Each scenario is timed; the table is printed at the end.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import http from "node:http";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { offlineUserData, userData } from "../harness/app.js";
 import { Environment, HOSTILE_PASSWORD } from "../harness/environment.js";
 import type { Host } from "../harness/fleet.js";
+import { get, pollHealth } from "../harness/http.js";
 import { sleep } from "../harness/process.js";
 import { log, requireSuite, timings } from "../harness/suite.js";
 
@@ -55,28 +55,13 @@ describe("e2e: the default repo on Debian 13 hosts with real systemd", function 
   it("a: the user data's boot path takes fresh hosts to serving /health 200 with the current release", async function () {
     this.timeout(15 * 60_000);
     await timings.time("a: user data boot path (2 hosts)", async () => {
-      const { script, skipped } = offlineUserData(
-        userData(env.app.dir, env.values),
-      );
+      const { skipped } = offlineUserData(userData(env.app.dir, env.values));
       log(
         `running the user data without its ${skipped.length} download lines (packages, AWS CLI, CloudWatch agent, ruby-build)`,
       );
       await Promise.all(
         env.hosts.map(async (host) => {
-          // As cloud-init runs it: as root, its output in cloud-init-output.log.
-          await host
-            .run(
-              `cat >/root/user-data && bash /root/user-data >/var/log/cloud-init-output.log 2>&1`,
-              { input: script, timeoutMs: 12 * 60_000 },
-            )
-            .catch(async (error: Error) => {
-              const output = await host.run(
-                "tail -n 60 /var/log/cloud-init-output.log",
-              );
-              throw new Error(
-                `the user data failed on ${host.name}: ${error.message.split("\n")[0]}\n${output.stdout}\n--- journal of app-web.service:\n${await host.journal("app-web.service")}`,
-              );
-            });
+          await env.runUserData(host);
           const current = (
             await host.run(
               `readlink ${APP_ROOT}/current; cat ${APP_ROOT}/current/REVISION ${APP_ROOT}/healthy_releases`,
@@ -96,7 +81,7 @@ describe("e2e: the default repo on Debian 13 hosts with real systemd", function 
       for (const host of env.hosts)
         assert.match(
           signals,
-          new RegExp(`^SUCCESS i-${host.name} WebGroup$`, "m"),
+          new RegExp(`^SUCCESS ${env.instanceId(host)} WebGroup$`, "m"),
         );
     });
     bootPathRan = true;
@@ -366,63 +351,4 @@ async function unitProperties(
         line.slice(line.indexOf("=") + 1),
       ]),
   );
-}
-
-interface Answer {
-  status?: number;
-  /** The error's code (ECONNREFUSED, ECONNRESET) or message, when there was no answer. */
-  error?: string;
-  seconds: number;
-}
-
-function get(
-  port: number,
-  path: string,
-  host = "127.0.0.1",
-): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    // A connection of its own each time (no keep-alive): what is measured is the listening socket.
-    const request = http.get(
-      { host, port, path, timeout: 60_000, agent: false },
-      (response) => {
-        let body = "";
-        response.on("data", (chunk: Buffer) => (body += chunk.toString()));
-        response.on("end", () =>
-          resolve({ status: response.statusCode ?? 0, body }),
-        );
-      },
-    );
-    request.on("timeout", () =>
-      request.destroy(new Error(`GET ${path} timed out`)),
-    );
-    request.on("error", reject);
-  });
-}
-
-/**
- * GET /health at `host`:`port` every 100 ms, each request on its own connection and not waiting
- * for the ones before, until stopped.
- */
-function pollHealth(host: string, port: number): { stop(): Promise<Answer[]> } {
-  const answers: Promise<Answer>[] = [];
-  const timer = setInterval(() => {
-    const started = Date.now();
-    const seconds = () => (Date.now() - started) / 1000;
-    answers.push(
-      get(port, "/health", host).then(
-        (r) => ({ status: r.status, seconds: seconds() }),
-        (error: NodeJS.ErrnoException) => ({
-          error: error.code ?? error.message,
-          seconds: seconds(),
-        }),
-      ),
-    );
-  }, 100);
-  return {
-    async stop() {
-      await sleep(500);
-      clearInterval(timer);
-      return Promise.all(answers);
-    },
-  };
 }
