@@ -27,6 +27,7 @@ import {
 import { FIXTURES } from "../../test/helpers/ssh-hosts.js";
 import { Fleet, type Host } from "./fleet.js";
 import { run } from "./process.js";
+import { redisUrl, serveRedis } from "./redis.js";
 import { ensureRoot } from "./rootfs.js";
 import type { Timings } from "./timing.js";
 
@@ -103,6 +104,11 @@ export class Environment {
         .replace(/\D/g, "")
         .slice(0, 14);
       const values = stackValues(database);
+      // The Redis variant's stack gives the instances an ElastiCache URL (CacheUrl).
+      if (userData(app.dir, values).includes(values.CacheUrl!))
+        await timings.time("Redis over TLS on host 1 as ElastiCache", () =>
+          serveRedis(fleet!, database),
+        );
       await timings.time("publish the release", () =>
         publish(shared, app, revision, releaseName, values),
       );
@@ -219,6 +225,7 @@ function stackValues(database: Host): StackValues {
     DatabaseSecretArn: DATABASE_SECRET,
     SecretKeyBaseArn: SECRET_KEY_BASE,
     CurrentReleaseParameterName: "/app/production/current-release",
+    CacheUrl: redisUrl(database),
     ReleaseBucketParameterName: "/app/production/release-bucket",
   };
 }

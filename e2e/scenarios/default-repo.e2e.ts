@@ -1,11 +1,13 @@
 // The default generated repo, run for real: the user data's boot path on fresh hosts, the
-// production boot, Puma under its systemd units, the Solid Queue worker and db:prepare on
-// PostgreSQL 17. Each scenario is timed; the table is printed at the end.
+// production boot, Puma under its systemd units, the Solid Queue worker, db:prepare on
+// PostgreSQL 17, and the scratchpad edited in Chromium on both hosts. Each scenario is timed; the table is printed at the end.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { offlineUserData, userData } from "../harness/app.js";
+import { requireTool } from "../../test/helpers/tools.js";
+import { editTogether } from "../harness/editing.js";
 import { Environment, HOSTILE_PASSWORD } from "../harness/environment.js";
 import type { Host } from "../harness/fleet.js";
 import { get, pollHealth } from "../harness/http.js";
@@ -310,6 +312,19 @@ describe("e2e: the default repo on Debian 13 hosts with real systemd", function 
       );
       assert.match(title!, /^solid-queue-worker/, "in a Solid Queue worker");
     });
+  });
+
+  it("f: tabs in headless Chromium on both hosts edit the scratchpad together under Solid Cable: an edit shows on the other host, and concurrent editors lose nothing", async function () {
+    this.timeout(10 * 60_000);
+    requireTool(this, "chromium");
+    requireBootPath(bootPathRan);
+    await timings.time("f: scratchpad in Chromium, Solid Cable", () =>
+      editTogether(
+        env.hosts,
+        { editors: 6, keystrokes: 25, intervalMs: 30 },
+        (line) => log(`Solid Cable: ${line}`),
+      ),
+    );
   });
 });
 
