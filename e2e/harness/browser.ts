@@ -3,14 +3,15 @@
 // https://<domain>/ as a user would (the Origin and Host the app allows), each tab through its
 // host's listener. Everything is stopped by process id in close().
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import tls from "node:tls";
 import type { Host } from "./fleet.js";
-import { run, sleep } from "./process.js";
+import { selfSigned } from "./certificates.js";
+import { sleep } from "./process.js";
 
 interface Pending {
   resolve: (value: Record<string, unknown>) => void;
@@ -110,7 +111,11 @@ export class Browser {
    * and passes the bytes to Puma on the host, as the listener passes them to the target group.
    */
   async loadBalancer(host: Host, port: number): Promise<number> {
-    this.certificate ??= await selfSigned(this.dir);
+    this.certificate ??= await selfSigned(
+      this.dir,
+      "load-balancer",
+      "/CN=load balancer stand-in",
+    );
     const { key, cert } = this.certificate;
     const server = http.createServer((_, response) => {
       response.writeHead(405).end("only CONNECT");
@@ -153,6 +158,7 @@ export class Browser {
     const tab = new Tab(this, sessionId as string);
     await tab.send("Page.enable");
     await tab.send("Runtime.enable");
+    await tab.send("Log.enable");
     await tab.send("Page.navigate", { url });
     return tab;
   }
@@ -210,32 +216,4 @@ export class Tab {
   async type(text: string): Promise<void> {
     await this.send("Input.insertText", { text });
   }
-}
-
-async function selfSigned(dir: string): Promise<{ key: string; cert: string }> {
-  await run(
-    "openssl",
-    [
-      "req",
-      "-x509",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:prime256v1",
-      "-nodes",
-      "-days",
-      "1",
-      "-subj",
-      "/CN=load balancer stand-in",
-      "-keyout",
-      "lb.key",
-      "-out",
-      "lb.crt",
-    ],
-    { cwd: dir },
-  );
-  return {
-    key: readFileSync(join(dir, "lb.key"), "utf8"),
-    cert: readFileSync(join(dir, "lb.crt"), "utf8"),
-  };
 }

@@ -18,6 +18,7 @@ import { packageRoot } from "../../core/paths.js";
 import {
   buildBundle,
   offlineUserData,
+  precompileAssets,
   prepareApp,
   userData,
   SHARED,
@@ -109,6 +110,9 @@ export class Environment {
         await timings.time("Redis over TLS on host 1 as ElastiCache", () =>
           serveRedis(fleet!, database),
         );
+      await timings.time("precompile the assets, as a deploy does", () =>
+        precompileAssets(database, { REDIS_URL: values.CacheUrl! }),
+      );
       await timings.time("publish the release", () =>
         publish(shared, app, revision, releaseName, values),
       );

@@ -5,6 +5,7 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Fleet, Host } from "./fleet.js";
+import { selfSigned } from "./certificates.js";
 import { run } from "./process.js";
 
 export const REDIS_PORT = 6379;
@@ -18,23 +19,7 @@ export async function serveRedis(fleet: Fleet, host: Host): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "rails-aws-e2e-ca-"));
   try {
     const openssl = (...args: string[]) => run("openssl", args, { cwd: dir });
-    await openssl(
-      "req",
-      "-x509",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:prime256v1",
-      "-nodes",
-      "-days",
-      "1",
-      "-subj",
-      "/CN=rails-aws e2e CA",
-      "-keyout",
-      "ca.key",
-      "-out",
-      "ca.crt",
-    );
+    await selfSigned(dir, "ca", "/CN=rails-aws e2e CA");
     await openssl(
       "req",
       "-newkey",

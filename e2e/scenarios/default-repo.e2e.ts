@@ -12,7 +12,7 @@ import { Environment, HOSTILE_PASSWORD } from "../harness/environment.js";
 import type { Host } from "../harness/fleet.js";
 import { get, pollHealth } from "../harness/http.js";
 import { sleep } from "../harness/process.js";
-import { log, requireSuite, timings } from "../harness/suite.js";
+import { log, timings, withEnvironment } from "../harness/suite.js";
 
 /** A job for the Solid Queue scenario, added to the release: it says in the cache who ran it. */
 const PROBE_JOB = `# Added by the e2e suite: proves the worker ran a job, and which process did.
@@ -29,22 +29,15 @@ describe("e2e: the default repo on Debian 13 hosts with real systemd", function 
   let env: Environment;
   let bootPathRan = false;
 
-  before(async function () {
-    this.timeout(60 * 60_000);
-    const tarball = requireSuite(this);
-    env = await Environment.start({
+  withEnvironment(
+    {
       hosts: 2,
-      tarball,
       extraFiles: { "app/jobs/e2e_probe_job.rb": PROBE_JOB },
-      timings,
-      log,
-    });
-  });
-
-  after(async function () {
-    this.timeout(120_000);
-    await env?.stop();
-  });
+    },
+    (started) => {
+      env = started;
+    },
+  );
 
   /** As the deploy user in the current release, with the services' environment. */
   const asApp = (host: Host, script: string, timeoutMs = 120_000) =>

@@ -10,7 +10,7 @@ import { Deployer, sshSessions, type CapRun } from "../harness/deployer.js";
 import { Environment, parameterPath } from "../harness/environment.js";
 import type { Host } from "../harness/fleet.js";
 import { get, watchHosts } from "../harness/http.js";
-import { log, requireSuite, timings } from "../harness/suite.js";
+import { log, timings, withEnvironment } from "../harness/suite.js";
 
 const APP_ROOT = "/var/www/app";
 const BROKEN_MIGRATION = `# Added by the e2e suite: a migration that fails, so that the deploy fails at db:prepare.
@@ -28,20 +28,13 @@ describe("e2e: cap production deploy of the real app over SSM, to hosts with rea
   /** The releases deployed healthy, oldest first. */
   const deployed: { name: string; commit: string }[] = [];
 
-  before(async function () {
-    this.timeout(60 * 60_000);
-    const tarball = requireSuite(this);
-    env = await Environment.start({ hosts: 3, tarball, timings, log });
+  withEnvironment({ hosts: 3 }, async (started) => {
+    env = started;
     group = env.hosts.slice(0, 2);
     await timings.time("deploy: the group's 2 instances boot", () =>
       Promise.all(group.map((host) => env.runUserData(host))),
     );
     deployer = await Deployer.setUp(env, env.hosts[2]!, group);
-  });
-
-  after(async function () {
-    this.timeout(120_000);
-    await env?.stop();
   });
 
   /** What each host serves: the release `current` names and its commit (REVISION). */

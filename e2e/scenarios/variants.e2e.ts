@@ -13,7 +13,7 @@ import { editTogether } from "../harness/editing.js";
 import { Environment } from "../harness/environment.js";
 import type { Host } from "../harness/fleet.js";
 import { get } from "../harness/http.js";
-import { log, requireSuite, timings } from "../harness/suite.js";
+import { log, timings, withEnvironment } from "../harness/suite.js";
 
 const APP_ROOT = "/var/www/app";
 
@@ -24,22 +24,15 @@ const health = async (host: Host) =>
 describe("e2e: the --cable-adapter redis variant on hosts with real systemd", function () {
   let env: Environment;
 
-  before(async function () {
-    this.timeout(60 * 60_000);
-    const tarball = requireSuite(this);
-    env = await Environment.start({
+  withEnvironment(
+    {
       hosts: 2,
-      tarball,
       generatorArgs: ["--cable-adapter", "redis"],
-      timings,
-      log,
-    });
-  });
-
-  after(async function () {
-    this.timeout(120_000);
-    await env?.stop();
-  });
+    },
+    (started) => {
+      env = started;
+    },
+  );
 
   it("redis: the app boots with Redis over TLS, and tabs in headless Chromium on both hosts edit the scratchpad together through it", async function () {
     this.timeout(20 * 60_000);
@@ -80,22 +73,15 @@ describe("e2e: the --cable-adapter redis variant on hosts with real systemd", fu
 describe("e2e: the --shell-access bastion variant deploys through its bastion", function () {
   let env: Environment;
 
-  before(async function () {
-    this.timeout(60 * 60_000);
-    const tarball = requireSuite(this);
-    env = await Environment.start({
+  withEnvironment(
+    {
       hosts: 3,
-      tarball,
       generatorArgs: ["--shell-access", "bastion"],
-      timings,
-      log,
-    });
-  });
-
-  after(async function () {
-    this.timeout(120_000);
-    await env?.stop();
-  });
+    },
+    (started) => {
+      env = started;
+    },
+  );
 
   it("bastion: cap production deploy reaches the instance through the bastion, opening its group for the run only", async function () {
     this.timeout(30 * 60_000);
