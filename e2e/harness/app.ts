@@ -145,6 +145,24 @@ export async function buildBundle(host: Host): Promise<void> {
   );
 }
 
+/**
+ * Compiles the assets into the repo's public/assets, as a deploy does on the first host before
+ * it publishes the release: instances launched later serve them from the published release.
+ * `variables`: what production's boot insists on, though compiling assets uses none of it.
+ */
+export async function precompileAssets(
+  host: Host,
+  variables: Record<string, string>,
+): Promise<void> {
+  const assignments = Object.entries(variables)
+    .map(([name, value]) => `${name}=${JSON.stringify(value)}`)
+    .join(" ");
+  await host.run(
+    `cd ${SHARED}/app && env ${assignments} RAILS_ENV=production SECRET_KEY_BASE_DUMMY=1 ACTIVE_STORAGE_SERVICE=local GEM_PATH=${SHARED}/gem-home: bundle exec rails assets:precompile 2>&1 | { grep -v "not a git repository\\|filesystem boundary" >&2 || true; }`,
+    { timeoutMs: 10 * 60_000 },
+  );
+}
+
 /** Fn::Sub's variables in the user data: the test's stand-ins for the stack's values. */
 export type StackValues = Record<string, string>;
 

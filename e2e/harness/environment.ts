@@ -18,13 +18,18 @@ import { join } from "node:path";
 import { packageRoot } from "../../core/paths.js";
 import {
   buildBundle,
+  offlineUserData,
+  precompileAssets,
   prepareApp,
+  userData,
   SHARED,
   type PreparedApp,
   type StackValues,
 } from "./app.js";
+import { FIXTURES } from "../../test/helpers/ssh-hosts.js";
 import { Fleet, type Host } from "./fleet.js";
 import { run } from "./process.js";
+import { redisUrl, serveRedis } from "./redis.js";
 import { ensureRoot } from "./rootfs.js";
 import type { Timings } from "./timing.js";
 
@@ -100,7 +105,15 @@ export class Environment {
         .toISOString()
         .replace(/\D/g, "")
         .slice(0, 14);
-      const values = stackValues(database.address);
+      const values = stackValues(database);
+      // The Redis variant's stack gives the instances an ElastiCache URL (CacheUrl).
+      if (userData(app.dir, values).includes(values.CacheUrl!))
+        await timings.time("Redis over TLS on host 1 as ElastiCache", () =>
+          serveRedis(fleet!, database),
+        );
+      await timings.time("precompile the assets, as a deploy does", () =>
+        precompileAssets(database, { REDIS_URL: values.CacheUrl! }),
+      );
       await timings.time("publish the release", () =>
         publish(shared, app, revision, releaseName, values),
       );
@@ -112,6 +125,32 @@ export class Environment {
     }
   }
 
+  /** The EC2 instance id `host` has, in the metadata and to the AWS stand-in. */
+  instanceId(host: Host): string {
+    return instanceId(this.hosts.indexOf(host));
+  }
+
+  /**
+   * Runs the launch template's user data on `host` as cloud-init does (as root, its output in
+   * cloud-init-output.log), without its download steps; on failure, says what it printed.
+   */
+  async runUserData(host: Host): Promise<void> {
+    const { script } = offlineUserData(userData(this.app.dir, this.values));
+    await host
+      .run(
+        `cat >/root/user-data && bash /root/user-data >/var/log/cloud-init-output.log 2>&1`,
+        { input: script, timeoutMs: 12 * 60_000 },
+      )
+      .catch(async (error: Error) => {
+        const output = await host.run(
+          "tail -n 60 /var/log/cloud-init-output.log",
+        );
+        throw new Error(
+          `the user data failed on ${host.name}: ${error.message.split("\n")[0]}\n${output.stdout}\n--- journal of app-web.service:\n${await host.journal("app-web.service")}`,
+        );
+      });
+  }
+
   async stop(): Promise<void> {
     await this.fleet.stop();
     if (!process.env.E2E_KEEP)
@@ -119,15 +158,37 @@ export class Environment {
   }
 }
 
-/** The stand-ins for what the user data downloads: the AWS CLI and Ruby in /usr/local. */
-function installStandIns(merged: string): void {
-  const bin = join(packageRoot, "e2e/stand-ins/bin");
-  for (const name of readdirSync(bin)) {
-    const target = join(merged, "usr/local/bin", name);
-    cpSync(join(bin, name), target);
-    chmodSync(target, 0o755);
-  }
+/** The instance id of the `index`th host (from 0), as EC2 would name it: `i-` and hex digits. */
+export function instanceId(index: number): string {
+  return `i-0e2e${String(index + 1).padStart(13, "0")}`;
 }
+
+/**
+ * The stand-ins for what the user data downloads (the AWS CLI, Ruby in /usr/local) and for what
+ * an EC2 instance has: its id in the metadata, and the sshd setting of the ec2-instance-connect
+ * package, which accepts the keys pushed to this instance in the last 60 s.
+ */
+function installStandIns(merged: string, index: number): void {
+  const install = (from: string, to: string) => {
+    const target = join(merged, to);
+    mkdirSync(join(target, ".."), { recursive: true });
+    cpSync(from, target);
+    chmodSync(target, 0o755);
+  };
+  const bin = join(packageRoot, "e2e/stand-ins/bin");
+  for (const name of readdirSync(bin))
+    install(join(bin, name), `usr/local/bin/${name}`);
+  for (const name of ["aws", "pushed-keys"])
+    install(join(FIXTURES, name), `${STAND_IN_LIB}/${name}`);
+  const id = instanceId(index);
+  writeFileSync(join(merged, "etc/rails-aws-e2e-instance-id"), `${id}\n`);
+  writeFileSync(
+    join(merged, "etc/ssh/sshd_config.d/ec2-instance-connect.conf"),
+    `AuthorizedKeysCommand /${STAND_IN_LIB}/pushed-keys ${SHARED}/aws/keys/${id} %u\nAuthorizedKeysCommandUser root\n`,
+  );
+}
+
+const STAND_IN_LIB = "usr/local/lib/rails-aws-e2e";
 
 /** The database listens on the bridge with TLS, and the app's role may create its databases. */
 async function serveDatabase(host: Host, subnet: string): Promise<void> {
@@ -144,12 +205,17 @@ async function serveDatabase(host: Host, subnet: string): Promise<void> {
   );
 }
 
+/** Where the AWS stand-in keeps an SSM parameter, relative to its state folder. */
+export function parameterPath(name: string): string {
+  return `parameters/${name.slice(1).replaceAll("/", "%")}`;
+}
+
 const DATABASE_SECRET =
   "arn:aws:secretsmanager:us-east-1:123456789012:secret:app-production-db";
 const SECRET_KEY_BASE =
   "arn:aws:secretsmanager:us-east-1:123456789012:secret:app-production-skb";
 
-function stackValues(databaseAddress: string): StackValues {
+function stackValues(database: Host): StackValues {
   return {
     "AWS::Region": "us-east-1",
     "AWS::StackName": "app-production-app",
@@ -159,12 +225,13 @@ function stackValues(databaseAddress: string): StackValues {
     MailFrom: "no-reply@example.com",
     UploadsBucket: "app-production-uploads",
     AssetUrl: "",
-    DatabaseAddress: databaseAddress,
+    DatabaseAddress: database.address,
     DatabasePort: "5432",
     DatabaseSecretArn: DATABASE_SECRET,
     SecretKeyBaseArn: SECRET_KEY_BASE,
     CurrentReleaseParameterName: "/app/production/current-release",
     AutoScalingGroupName: "app-production-web",
+    CacheUrl: redisUrl(database),
     ReleaseBucketParameterName: "/app/production/release-bucket",
   };
 }
@@ -205,11 +272,14 @@ async function publish(
   put(`s3/${RELEASE_BUCKET}/${key}`, artifact);
   put(
     `s3-meta/${RELEASE_BUCKET}/${key}`,
-    `${versionId} ${digest.digest("base64")}\n`,
+    JSON.stringify({
+      VersionId: versionId,
+      ChecksumSHA256: digest.digest("base64"),
+    }),
   );
-  put(`ssm${values.ReleaseBucketParameterName}`, RELEASE_BUCKET);
+  put(parameterPath(values.ReleaseBucketParameterName!), RELEASE_BUCKET);
   put(
-    `ssm${values.CurrentReleaseParameterName}`,
+    parameterPath(values.CurrentReleaseParameterName!),
     JSON.stringify({ release: releaseName, key, sha256, versionId }),
   );
 }

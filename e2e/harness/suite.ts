@@ -2,6 +2,7 @@
 // missing piece fails the run; elsewhere the suite is skipped, loudly), the log and the timings.
 import { requireTool } from "../../test/helpers/tools.js";
 import { vendorTarball } from "./app.js";
+import { Environment, type EnvironmentOptions } from "./environment.js";
 import { Timings } from "./timing.js";
 
 export const timings = new Timings();
@@ -40,3 +41,24 @@ export function requireSuite(context: Mocha.Context): string {
 after(function () {
   console.log(`\n  e2e timings\n${timings.table().replace(/^/gm, "    ")}\n`);
 });
+
+/**
+ * Starts an environment for the scenarios of the describe block this is called in, hands it to
+ * `started` (which may prepare more: boot instances, a deployer), and stops it after them.
+ */
+export function withEnvironment(
+  options: Omit<EnvironmentOptions, "tarball" | "timings" | "log">,
+  started: (env: Environment) => void | Promise<void>,
+): void {
+  let env: Environment | undefined;
+  before(async function () {
+    this.timeout(60 * 60_000);
+    const tarball = requireSuite(this);
+    env = await Environment.start({ ...options, tarball, timings, log });
+    await started(env);
+  });
+  after(async function () {
+    this.timeout(120_000);
+    await env?.stop();
+  });
+}

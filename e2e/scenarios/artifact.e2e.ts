@@ -8,7 +8,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { offlineUserData, userData } from "../harness/app.js";
-import { Environment, RELEASE_BUCKET } from "../harness/environment.js";
+import {
+  Environment,
+  parameterPath,
+  RELEASE_BUCKET,
+} from "../harness/environment.js";
 import { run } from "../harness/process.js";
 import { log, requireSuite, timings } from "../harness/suite.js";
 
@@ -32,7 +36,10 @@ describe("e2e: a swapped release artifact is refused at boot", function () {
     this.timeout(15 * 60_000);
     const pointer = JSON.parse(
       readFileSync(
-        join(env.awsState, "ssm", env.values.CurrentReleaseParameterName!),
+        join(
+          env.awsState,
+          parameterPath(env.values.CurrentReleaseParameterName!),
+        ),
         "utf8",
       ),
     ) as { key: string; sha256: string; versionId: string };

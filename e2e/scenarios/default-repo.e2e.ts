@@ -1,16 +1,18 @@
 // The default generated repo, run for real: the user data's boot path on fresh hosts, the
-// production boot, Puma under its systemd units, the Solid Queue worker and db:prepare on
-// PostgreSQL 17. Each scenario is timed; the table is printed at the end.
+// production boot, Puma under its systemd units, the Solid Queue worker, db:prepare on
+// PostgreSQL 17, and the scratchpad edited in Chromium on both hosts. Each scenario is timed; the table is printed at the end.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import http from "node:http";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { offlineUserData, userData } from "../harness/app.js";
+import { requireTool } from "../../test/helpers/tools.js";
+import { editTogether } from "../harness/editing.js";
 import { Environment, HOSTILE_PASSWORD } from "../harness/environment.js";
 import type { Host } from "../harness/fleet.js";
+import { get, pollHealth } from "../harness/http.js";
 import { sleep } from "../harness/process.js";
-import { log, requireSuite, timings } from "../harness/suite.js";
+import { log, timings, withEnvironment } from "../harness/suite.js";
 
 /** A job for the Solid Queue scenario, added to the release: it says in the cache who ran it. */
 const PROBE_JOB = `# Added by the e2e suite: proves the worker ran a job, and which process did.
@@ -27,22 +29,15 @@ describe("e2e: the default repo on Debian 13 hosts with real systemd", function 
   let env: Environment;
   let bootPathRan = false;
 
-  before(async function () {
-    this.timeout(60 * 60_000);
-    const tarball = requireSuite(this);
-    env = await Environment.start({
+  withEnvironment(
+    {
       hosts: 2,
-      tarball,
       extraFiles: { "app/jobs/e2e_probe_job.rb": PROBE_JOB },
-      timings,
-      log,
-    });
-  });
-
-  after(async function () {
-    this.timeout(120_000);
-    await env?.stop();
-  });
+    },
+    (started) => {
+      env = started;
+    },
+  );
 
   /** As the deploy user in the current release, with the services' environment. */
   const asApp = (host: Host, script: string, timeoutMs = 120_000) =>
@@ -55,28 +50,13 @@ describe("e2e: the default repo on Debian 13 hosts with real systemd", function 
   it("a: the user data's boot path takes fresh hosts to serving /health 200 with the current release", async function () {
     this.timeout(15 * 60_000);
     await timings.time("a: user data boot path (2 hosts)", async () => {
-      const { script, skipped } = offlineUserData(
-        userData(env.app.dir, env.values),
-      );
+      const { skipped } = offlineUserData(userData(env.app.dir, env.values));
       log(
         `running the user data without its ${skipped.length} download lines (packages, AWS CLI, CloudWatch agent, ruby-build)`,
       );
       await Promise.all(
         env.hosts.map(async (host) => {
-          // As cloud-init runs it: as root, its output in cloud-init-output.log.
-          await host
-            .run(
-              `cat >/root/user-data && bash /root/user-data >/var/log/cloud-init-output.log 2>&1`,
-              { input: script, timeoutMs: 12 * 60_000 },
-            )
-            .catch(async (error: Error) => {
-              const output = await host.run(
-                "tail -n 60 /var/log/cloud-init-output.log",
-              );
-              throw new Error(
-                `the user data failed on ${host.name}: ${error.message.split("\n")[0]}\n${output.stdout}\n--- journal of app-web.service:\n${await host.journal("app-web.service")}`,
-              );
-            });
+          await env.runUserData(host);
           const current = (
             await host.run(
               `readlink ${APP_ROOT}/current; cat ${APP_ROOT}/current/REVISION ${APP_ROOT}/healthy_releases`,
@@ -96,7 +76,7 @@ describe("e2e: the default repo on Debian 13 hosts with real systemd", function 
       for (const host of env.hosts)
         assert.match(
           signals,
-          new RegExp(`^SUCCESS i-${host.name} WebGroup$`, "m"),
+          new RegExp(`^SUCCESS ${env.instanceId(host)} WebGroup$`, "m"),
         );
     });
     bootPathRan = true;
@@ -328,6 +308,19 @@ describe("e2e: the default repo on Debian 13 hosts with real systemd", function 
       assert.match(title!, /^solid-queue-worker/, "in a Solid Queue worker");
     });
   });
+
+  it("f: tabs in headless Chromium on both hosts edit the scratchpad together under Solid Cable: an edit shows on the other host, and concurrent editors lose nothing", async function () {
+    this.timeout(10 * 60_000);
+    requireTool(this, "chromium");
+    requireBootPath(bootPathRan);
+    await timings.time("f: scratchpad in Chromium, Solid Cable", () =>
+      editTogether(
+        env.hosts,
+        { editors: 6, keystrokes: 25, intervalMs: 30 },
+        (line) => log(`Solid Cable: ${line}`),
+      ),
+    );
+  });
 });
 
 /** A step of the generated CI workflow's test job, by its command. */
@@ -368,63 +361,4 @@ async function unitProperties(
         line.slice(line.indexOf("=") + 1),
       ]),
   );
-}
-
-interface Answer {
-  status?: number;
-  /** The error's code (ECONNREFUSED, ECONNRESET) or message, when there was no answer. */
-  error?: string;
-  seconds: number;
-}
-
-function get(
-  port: number,
-  path: string,
-  host = "127.0.0.1",
-): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    // A connection of its own each time (no keep-alive): what is measured is the listening socket.
-    const request = http.get(
-      { host, port, path, timeout: 60_000, agent: false },
-      (response) => {
-        let body = "";
-        response.on("data", (chunk: Buffer) => (body += chunk.toString()));
-        response.on("end", () =>
-          resolve({ status: response.statusCode ?? 0, body }),
-        );
-      },
-    );
-    request.on("timeout", () =>
-      request.destroy(new Error(`GET ${path} timed out`)),
-    );
-    request.on("error", reject);
-  });
-}
-
-/**
- * GET /health at `host`:`port` every 100 ms, each request on its own connection and not waiting
- * for the ones before, until stopped.
- */
-function pollHealth(host: string, port: number): { stop(): Promise<Answer[]> } {
-  const answers: Promise<Answer>[] = [];
-  const timer = setInterval(() => {
-    const started = Date.now();
-    const seconds = () => (Date.now() - started) / 1000;
-    answers.push(
-      get(port, "/health", host).then(
-        (r) => ({ status: r.status, seconds: seconds() }),
-        (error: NodeJS.ErrnoException) => ({
-          error: error.code ?? error.message,
-          seconds: seconds(),
-        }),
-      ),
-    );
-  }, 100);
-  return {
-    async stop() {
-      await sleep(500);
-      clearInterval(timer);
-      return Promise.all(answers);
-    },
-  };
 }
