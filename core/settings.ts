@@ -706,6 +706,7 @@ export interface Section {
 const environmentSection = (env: EnvironmentName): Section => ({
   title: env.charAt(0).toUpperCase() + env.slice(1),
   settings: [
+    "AccountId",
     "Region",
     "InstanceType",
     "AsgMin",
@@ -730,6 +731,9 @@ export const SECTIONS: Section[] = [
       "appName",
       "domain",
       "githubRepository",
+      "githubOwnerId",
+      "githubRepositoryId",
+      "githubOidcSubject",
       "alertEmail",
       "rubyVersion",
       "environments",
@@ -742,7 +746,7 @@ export const SECTIONS: Section[] = [
   ...ENVIRONMENTS.map(environmentSection),
   {
     title: "Shared infrastructure",
-    settings: ["natGateways", "shellAccess", "cpuTarget"],
+    settings: ["natGateways", "shellAccess", "ubuntuRelease", "cpuTarget"],
   },
 ];
 

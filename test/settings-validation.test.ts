@@ -7,6 +7,7 @@ import {
   definitionOf,
   flagOf,
   settingNames,
+  settings,
   type SettingName,
 } from "../core/settings.js";
 import { generateRepo, readTree, runCli, tempDir } from "./helpers/repo.js";
@@ -22,6 +23,11 @@ const problemLine = (name: SettingName, value: unknown, allowed: string) =>
   );
 
 describe("settings validation", () => {
+  it("asks, resolves and lists every setting: each is in one section", () => {
+    assert.deepEqual([...settingNames].sort(), Object.keys(settings).sort());
+    assert.equal(new Set(settingNames).size, settingNames.length);
+  });
+
   it("has a valid and an invalid example for every setting", () => {
     assert.deepEqual(
       Object.keys(settingExamples).sort(),
