@@ -79,7 +79,7 @@ function nextSteps(
       `bundle lock --add-platform ${lockPlatforms(context)}   # then commit Gemfile.lock: the instances install gems in Bundler's deployment mode, which needs it`,
     );
   steps.push(
-    `once bin/infra has created an environment: follow the link AWS mails ${context.app.alertEmail}, or no alarm reaches anyone (bin/infra warns until then)`,
+    `# once bin/infra has created an environment: follow the link AWS mails ${context.app.alertEmail}, or no alarm reaches anyone (bin/infra warns until then)`,
   );
   if (context.app.githubRepository.startsWith("your-org/"))
     steps.push(

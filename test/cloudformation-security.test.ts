@@ -395,6 +395,18 @@ describe("check: cloudformation-security validator", function () {
     );
     // Deployed to staging only: no production database to protect.
     assert.deepEqual(await run("false", "staging"), []);
+    // A read replica is exempt: its data is its source's, and protecting it would fail the
+    // update that turns it off.
+    const replica = (
+      await check({
+        "infra/cloudformation/data.yml": template("false").replace(
+          "      StorageEncrypted: true",
+          "      SourceDBInstanceIdentifier: source\n      StorageEncrypted: true",
+        ),
+        ...parameters("production"),
+      })
+    ).map(({ message }) => message);
+    assert.deepEqual(replica, []);
     // No parameter file at all: the template is checked as production with its defaults.
     assert.deepEqual(await run("!If [IsProduction, true, false]"), [
       {

@@ -482,6 +482,10 @@ const productionDeletionProtection: Rule = {
         )
           return [];
         if (propertiesOf(resource).DBClusterIdentifier !== undefined) return []; // the cluster's setting
+        // A read replica holds only its source's data, and protecting it would fail the update
+        // that turns it off.
+        if (propertiesOf(resource).SourceDBInstanceIdentifier !== undefined)
+          return [];
         const value = production.value(
           propertiesOf(resource).DeletionProtection,
         );
