@@ -32,11 +32,20 @@ function ciLintStep(repo: string): CiLintStep {
   const steps = ci.jobs.infra.steps as { run?: string; env?: object }[];
   const step = steps.find((candidate) => candidate.run?.includes("cfn-lint"));
   assert.ok(step?.run, "ci.yml's infra job has no cfn-lint step");
-  const words = step.run.split(/\s+/);
-  // The last `cfn-lint` is the command; the one before it is pipx's --spec.
+  // The command's words, line continuations and the last newline left out.
+  const words = step.run
+    .trim()
+    .split(/\s+/)
+    .filter((word) => word !== "\\");
+  // The last `cfn-lint` is the command; the one before it is in the --spec's grep.
   const args = words.slice(words.lastIndexOf("cfn-lint") + 1);
+  // The version is pinned where Dependabot updates it, and the step reads it there.
+  assert.match(step.run, /\.github\/linters\/requirements\.txt/);
+  const pinned = /^cfn-lint==(\S+)$/m.exec(
+    readFileSync(join(repo, ".github/linters/requirements.txt"), "utf8"),
+  );
   return {
-    version: String((step.env as Record<string, unknown>).CFN_LINT_VERSION),
+    version: pinned![1]!,
     args: args.map((arg) => arg.replace(/^'(.*)'$/, "$1")),
   };
 }

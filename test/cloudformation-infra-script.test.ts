@@ -107,10 +107,7 @@ describe("bin/infra, against a stand-in for the AWS CLI", function () {
 
   before(async function () {
     requireTool(this, "jq");
-    repo = await generateRepo([
-      ...["--github-repository", "acme/demo"],
-      ...["--github-owner-id", "1001", "--github-repository-id", "2002"],
-    ]);
+    repo = await generateRepo(["--github-repository", "acme/demo"]);
     bin = tempDir();
     writeFileSync(
       join(bin, "aws"),
@@ -393,7 +390,7 @@ describe("bin/infra, against a stand-in for the AWS CLI", function () {
           ...networkChangeSet("main-0a1b2c"),
         },
       }),
-      ["staging", "discard", "pr-12"],
+      ["staging", "discard", "pr-12", "network"],
     );
     assert.equal(run.code, 0, run.stderr);
     assert.deepEqual(

@@ -93,8 +93,10 @@ describe("cloudformation part: the roles' GitHub trust, and bin/infra's refusals
     assert.deepEqual(trustConditions(repo, "PlanRole"), {
       StringEquals: {
         "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
-        "token.actions.githubusercontent.com:sub":
+        "token.actions.githubusercontent.com:sub": [
           "repo:acme@1111/board@2222:pull_request",
+          "repo:acme@1111/board@2222:ref:refs/heads/main",
+        ],
         "token.actions.githubusercontent.com:repository_owner_id": "1111",
         "token.actions.githubusercontent.com:repository_id": "2222",
       },
