@@ -2,6 +2,14 @@
 // Entry point of `npx rails-aws`; the compiled CLI is in dist/ (built by `npm ci` through `prepare`).
 import { main } from "../dist/cli/main.js";
 
+// A reader that stops early (`rails-aws --help | head`) closes the pipe: that ends the output, not
+// the run with a stack trace.
+for (const stream of [process.stdout, process.stderr])
+  stream.on("error", (error) => {
+    if (error.code !== "EPIPE") throw error;
+    process.exit(process.exitCode ?? 0);
+  });
+
 const io = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),

@@ -105,7 +105,8 @@ export async function checkRepo(
   return report;
 }
 
-async function filesInScope(
+/** The files a check in `wanted` scope looks at, and how that scope came out. */
+export async function filesInScope(
   root: string,
   wanted: "owned" | "all",
 ): Promise<{ files: RepoFile[]; scope: CheckScope }> {

@@ -1,6 +1,7 @@
-// The files the generator owns in a repo: the keys of its manifest (.rails-aws/manifest.json).
-// Read here rather than through the generator's code, which the checker does not import: only the
-// shape `{ "files": { "<path>": … } }` matters to it.
+// The files the generator owns in a repo: those of its manifest (.rails-aws/manifest.json) but the
+// app's own that onboarding met (`appOwned`: left as they were, a proposal beside them). Read here
+// rather than through the generator's code, which the checker does not import: only the shape
+// `{ "files": { "<path>": { "appOwned"?: true } } }` matters to it.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -23,5 +24,8 @@ export function ownedPaths(
     throw new Error(
       `${MANIFEST} cannot be read, so which files the generator wrote is unknown: run rails-aws --repair in this folder to rebuild it, or check every file with rails-aws check --all`,
     );
-  return { manifest: MANIFEST, paths: new Set(Object.keys(files)) };
+  const generated = Object.entries(files as Record<string, unknown>)
+    .filter(([, entry]) => (entry as { appOwned?: unknown })?.appOwned !== true)
+    .map(([path]) => path);
+  return { manifest: MANIFEST, paths: new Set(generated) };
 }

@@ -2,7 +2,9 @@
 // (shortened when huge), what is allowed, and a suggestion; values that mean the same are taken.
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
 import { join } from "node:path";
+import { packageRoot } from "../core/paths.js";
 import { helpText } from "../cli/help.js";
 import { generateRepo, readTree, runCli, tempDir } from "./helpers/repo.js";
 
@@ -158,6 +160,22 @@ describe("messages in the user's terms", () => {
     assert.doesNotMatch(check, /--domain|Settings/);
     for (const line of helpText(undefined, 60).split("\n"))
       assert.ok(line.length <= 60 || !line.trim().includes(" "), line);
+  });
+});
+
+describe("output cut short", () => {
+  it("ends quietly when the reader stops early, as `| head -1` does to a dry run's diffs", () => {
+    const dir = join(tempDir(), "demo");
+    const cut = spawnSync(
+      "bash",
+      [
+        "-c",
+        `node ${join(packageRoot, "bin/rails-aws.js")} ${dir} --defaults --domain example.com --dry-run | head -1`,
+      ],
+      { encoding: "utf8" },
+    );
+    assert.equal(cut.stdout, "  create    .env.example\n");
+    assert.equal(cut.stderr, "");
   });
 });
 

@@ -11,6 +11,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
+import { filesInScope } from "../check/check.js";
 import { proposalPath } from "../core/changes.js";
 import { mergeThreeWay } from "../core/merge.js";
 import { detectApp } from "../core/onboarding/detect.js";
@@ -261,9 +262,25 @@ describe("onboarding an existing Rails app", () => {
             assert.equal(withoutAdditions(now), contents, `${shape}: ${path}`);
           else assert.equal(now, contents, `${shape}: ${path} byte for byte`);
         }
-        // Hook for `rails-aws check` on the onboarded app: it is to report nothing about the
-        // files of `original` (it checks the generator's own files: generatorFiles in
-        // core/manifest.ts).
+        // `rails-aws check` judges the generator's files, never the app's: only those it added
+        // lines to (the Gemfile, the routes), and those it would have written the same, are both.
+        const { files: checked } = await filesInScope(dir, "owned");
+        const manifest = JSON.parse(read(dir, ".rails-aws/manifest.json")) as {
+          files: Record<string, { base: string }>;
+        };
+        const appFiles = Object.keys(original).filter(
+          (path) =>
+            path !== "Gemfile" &&
+            path !== "config/routes.rb" &&
+            manifest.files[path]?.base !== original[path],
+        );
+        assert.deepEqual(
+          checked
+            .map((file) => file.path)
+            .filter((path) => appFiles.includes(path)),
+          [],
+          shape,
+        );
         const before = readTree(dir);
         const again = await runCli([dir]);
         assert.equal(again.code, 0, again.stdout);
