@@ -2,11 +2,16 @@
 // the gems the vendored sources hold as path gems, the rest from Debian's packages, and stand-ins
 // (e2e/stand-ins, each gemspec's summary says for what) where neither has the gem.
 import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import {
   cpSync,
   existsSync,
   mkdirSync,
+  readdirSync,
   readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
   writeFileSync,
 } from "node:fs";
 import { dirname, join } from "node:path";
@@ -14,6 +19,7 @@ import { isObject } from "../../check/cloudformation/json.js";
 import { parseCloudFormationFile } from "../../check/cloudformation/template.js";
 import { packageRoot } from "../../core/paths.js";
 import type { Host } from "./fleet.js";
+import { cacheRoot, rootPath } from "./rootfs.js";
 
 /** Where the hosts see the suite's shared folder (gems, the app, the AWS stand-in's state). */
 export const SHARED = "/opt/e2e";
@@ -125,24 +131,66 @@ export function prepareApp(
 }
 
 /**
- * Inside a host, once per run: builds Puma's C extension in its source folder (Bundler does not
- * build path gems' extensions), installs the indirect gems, and locks the bundle from what is
- * installed, for the Linux platform the hosts run.
+ * Inside a host: builds Puma's C extension in its source folder (Bundler does not build path
+ * gems' extensions) and installs the indirect gems, or takes both from the cache when this root,
+ * tarball and stand-ins built them before; then locks the bundle from what is installed, for the
+ * Linux platform the hosts run.
  */
-export async function buildBundle(host: Host): Promise<void> {
+export async function buildBundle(
+  host: Host,
+  shared: string,
+  tarball: string,
+): Promise<void> {
+  const cache = join(cacheRoot(), `gems-${builtGemsKey(tarball)}`);
+  const extension = "gems/puma/lib/puma/puma_http11.so";
+  if (existsSync(join(cache, ".complete"))) {
+    cpSync(join(cache, "puma_http11.so"), join(shared, extension));
+    cpSync(join(cache, "gem-home"), join(shared, "gem-home"), {
+      recursive: true,
+    });
+  } else {
+    await host.run(
+      `cd ${SHARED}/gems/puma/ext/puma_http11
+       ruby extconf.rb >/dev/null && make -s -j"$(nproc)" >/dev/null
+       cp puma_http11.so ../../lib/puma/ && make -s distclean >/dev/null
+       mkdir -p /tmp/gem-build ${SHARED}/gem-home
+       for dir in ${INDIRECT.map((d) => `${SHARED}/gems/${d}`).join(" ")}; do
+         (cd "$dir" && gem build --silent -o "/tmp/gem-build/$(basename "$dir").gem" ./*.gemspec)
+       done
+       gem install --local --no-document --ignore-dependencies --silent \\
+         --install-dir ${SHARED}/gem-home /tmp/gem-build/*.gem`,
+      { timeoutMs: 10 * 60_000 },
+    );
+    // Made aside and renamed: a run that stops halfway leaves no cache that looks complete.
+    const building = `${cache}.build-${process.pid}`;
+    rmSync(building, { recursive: true, force: true });
+    mkdirSync(building, { recursive: true });
+    cpSync(join(shared, extension), join(building, "puma_http11.so"));
+    cpSync(join(shared, "gem-home"), join(building, "gem-home"), {
+      recursive: true,
+    });
+    writeFileSync(join(building, ".complete"), "");
+    rmSync(cache, { recursive: true, force: true });
+    renameSync(building, cache);
+  }
   await host.run(
-    `cd ${SHARED}/gems/puma/ext/puma_http11
-     ruby extconf.rb >/dev/null && make -s -j"$(nproc)" >/dev/null
-     cp puma_http11.so ../../lib/puma/ && make -s distclean >/dev/null
-     mkdir -p /tmp/gem-build ${SHARED}/gem-home
-     for dir in ${INDIRECT.map((d) => `${SHARED}/gems/${d}`).join(" ")}; do
-       (cd "$dir" && gem build --silent -o "/tmp/gem-build/$(basename "$dir").gem" ./*.gemspec)
-     done
-     gem install --local --no-document --ignore-dependencies --silent \\
-       --install-dir ${SHARED}/gem-home /tmp/gem-build/*.gem
-     cd ${SHARED}/app && GEM_PATH=${SHARED}/gem-home: bundle lock --local 2>&1 | grep -v "not a git repository\\|filesystem boundary" >&2`,
+    `cd ${SHARED}/app && GEM_PATH=${SHARED}/gem-home: bundle lock --local 2>&1 | grep -v "not a git repository\\|filesystem boundary" >&2`,
     { timeoutMs: 10 * 60_000 },
   );
+}
+
+/** What the built gems depend on: the root they were built in, the tarball, the stand-ins. */
+function builtGemsKey(tarball: string): string {
+  const hash = createHash("sha256").update(rootPath());
+  const { size, mtimeMs } = statSync(tarball);
+  hash.update(`${tarball} ${size} ${mtimeMs}`);
+  const standIns = join(packageRoot, "e2e/stand-ins");
+  for (const file of readdirSync(standIns, { recursive: true }).sort()) {
+    const path = join(standIns, String(file));
+    if (statSync(path).isFile())
+      hash.update(`${file}\0`).update(readFileSync(path));
+  }
+  return hash.digest("hex").slice(0, 12);
 }
 
 /**

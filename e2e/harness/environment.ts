@@ -94,7 +94,7 @@ export class Environment {
       );
       const database = fleet.hosts[0]!;
       await timings.time("bundle: build Puma, lock", () =>
-        buildBundle(database),
+        buildBundle(database, shared, options.tarball),
       );
       await timings.time("PostgreSQL 17 on host 1 as RDS", () =>
         serveDatabase(database, fleet!.subnet),
