@@ -1,4 +1,5 @@
-# Stand-in for tailwindcss-ruby: names the binary it would ship, and has none.
+# Stand-in for tailwindcss-ruby: names the binary it would ship, and ships a stand-in for it
+# (exe/tailwindcss) that builds no CSS.
 module Tailwindcss
   module Ruby
     module Upstream
@@ -6,7 +7,7 @@ module Tailwindcss
     end
 
     def self.executable(**)
-      raise "tailwindcss-ruby is a stand-in in the e2e suite: it has no tailwindcss binary"
+      File.expand_path("../../exe/tailwindcss", __dir__)
     end
   end
 end
