@@ -29,6 +29,17 @@ describe("boot downloads: pinned, and installed only with the vendor's signature
     home = tempDir("gnupg-");
   });
 
+  // gpg starts an agent for its home: stopped here, before the home goes.
+  after(async () => {
+    if (home)
+      await execFileAsync("gpgconf", [
+        "--homedir",
+        home,
+        "--kill",
+        "gpg-agent",
+      ]);
+  });
+
   const gpg = (...args: string[]) =>
     execFileAsync("gpg", ["--homedir", home, "--batch", ...args]);
 
@@ -112,14 +123,13 @@ describe("boot downloads: pinned, and installed only with the vendor's signature
     // The fetched keyring holds both keys, as a key server's answer could.
     const { stdout: exported } = await gpg("--armor", "--export");
     writeFileSync(join(dir, "keys.asc"), exported);
-    await execFileAsync("gpg", [
-      "--batch",
+    await gpg(
       "--no-default-keyring",
       "--keyring",
       keyring,
       "--import",
       join(dir, "keys.asc"),
-    ]);
+    );
     // A vendor's download with its detached signature beside it, as the vendors serve them.
     const sign = async (key: string) => {
       rmSync(`${file}.sig`, { force: true });

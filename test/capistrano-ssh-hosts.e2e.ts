@@ -552,15 +552,18 @@ describe("capistrano part: real cap against real sshd hosts", function () {
     const bastion = await fleet.bootBastion(
       readFileSync(join(bastionRepo, "infra/cloudformation/app.yml"), "utf8"),
     );
+    // cap in the bastion repo, from the deployer's public address 198.51.100.7.
+    const capFromDeployer = (args: string[]) =>
+      cap(
+        args,
+        {
+          RUBYOPT: `-r${join(fleet.bin, "checkip.rb")}`,
+          CHECKIP_ADDRESS: "198.51.100.7",
+        },
+        bastionRepo,
+      );
     const before = sessions();
-    const run = await cap(
-      ["production", "deploy"],
-      {
-        RUBYOPT: `-r${join(fleet.bin, "checkip.rb")}`,
-        CHECKIP_ADDRESS: "198.51.100.7",
-      },
-      bastionRepo,
-    );
+    const run = await capFromDeployer(["production", "deploy"]);
     assert.equal(run.code, 0, run.output);
     const opened = sessions().map((count, i) => count - before[i]!);
     console.log(
@@ -598,14 +601,7 @@ describe("capistrano part: real cap against real sshd hosts", function () {
     writeRepo(fleet.aws, {
       "security-group.json": JSON.stringify(["198.51.100.7/32"]),
     });
-    const close = await cap(
-      ["production", "bastion:close"],
-      {
-        RUBYOPT: `-r${join(fleet.bin, "checkip.rb")}`,
-        CHECKIP_ADDRESS: "198.51.100.7",
-      },
-      bastionRepo,
-    );
+    const close = await capFromDeployer(["production", "bastion:close"]);
     assert.equal(close.code, 0, close.output);
     assert.equal(
       readFileSync(join(fleet.aws, "security-group.json"), "utf8"),

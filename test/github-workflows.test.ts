@@ -22,6 +22,7 @@ import { requireTool } from "./helpers/tools.js";
 
 interface Step {
   name?: string;
+  id?: string;
   uses?: string;
   run?: string;
   if?: string;
@@ -157,7 +158,16 @@ for (const [setName, { args, regions }] of Object.entries(answerSets)) {
           "${{ vars.AWS_DEPLOY_ROLE_ARN }}",
         );
         assert.equal(credentials.with!["aws-region"], regions[env]);
-        assert.equal(job.steps.at(-1)!.run, `bundle exec cap ${env} deploy`);
+        const bastion = args.includes("bastion");
+        const last = job.steps.at(bastion ? -2 : -1)!;
+        assert.equal(last.run, `bundle exec cap ${env} deploy`);
+        // With a bastion, its rule for this runner is removed even after a cancelled deploy.
+        if (bastion)
+          assert.deepEqual(job.steps.at(-1), {
+            name: "Close the bastion to this runner",
+            if: `always() && steps.${last.id}.outcome != 'skipped'`,
+            run: `bundle exec cap ${env} bastion:close`,
+          });
         // Checkout, then the deploy, of the commit this run is for.
         assert.equal(
           job.steps.find((step) => step.uses?.startsWith("actions/checkout@"))!

@@ -1,7 +1,8 @@
 // The release artifact, swapped: someone with write access to the release bucket replaces the
 // published artifact's bytes, and a fresh host runs the launch template's user data (without its
 // download steps, as the default-repo scenario runs it). It must refuse the artifact before it
-// unpacks or runs anything from it, say why, and signal failure to CloudFormation.
+// unpacks or runs anything from it, say why, and signal failure to CloudFormation. With the
+// genuine bytes back, the same host installs the release and serves it.
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -20,6 +21,17 @@ const APP_ROOT = "/var/www/app";
 
 describe("e2e: a swapped release artifact is refused at boot", function () {
   let env: Environment;
+  let genuine: Buffer | undefined;
+
+  /** The user data as cloud-init runs it (as root, its output in cloud-init-output.log). */
+  const boot = () =>
+    env.hosts[0]!.run(
+      `cat >/root/user-data && bash /root/user-data >/var/log/cloud-init-output.log 2>&1`,
+      {
+        input: offlineUserData(userData(env.app.dir, env.values)).script,
+        timeoutMs: 10 * 60_000,
+      },
+    );
 
   before(async function () {
     this.timeout(60 * 60_000);
@@ -44,6 +56,7 @@ describe("e2e: a swapped release artifact is refused at boot", function () {
       ),
     ) as { key: string; sha256: string; versionId: string };
     const object = join(env.awsState, "s3", RELEASE_BUCKET, pointer.key);
+    genuine = readFileSync(object);
 
     // The swap: the same release with one file of its code changed, in place of the object.
     const unpacked = mkdtempSync(join(tmpdir(), "rails-aws-e2e-swap-"));
@@ -62,19 +75,13 @@ describe("e2e: a swapped release artifact is refused at boot", function () {
       .digest("hex");
 
     const [host] = env.hosts;
-    const { script } = offlineUserData(userData(env.app.dir, env.values));
     const booted = await timings.time(
       "artifact: boot with a swapped artifact",
       () =>
-        host!
-          .run(
-            `cat >/root/user-data && bash /root/user-data >/var/log/cloud-init-output.log 2>&1`,
-            { input: script, timeoutMs: 10 * 60_000 },
-          )
-          .then(
-            () => "succeeded",
-            () => "failed",
-          ),
+        boot().then(
+          () => "succeeded",
+          () => "failed",
+        ),
     );
     assert.equal(booted, "failed", "the user data refuses the release");
     const output = await host!.run(
@@ -99,5 +106,38 @@ describe("e2e: a swapped release artifact is refused at boot", function () {
       new RegExp(`^FAILURE i-${host!.name} WebGroup$`, "m"),
     );
     assert.doesNotMatch(signals, /^SUCCESS /m);
+  });
+
+  it("installs the genuine artifact on the same host: gems from the release, assets compiled, /health 200", async function () {
+    this.timeout(15 * 60_000);
+    assert.ok(genuine, "the swap scenario ran first");
+    const pointer = readFileSync(
+      join(env.awsState, "ssm", env.values.CurrentReleaseParameterName!),
+      "utf8",
+    );
+    const { key } = JSON.parse(pointer) as { key: string };
+    writeFileSync(join(env.awsState, "s3", RELEASE_BUCKET, key), genuine);
+    await timings.time("artifact: boot with the genuine artifact", () =>
+      boot().catch(async (error: Error) => {
+        const output = await env.hosts[0]!.run(
+          "tail -n 40 /var/log/cloud-init-output.log",
+        );
+        throw new Error(`${error.message.split("\n")[0]}\n${output.stdout}`);
+      }),
+    );
+    const host = env.hosts[0]!;
+    const state = await host.run(
+      `readlink ${APP_ROOT}/current; echo ---
+       cat ${APP_ROOT}/current/RELEASE_ARTIFACT; echo ---
+       ls ${APP_ROOT}/current/public/assets | wc -l; echo ---
+       curl -fsS -o /dev/null -w '%{http_code}' http://127.0.0.1:3000/health`,
+    );
+    const [current, kept, assets, health] = state.stdout.split("---\n");
+    assert.equal(current!.trim(), `${APP_ROOT}/releases/${env.releaseName}`);
+    assert.equal(kept!.trim(), pointer, "the release keeps its pointer");
+    assert.ok(Number(assets) > 0, "assets compiled at boot");
+    assert.equal(health!.trim(), "200");
+    const signals = readFileSync(join(env.awsState, "signals"), "utf8");
+    assert.match(signals, new RegExp(`^SUCCESS i-${host.name} WebGroup$`, "m"));
   });
 });
