@@ -1,8 +1,9 @@
 // The release artifact as a deploy builds it and a new instance installs it: cap builds it once
 // from the commit (lib/capistrano/scm/git_archive.rb), and the launch template's user data
-// installs only the bytes the release pointer names. The AWS CLI is the e2e suite's stand-in
-// (e2e/stand-ins/bin/aws: SSM and versioned S3 objects as files), as is the instance metadata
-// service (e2e/stand-ins/bin/curl); the user data's own bash does the checking.
+// installs only the bytes the release pointer names. The AWS CLI is the stand-in the deploy tests
+// and the e2e hosts use (test/fixtures/ssh-hosts/aws: SSM and versioned S3 objects as files), the
+// instance metadata service the e2e suite's (e2e/stand-ins/bin/curl); the user data's own bash
+// does the checking.
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -11,6 +12,7 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
+  symlinkSync,
   writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
@@ -54,10 +56,20 @@ describe("release artifact: built once from the commit, refused at boot unless i
   let repo: string;
   let appYml: string;
   let state: string;
-  const standIns = join(packageRoot, "e2e/stand-ins/bin");
+  /** A folder holding the two stand-ins as `aws` and `curl`, for PATH. */
+  let standIns: string;
 
   before(async function () {
     requireTool(this, ["cap", "bundle", "git", "jq", "openssl"]);
+    standIns = tempDir("stand-ins-");
+    symlinkSync(
+      join(packageRoot, "test/fixtures/ssh-hosts/aws"),
+      join(standIns, "aws"),
+    );
+    symlinkSync(
+      join(packageRoot, "e2e/stand-ins/bin/curl"),
+      join(standIns, "curl"),
+    );
     repo = await toyApp(await generateRepo());
     appYml = readFileSync(join(repo, "infra/cloudformation/app.yml"), "utf8");
   });
@@ -97,7 +109,11 @@ describe("release artifact: built once from the commit, refused at boot unless i
     const key = `releases/${commitId}-${artifact.sha256.slice(0, 16)}.tar.gz`;
     const put = await bash(
       `aws s3api put-object --bucket ${BUCKET} --key ${key} --body ${artifact.path} --if-none-match '*' --query VersionId --output text`,
-      { PATH: `${standIns}:${process.env.PATH}`, E2E_AWS_STATE: state },
+      {
+        PATH: `${standIns}:${process.env.PATH}`,
+        AWS_STAND_IN_DIR: state,
+        E2E_INSTANCE_ID: "i-0e2e0test",
+      },
     );
     assert.equal(put.code, 0, put.stderr);
     const pointer = {
@@ -107,20 +123,18 @@ describe("release artifact: built once from the commit, refused at boot unless i
       versionId: put.stdout.trim(),
     };
     setPointer(JSON.stringify(pointer));
-    mkdirSync(join(state, "ssm/demo/production"), { recursive: true });
-    writeFileSync(
-      join(state, "ssm", VALUES.ReleaseBucketParameterName),
-      BUCKET,
-    );
+    writeFileSync(parameter(VALUES.ReleaseBucketParameterName), BUCKET);
     return pointer;
   }
 
   function setPointer(value: string): void {
-    mkdirSync(join(state, "ssm/demo/production"), { recursive: true });
-    writeFileSync(
-      join(state, "ssm", VALUES.CurrentReleaseParameterName),
-      value,
-    );
+    writeFileSync(parameter(VALUES.CurrentReleaseParameterName), value);
+  }
+
+  /** Where the stand-in keeps a parameter: parameters/<name, its slashes as %>. */
+  function parameter(name: string): string {
+    mkdirSync(join(state, "parameters"), { recursive: true });
+    return join(state, "parameters", name.slice(1).replaceAll("/", "%"));
   }
 
   /** The user data's release steps on a stand-in instance whose release tree is `appRoot`. */
@@ -130,7 +144,10 @@ describe("release artifact: built once from the commit, refused at boot unless i
       VALUES,
       `${standIns}:${process.env.PATH}`,
     ).replace(/^app_root=.*$/m, `app_root=${appRoot}`);
-    return bash(script, { E2E_AWS_STATE: state });
+    return bash(script, {
+      AWS_STAND_IN_DIR: state,
+      E2E_INSTANCE_ID: "i-0e2e0test",
+    });
   }
 
   const signals = () =>
@@ -186,7 +203,7 @@ describe("release artifact: built once from the commit, refused at boot unless i
     ).split("\npointer=$(")[0];
     const good = await bash(
       `${functions}\ndownload_release '${JSON.stringify(pointer)}' ${BUCKET} ${downloaded}`,
-      { E2E_AWS_STATE: state },
+      { AWS_STAND_IN_DIR: state, E2E_INSTANCE_ID: "i-0e2e0test" },
     );
     assert.equal(good.code, 0, good.stderr);
     assert.deepEqual(readFileSync(downloaded), readFileSync(artifact.path));
