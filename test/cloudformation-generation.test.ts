@@ -137,7 +137,11 @@ describe("cloudformation part: what is generated honours the answers", function 
       parseCloudFormationFile(app),
       app.contents,
     );
-    assert.ok(Buffer.byteLength(userData!.script) < USER_DATA_LIMIT * 0.8);
+    const userDataSize = Buffer.byteLength(userData!.script);
+    assert.ok(
+      userDataSize < USER_DATA_LIMIT * 0.8,
+      `the user data is ${userDataSize} bytes, over 80% of EC2's ${USER_DATA_LIMIT}`,
+    );
   });
 
   it("gives every taggable resource the app and environment tags, whatever the answers", async () => {
