@@ -137,7 +137,11 @@ describe("cloudformation part: what is generated honours the answers", function 
       parseCloudFormationFile(app),
       app.contents,
     );
-    assert.ok(Buffer.byteLength(userData!.script) < USER_DATA_LIMIT * 0.8);
+    const userDataSize = Buffer.byteLength(userData!.script);
+    assert.ok(
+      userDataSize < USER_DATA_LIMIT * 0.8,
+      `the user data is ${userDataSize} bytes, over 80% of EC2's ${USER_DATA_LIMIT}`,
+    );
   });
 
   it("gives every taggable resource the app and environment tags, whatever the answers", async () => {
@@ -392,11 +396,11 @@ describe("cloudformation part: what is generated honours the answers", function 
     const infra = repo.read("bin/infra");
     assert.match(
       infra,
-      /production\)\n(.*\n)*?\s+image_parameter=\/aws\/service\/canonical\/ubuntu\/server\/24\.04\/stable\/current\/arm64\/hvm\/ebs-gp3\/ami-id\n/,
+      /production\)\n(.*\n)*?\s+image_parameter='\/aws\/service\/canonical\/ubuntu\/server\/24\.04\/stable\/current\/arm64\/hvm\/ebs-gp3\/ami-id'\n/,
     );
     assert.match(
       infra,
-      /staging\)\n(.*\n)*?\s+image_parameter=\/aws\/service\/canonical\/ubuntu\/server\/24\.04\/stable\/current\/amd64\//,
+      /staging\)\n(.*\n)*?\s+image_parameter='\/aws\/service\/canonical\/ubuntu\/server\/24\.04\/stable\/current\/amd64\//,
     );
     assert.match(infra, /production\)\n\s+region=eu-central-1/);
     assert.match(infra, /staging\)\n\s+region=eu-west-1/);

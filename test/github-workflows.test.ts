@@ -88,14 +88,18 @@ const assumedRole = (job: Job) =>
   job.steps.find((step) =>
     step.uses?.startsWith("aws-actions/configure-aws-credentials@"),
   )?.with?.["role-to-assume"] as string | undefined;
+const DEPLOY_STEP = "Deploy";
+const CLOSE_BASTION_STEP = "Close the bastion to this runner";
 /**
  * The stacks a workflow changes: every one but the account's and the deploy roles' (an
- * administrator's), in order; only production has a CDN, whose certificate is the edge stack's.
+ * administrator's), in order; only production has a CDN, whose certificate is the edge stack's;
+ * the alarms watch the app, so the monitoring stack comes last.
  */
 const infraStacks = (env: string) =>
-  [...(env === "production" ? ["edge"] : []), "network", "data", "app"].join(
-    " ",
-  );
+  [
+    ...(env === "production" ? ["edge"] : []),
+    ...["network", "data", "app", "monitoring"],
+  ].join(" ");
 
 /** Answer sets that change the workflows, and the environments (with their regions) they have. */
 const answerSets: Record<
@@ -158,16 +162,10 @@ for (const [setName, { args, regions }] of Object.entries(answerSets)) {
           "${{ vars.AWS_DEPLOY_ROLE_ARN }}",
         );
         assert.equal(credentials.with!["aws-region"], regions[env]);
-        const bastion = args.includes("bastion");
-        const last = job.steps.at(bastion ? -2 : -1)!;
-        assert.equal(last.run, `bundle exec cap ${env} deploy`);
-        // With a bastion, its rule for this runner is removed even after a cancelled deploy.
-        if (bastion)
-          assert.deepEqual(job.steps.at(-1), {
-            name: "Close the bastion to this runner",
-            if: `always() && steps.${last.id}.outcome != 'skipped'`,
-            run: `bundle exec cap ${env} bastion:close`,
-          });
+        assert.equal(
+          stepNamed(job, DEPLOY_STEP)!.run,
+          `bundle exec cap ${env} deploy`,
+        );
         // Checkout, then the deploy, of the commit this run is for.
         assert.equal(
           job.steps.find((step) => step.uses?.startsWith("actions/checkout@"))!
@@ -243,7 +241,9 @@ for (const [setName, { args, regions }] of Object.entries(answerSets)) {
             gate.run!,
             /actions\/workflows\/ci\.yml\/runs\?head_sha=\$REVISION&branch=main&event=push&status=success/,
           );
-          for (const step of later) assert.equal(step.if, undefined, step.name);
+          for (const step of later)
+            if (step.name !== CLOSE_BASTION_STEP)
+              assert.equal(step.if, undefined, step.name);
         } else {
           assert.equal(
             gate.name,
@@ -251,12 +251,24 @@ for (const [setName, { args, regions }] of Object.entries(answerSets)) {
           );
           assert.equal(gate.if, "github.event_name == 'workflow_run'");
           for (const step of later)
-            assert.equal(
-              step.if,
-              "steps.newest.outputs.skip != 'true'",
-              step.name,
-            );
+            if (step.name !== CLOSE_BASTION_STEP)
+              assert.equal(
+                step.if,
+                "steps.newest.outputs.skip != 'true'",
+                step.name,
+              );
         }
+        // Closed also after a failed or cancelled deploy, but not when it never started
+        // (a skipped staging run opened nothing).
+        const close = stepNamed(job, CLOSE_BASTION_STEP);
+        if (args.includes("bastion")) {
+          assert.equal(job.steps.at(-1), close);
+          assert.equal(
+            close!.if,
+            "always() && steps.deploy.outcome != 'skipped'",
+          );
+          assert.equal(close!.run, `bundle exec cap ${env} bastion:close`);
+        } else assert.equal(close, undefined);
       }
     });
 
