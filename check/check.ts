@@ -4,6 +4,7 @@ import { resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { validators as registry } from "./registry.js";
 import { listRepoFiles, type RepoFile } from "./repo.js";
+import { ownedPaths } from "./owned.js";
 import { findTool, toolEnv } from "./tools.js";
 import type { Finding, Validator } from "./types.js";
 
@@ -12,7 +13,16 @@ export interface CheckOptions {
   path?: string;
   /** Defaults to every registered validator. */
   validators?: readonly Validator[];
+  /**
+   * "owned": only the files the generator wrote (its manifest), so an onboarded app's own files
+   * are not judged; "all" (the default here): every file of the repo.
+   */
+  scope?: "owned" | "all";
 }
+
+/** Which files were looked at: the generator's own (by its manifest), or all of the repo. */
+export type CheckScope =
+  { kind: "all"; reason?: string } | { kind: "owned"; manifest: string };
 
 export interface ValidatorRun {
   name: string;
@@ -40,6 +50,7 @@ export interface ValidatorFailure {
 export interface CheckReport {
   /** The checked folder, absolute. */
   root: string;
+  scope: CheckScope;
   /** Sorted by file, then line. */
   findings: Finding[];
   ran: ValidatorRun[];
@@ -58,14 +69,26 @@ export async function checkRepo(
 ): Promise<CheckReport> {
   const root = resolve(dir);
   const path = options.path ?? process.env.PATH ?? "";
-  const files = await listRepoFiles(root);
+  const { files, scope } = await filesInScope(root, options.scope ?? "all");
+  const conflicted = new Set(
+    files.filter((file) => file.hasConflictMarkers).map((file) => file.path),
+  );
   const outcomes = await Promise.all(
     (options.validators ?? registry).map((validator) =>
-      runValidator(validator, files, root, path),
+      runValidator(
+        validator,
+        // A file with conflict markers is reported as a conflict, not as what the markers break.
+        validator.readsConflicts
+          ? files
+          : files.filter((file) => !conflicted.has(file.path)),
+        root,
+        path,
+      ),
     ),
   );
   const report: CheckReport = {
     root,
+    scope,
     findings: [],
     ran: [],
     notRun: [],
@@ -80,6 +103,27 @@ export async function checkRepo(
   }
   report.findings.sort(byPosition);
   return report;
+}
+
+async function filesInScope(
+  root: string,
+  wanted: "owned" | "all",
+): Promise<{ files: RepoFile[]; scope: CheckScope }> {
+  const files = await listRepoFiles(root);
+  if (wanted === "all") return { files, scope: { kind: "all" } };
+  const owned = ownedPaths(root);
+  if (!owned)
+    return {
+      files,
+      scope: {
+        kind: "all",
+        reason: "no .rails-aws/manifest.json here, so every file was checked",
+      },
+    };
+  return {
+    files: files.filter((file) => owned.paths.has(file.path)),
+    scope: { kind: "owned", manifest: owned.manifest },
+  };
 }
 
 /** Validators that could not run although files of theirs are here: those files went unchecked. */

@@ -2,6 +2,7 @@
 // validators/ and one line here.
 import { actionlint } from "./validators/actionlint.js";
 import { capistrano } from "./validators/capistrano.js";
+import { conflicts } from "./validators/conflicts.js";
 import { cloudformation } from "./validators/cloudformation.js";
 import { cloudformationSecurity } from "./validators/cloudformation-security.js";
 import { cloudformationUserData } from "./validators/cloudformation-userdata.js";
@@ -17,6 +18,7 @@ import { yaml } from "./validators/yaml.js";
 import type { Validator } from "./types.js";
 
 export const validators: readonly Validator[] = [
+  conflicts,
   yaml,
   rubySyntax,
   erbYaml,

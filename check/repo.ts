@@ -12,6 +12,7 @@ const SKIPPED_AT_ROOT = new Set(["tmp", "log", "vendor", ".rails-aws"]);
 export class RepoFile {
   #contents?: string;
   #firstLine?: string;
+  #hasConflictMarkers?: boolean;
 
   constructor(
     /** The repo's folder, absolute. */
@@ -38,6 +39,16 @@ export class RepoFile {
     return this.#contents;
   }
 
+  /**
+   * Whether the file holds an unresolved merge conflict: a `<<<<<<<` line closed by a `>>>>>>>`
+   * line. Binary files (a NUL byte) never do.
+   */
+  get hasConflictMarkers(): boolean {
+    this.#hasConflictMarkers ??=
+      conflictBlocks(textOf(this.absolute)).length > 0;
+    return this.#hasConflictMarkers;
+  }
+
   /** The first line, read without reading the whole file: enough for a shebang. */
   get firstLine(): string {
     this.#firstLine ??= (this.#contents ?? readHead(this.absolute)).split(
@@ -45,6 +56,12 @@ export class RepoFile {
     )[0]!;
     return this.#firstLine;
   }
+}
+
+/** A file's contents when they are text, "" for a binary file (one holding a NUL byte). */
+function textOf(path: string): string {
+  const bytes = readFileSync(path);
+  return bytes.includes(0) ? "" : bytes.toString("utf8");
 }
 
 const HEAD_BYTES = 256;
@@ -58,6 +75,20 @@ function readHead(path: string): string {
   } finally {
     closeSync(fd);
   }
+}
+
+/** Each unresolved conflict of a text: the 1-based lines of its opening and closing markers. */
+export function conflictBlocks(text: string): { from: number; to: number }[] {
+  const blocks: { from: number; to: number }[] = [];
+  let from: number | undefined;
+  text.split("\n").forEach((line, index) => {
+    if (/^<{7}( |$)/.test(line)) from = index + 1;
+    else if (/^>{7}( |$)/.test(line) && from !== undefined) {
+      blocks.push({ from, to: index + 1 });
+      from = undefined;
+    }
+  });
+  return blocks;
 }
 
 /** Every regular file under `root`, sorted by path, without the skipped folders. */

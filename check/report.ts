@@ -4,6 +4,7 @@ import {
   checkedFiles,
   unchecked,
   type CheckReport,
+  type CheckScope,
   type ValidatorRun,
 } from "./check.js";
 import { DEBIAN_PACKAGES } from "./tools.js";
@@ -12,6 +13,7 @@ import type { Finding } from "./types.js";
 export function formatReport(report: CheckReport): string {
   const sections = [
     ...findingsByFile(report.findings),
+    ...scopeLines(report.scope),
     checkedLine(report.ran),
     ...report.notRun.map(
       (v) =>
@@ -44,6 +46,15 @@ function findingLine(finding: Finding): string {
 /** Continuation lines of a multi-line message (a tool's excerpt of the source) stay under it. */
 function indent(message: string): string {
   return message.replace(/\n(?=.)/g, "\n      ");
+}
+
+/** Said only when the scope is not simply the whole repo that was asked for. */
+function scopeLines(scope: CheckScope): string[] {
+  if (scope.kind === "owned")
+    return [
+      `Scope: the files rails-aws wrote (${scope.manifest}); rails-aws check --all checks every file.`,
+    ];
+  return scope.reason ? [`Scope: every file (${scope.reason}).`] : [];
 }
 
 function checkedLine(ran: readonly ValidatorRun[]): string {

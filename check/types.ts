@@ -32,6 +32,11 @@ export interface Validator {
   name: string;
   /** External executables it needs, looked up on PATH, e.g. ["ruby"]. Empty for pure JS. */
   tools: readonly string[];
+  /**
+   * Whether it is given files that hold conflict markers. Other validators never are: those files
+   * are reported as unresolved conflicts, not as whatever the markers break.
+   */
+  readsConflicts?: boolean;
   /** Whether a file is for this validator, by its path and, when needed, its contents. */
   appliesTo(file: RepoFile): boolean;
   /** Checks all matching files at once (one tool process where the tool allows). Never empty `files`. */

@@ -31,8 +31,17 @@ export const COMMANDS: Command[] = [
     name: "check",
     usage: "check",
     description:
-      "run every installed validator over dir; exits non-zero on any finding",
+      "run every installed validator over the files rails-aws wrote in dir; exits non-zero on any finding",
   },
 ];
+
+/** Options of `check` alone (a run's options do not apply to it). */
+export const CHECK_OPTIONS = {
+  all: {
+    type: "boolean",
+    description:
+      "Check every file of the repo, not only those rails-aws wrote (an onboarded app's own files too)",
+  },
+} as const;
 
 export const commandNames = COMMANDS.map((command) => command.name);

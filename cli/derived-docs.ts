@@ -2,7 +2,7 @@
 // when one is stale.
 import { format } from "prettier";
 import {
-  DATABASES_PER_PROCESS,
+  CONNECTION_BUDGET_FORMULA,
   settingDescriptions,
 } from "../core/settings.js";
 import { helpText } from "./help.js";
@@ -31,8 +31,7 @@ export async function answersReference(): Promise<string> {
     "`solid_cable`) are neither asked nor stored.",
     "",
     "Rules across settings: each environment's `AsgMax` is at least its `AsgMin`; each environment's",
-    "database class must hold the connection budget (`AsgMax` × (`pumaWorkers` × `pumaThreads` +",
-    `\`jobThreads\`) × ${DATABASES_PER_PROCESS} databases) within its default \`max_connections\`.`,
+    `database class must hold the connection budget, ${CONNECTION_BUDGET_FORMULA}, within its default \`max_connections\`.`,
     "",
     ...sections,
   ].join("\n");

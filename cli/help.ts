@@ -2,7 +2,12 @@
 // options and the settings definitions, wrapped to the terminal's width.
 import { RUN_OPTIONS } from "../core/run-options.js";
 import { settingDescriptions } from "../core/settings.js";
-import { COMMANDS, DEFAULT_COMMAND, type Command } from "./commands.js";
+import {
+  CHECK_OPTIONS,
+  COMMANDS,
+  DEFAULT_COMMAND,
+  type Command,
+} from "./commands.js";
 
 /** Width of docs/commands.md and of output that is not a terminal. */
 const DEFAULT_WIDTH = 100;
@@ -61,7 +66,12 @@ function commandHelp(command: Command, width: number): string[] {
   const takesSettings = !["check", "eject"].includes(command.name);
   const options =
     command.name === "check"
-      ? []
+      ? Object.entries(CHECK_OPTIONS).map(
+          ([name, option]): [string, string] => [
+            `--${name}`,
+            option.description,
+          ],
+        )
       : runOptionRows(
           command.name === "eject" ? EJECT_OPTIONS : ALL_RUN_OPTIONS,
         );

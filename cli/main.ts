@@ -22,8 +22,8 @@ import {
   isCancelled,
 } from "../core/terminal.js";
 import { readFacts, readStoredAnswers } from "../core/state.js";
-import { commandNames } from "./commands.js";
-import { didYouMean } from "../core/suggest.js";
+import { CHECK_OPTIONS, commandNames } from "./commands.js";
+import { didYouMean, shortened } from "../core/suggest.js";
 
 export interface Io {
   stdout: (text: string) => void;
@@ -38,6 +38,12 @@ const OPTIONS: ParseArgsConfig["options"] = {
     Object.entries(RUN_OPTIONS).map(([name, option]) => [
       name,
       { type: option.type, ...("short" in option && { short: option.short }) },
+    ]),
+  ),
+  ...Object.fromEntries(
+    Object.entries(CHECK_OPTIONS).map(([name, option]) => [
+      name,
+      { type: option.type },
     ]),
   ),
   help: { type: "boolean", short: "h" },
@@ -81,12 +87,12 @@ const KNOWN_OPTIONS = Object.entries(OPTIONS!).flatMap(([name, option]) => [
 function parseProblem(error: NodeJS.ErrnoException): string {
   const option = error.message.match(/'(-[^' ]+)/)?.[1];
   if (error.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && option)
-    return `unknown option ${option}${didYouMean(option, KNOWN_OPTIONS)}`;
+    return `unknown option ${shortened(option)}${didYouMean(option, KNOWN_OPTIONS)}`;
   if (error.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && option)
     return error.message.includes("argument missing")
       ? `${option} needs a value: ${option} VALUE`
       : `${option} takes no value: write ${option} or --no-${option.replace(/^--/, "")}`;
-  return error.message;
+  return shortened(error.message, 300);
 }
 
 /** `[command] [part] [dir]`: reserved words first are commands, anything else is the folder. */
@@ -107,7 +113,12 @@ function route(positionals: string[]) {
     throw new UsageError(
       `expected at most one folder, got ${operands.join(" ")}${command ? "" : didYouMean(operands[0]!, commandNames).replace("; did you mean", "; is the first a command? did you mean")}`,
     );
-  return { command, part, dir: resolve(operands[0] ?? ".") };
+  return {
+    command,
+    part,
+    dirOperand: operands[0],
+    dir: resolve(operands[0] ?? "."),
+  };
 }
 
 /** The first folder of path that does not exist yet: what a run creates to get there. */
@@ -220,14 +231,16 @@ async function eject(
   return finish(outcome, io);
 }
 
-async function runCheck(dir: string, io: Io): Promise<number> {
+async function runCheck(dir: string, values: Values, io: Io): Promise<number> {
   if (!existsSync(dir) || !statSync(dir).isDirectory())
     throw new UsageError(
       `check: ${dir} is not a folder; give the repo's folder`,
     );
   const { checkRepo, formatReport, isClean } =
     await import("../check/index.js");
-  const report = await checkRepo(dir);
+  const report = await checkRepo(dir, {
+    scope: values.all ? "all" : "owned",
+  });
   io.stdout(formatReport(report));
   return isClean(report) ? 0 : 1;
 }
@@ -249,8 +262,13 @@ export async function main(argv: string[], io: Io): Promise<number> {
       io.stdout(`${pkg.version}\n`);
       return 0;
     }
-    const { command, part, dir } = route(parsed.positionals);
-    if (command === "check") return await runCheck(dir, io);
+    const { command, part, dir, dirOperand } = route(parsed.positionals);
+    if (command === "check") return await runCheck(dir, values, io);
+    for (const name of Object.keys(CHECK_OPTIONS))
+      if (values[name] !== undefined)
+        throw new UsageError(
+          `--${name} is an option of check: rails-aws check ${dirOperand ?? "."} --${name}`,
+        );
     if (command === "eject") return await eject(dir, part!, values, io);
     if (command) return await runGenerate(dir, [command], values, io);
     const known = { ...readStoredAnswers(dir), ...given(values) };

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { extname, join, resolve } from "node:path";
 import { yaml } from "./lazy.js";
 import { YO_RC } from "./state.js";
-import { didYouMean, shown } from "./suggest.js";
+import { didYouMean, shortened, shown } from "./suggest.js";
 import {
   allowedOf,
   definitionOf,
@@ -35,8 +35,10 @@ export function parseValue(
 function coerce(definition: Setting, raw: unknown): Value | undefined {
   switch (definition.kind) {
     case "text": {
-      if (typeof raw !== "string") return undefined;
-      const text = definition.normalize?.(raw.trim()) ?? raw.trim();
+      // An ID written as a YAML or JSON number means its digits.
+      const given = Number.isSafeInteger(raw) ? String(raw) : raw;
+      if (typeof given !== "string") return undefined;
+      const text = definition.normalize?.(given.trim()) ?? given.trim();
       return definition.pattern.test(text) ? text : undefined;
     }
     case "integer": {
@@ -177,7 +179,7 @@ export function unknownSettings(
     .filter((key) => !settingNames.includes(key as SettingName))
     .map(
       (key) =>
-        `unknown ${what} "${key}"${didYouMean(key, settingNames) || "; docs/answers.md lists every setting"}`,
+        `unknown ${what} ${shown(key)}${didYouMean(key, settingNames) || "; docs/answers.md lists every setting"}`,
     );
 }
 
@@ -196,6 +198,16 @@ function readText(path: string, what: string): string {
   }
 }
 
+/** Whether JSON text parses once its line and block comments are gone: they are its only fault. */
+function parsesWithoutComments(text: string): boolean {
+  try {
+    JSON.parse(text.replace(/\/\/[^\n]*|\/\*[\s\S]*?\*\//g, ""));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Reads an answers file: a mapping of setting names to plain values, in JSON (by its .json
  * ending: comments are not JSON) or YAML (where a tag such as !Ref is refused, not ignored).
@@ -208,7 +220,12 @@ function readAnswersFile(path: string): Record<string, unknown> {
     try {
       parsed = JSON.parse(text);
     } catch (error) {
-      throw new Error(`${what} ${path}: not JSON: ${(error as Error).message}`);
+      const comment = parsesWithoutComments(text)
+        ? "; JSON has no comments: remove them, or write the answers as YAML (a .yml file), where # starts a comment"
+        : "";
+      throw new Error(
+        `${what} ${path}: not JSON: ${shortened((error as Error).message.replaceAll("\n", "\\n"), 200)}${comment}`,
+      );
     }
   } else {
     const document = yaml().parseDocument(text, { logLevel: "silent" });

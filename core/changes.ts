@@ -5,9 +5,13 @@
 //   no        no            create
 //   no        yes           deleted: the user deleted it; it stays deleted unless restoreDeleted
 //   = output  any           unchanged
-//   yes       no            not the generator's file: adopted by the part's rule (create-only
-//                           files are kept; Gemfile and routes get only what is missing), else
-//                           merged against an empty base (in practice, a conflict to resolve)
+//   yes       no, or as     the app's own file (onboarding): adopted by the part's rule
+//             the app's     (create-only files are kept; Gemfile and routes get only what is
+//                           missing, and never again what the user removed), else never merged:
+//                           the output is proposed beside it, in <path>.rails-aws-proposal, a
+//                           conflict until the user deletes the proposal, and again whenever
+//                           the output changes
+//   has conflict markers    conflict, untouched, until the user resolves it
 //   = base    yes           update: the user did not touch it
 //   yes       output = base kept: the user changed it, the generator did not
 //   yes       yes           three-way merge of yours, base and output: merged, or conflict
@@ -18,7 +22,7 @@
 //
 // A file the manifest gives to a part of this run that the part no longer generates (the app
 // was renamed, an environment dropped) is removed when it is as generated, and left as the
-// user's own, with a word, when it was edited.
+// user's own, with a word, when it was edited. The app's own files are never removed.
 //
 // --force replaces every kept, merged or conflicting file by the output, and says so.
 import { isUtf8 } from "node:buffer";
@@ -28,6 +32,7 @@ import type { Manifest, ManifestEntry } from "./manifest.js";
 import { hasConflictMarkers, mergeThreeWay } from "./merge.js";
 import type { Adoption } from "./parts/part.js";
 import type { PlannedFile } from "./render.js";
+import { readInDestination } from "./write.js";
 
 export type Action =
   | "create"
@@ -57,7 +62,20 @@ export interface Change {
   tracked: boolean;
   /** Not UTF-8 on disk: never merged, never written but by --force. */
   binary?: boolean;
+  /** The app's own file: the output is written to this path beside it, not to it. */
+  proposal?: string;
+  /** The app's own file, recorded as such in the manifest (never merged into, never removed). */
+  appOwned?: boolean;
+  /** What the part's adoption has added to the app's file so far. */
+  added?: string[];
+  /** What the adoption added by this run. */
+  addedNow?: string[];
+  /** What the adoption could not do, for the user. */
+  note?: string;
 }
+
+/** Where the generator's version of an app's own file is written: beside it. */
+export const proposalPath = (path: string) => `${path}.rails-aws-proposal`;
 
 export interface PlanOptions {
   /** The parts of this run: files the manifest gives them that they no longer write are orphans. */
@@ -77,39 +95,70 @@ const WRITES: ReadonlySet<Action> = new Set([
   "overwrite",
 ]);
 
-type Decision = Pick<Change, "action" | "contents" | "binary"> & {
+type Decision = Pick<
+  Change,
+  | "action"
+  | "contents"
+  | "binary"
+  | "proposal"
+  | "appOwned"
+  | "added"
+  | "addedNow"
+  | "note"
+> & {
   tracked?: boolean;
+  previous?: string;
 };
 
-function mergeOrConflict(
-  onDisk: string,
-  base: string,
-  file: PlannedFile,
-  force: boolean,
-): Decision {
-  if (force) return { action: "overwrite", contents: file.contents };
-  const merged = mergeThreeWay(onDisk, base, file.contents);
+function merged(onDisk: string, base: string, file: PlannedFile): Decision {
+  const result = mergeThreeWay(onDisk, base, file.contents);
   return {
-    action: merged.conflict ? "conflict" : "merged",
-    contents: merged.contents,
+    action: result.conflict ? "conflict" : "merged",
+    contents: result.contents,
   };
 }
 
+const readIfExists = (path: string) =>
+  existsSync(path) ? readFileSync(path, "utf8") : undefined;
+
+/**
+ * The app's own file: adopted by the part's rule, else left as it is with the output proposed
+ * beside it until the user has dealt with the proposal of this very output (deleted it).
+ */
 function adopt(
   onDisk: string,
   file: PlannedFile,
+  destination: string,
+  entry: ManifestEntry | undefined,
   adoption: Adoption | undefined,
   force: boolean,
 ): Decision {
   if (adoption === "keep")
     return { action: "kept", contents: onDisk, tracked: false };
   if (adoption) {
-    const adopted = adoption(onDisk, file.contents);
-    return adopted === onDisk
-      ? { action: "unchanged", contents: onDisk, tracked: false }
-      : { action: "merged", contents: adopted, tracked: false };
+    const before = entry?.added ?? [];
+    const adopted = adoption(onDisk, file.contents, before);
+    return {
+      action: adopted.contents === onDisk ? "unchanged" : "merged",
+      contents: adopted.contents,
+      appOwned: true,
+      added: adopted.added,
+      addedNow: adopted.added.filter((item) => !before.includes(item)),
+      ...(adopted.note ? { note: adopted.note } : {}),
+    };
   }
-  return mergeOrConflict(onDisk, "", file, force);
+  if (force) return { action: "overwrite", contents: file.contents };
+  const proposal = proposalPath(file.path);
+  const proposed = readIfExists(join(destination, proposal));
+  if (proposed === undefined && entry?.base === file.contents)
+    return { action: "kept", contents: onDisk, appOwned: true };
+  return {
+    action: "conflict",
+    contents: file.contents,
+    previous: proposed,
+    proposal,
+    appOwned: true,
+  };
 }
 
 function decide(
@@ -117,14 +166,14 @@ function decide(
   destination: string,
   entry: ManifestEntry | undefined,
   options: PlanOptions,
-): Decision & { previous?: string } {
+): Decision {
   const path = join(destination, file.path);
   const force = options.force ?? false;
   if (!existsSync(path))
     return entry && !options.restoreDeleted
       ? { action: "deleted", contents: file.contents }
       : { action: "create", contents: file.contents };
-  const bytes = readFileSync(path);
+  const bytes = readInDestination(destination, file.path);
   const onDisk = bytes.toString("utf8");
   const previous = { previous: onDisk };
   if (onDisk === file.contents) {
@@ -140,21 +189,29 @@ function decide(
     return force
       ? { ...previous, action: "overwrite", contents: file.contents }
       : { ...previous, action: "conflict", contents: onDisk, binary: true };
-  if (!entry)
+  if (!entry || entry.appOwned)
     return {
       ...previous,
-      ...adopt(onDisk, file, options.adoptionOf?.(file.path), force),
+      ...adopt(
+        onDisk,
+        file,
+        destination,
+        entry,
+        options.adoptionOf?.(file.path),
+        force,
+      ),
     };
   if (onDisk === entry.base)
     return { ...previous, action: "update", contents: file.contents };
-  if (file.contents === entry.base) {
-    // Unresolved markers from an earlier run stay a conflict until the user resolves them.
-    const action = hasConflictMarkers(onDisk) ? "conflict" : "kept";
-    if (force)
-      return { ...previous, action: "overwrite", contents: file.contents };
-    return { ...previous, action, contents: onDisk };
-  }
-  return { ...previous, ...mergeOrConflict(onDisk, entry.base, file, force) };
+  if (force)
+    return { ...previous, action: "overwrite", contents: file.contents };
+  // Unresolved markers from an earlier run stay a conflict until the user resolves them, even
+  // when the output changed since: merging over them would hide them among "merged" files.
+  if (hasConflictMarkers(onDisk))
+    return { ...previous, action: "conflict", contents: onDisk };
+  if (file.contents === entry.base)
+    return { ...previous, action: "kept", contents: onDisk };
+  return { ...previous, ...merged(onDisk, entry.base, file) };
 }
 
 export function planChanges(
@@ -199,8 +256,9 @@ function orphans(
     )
     .flatMap(([path, entry]): Change[] => {
       const full = join(destination, path);
-      if (!existsSync(full)) return [];
-      const onDisk = readFileSync(full, "utf8");
+      // The app's own file is the app's, whatever the generator now writes.
+      if (entry.appOwned || !existsSync(full)) return [];
+      const onDisk = readInDestination(destination, path).toString("utf8");
       const common = { path, mode: 0, generated: "", tracked: false };
       return [
         onDisk === entry.base
@@ -242,12 +300,19 @@ export function nextManifest(
     }
     const owned =
       change.tracked &&
-      (WRITES.has(change.action) || change.action === "unchanged");
+      (WRITES.has(change.action) ||
+        change.action === "unchanged" ||
+        Boolean(change.appOwned));
     const part = partOf(change.path);
+    // The app's file as it is now, equal to the output: the generator's from here on.
+    const appOwned = change.appOwned && change.action !== "unchanged";
     if (owned)
-      files[change.path] = part
-        ? { base: change.generated, part }
-        : { base: change.generated };
+      files[change.path] = {
+        base: change.generated,
+        ...(part ? { part } : {}),
+        ...(appOwned || change.added ? { appOwned: true as const } : {}),
+        ...(change.added?.length ? { added: change.added } : {}),
+      };
   }
   return { ...manifest, files };
 }

@@ -1,11 +1,30 @@
 // Derives, from validated answers, everything the templates read. Templates do no arithmetic:
 // a figure or a choice they need is computed here, once.
+import {
+  cfnLint,
+  dbMaxConnections,
+  instanceType,
+  instanceTypes,
+  prices,
+} from "./data.js";
+import type { ExistingApp } from "./onboarding/detect.js";
+import {
+  fitApp,
+  NEW_APP_FIT,
+  solidCableRuns,
+  type JobsWorker,
+  type Uses,
+} from "./onboarding/fit.js";
 import { purchaseSplit, type PurchaseSplit } from "./capacity.js";
-import { cfnLint, dbMaxConnections, instanceType } from "./data.js";
 import {
   connectionsPerInstance,
   settings,
   ENVIRONMENTS,
+  GITHUB_IDS_COMMAND,
+  groupMaxSize as groupMaxSizeOf,
+  isPlaceholderRepository,
+  moduleName,
+  UBUNTU_RELEASES,
   type Answers,
   type EnvironmentName,
 } from "./settings.js";
@@ -32,8 +51,25 @@ const KEEP_ALIVE = {
   pumaPersistentSeconds: 75,
 } as const;
 
+/**
+ * How an Auto Scaling group's instances are replaced (a rolling update). A new instance builds
+ * Ruby at boot, about 15 minutes: it has this long to signal success.
+ */
+const ROLLOUT = {
+  signalTimeoutMinutes: 25,
+  /** Share of the group's maximum replaced at once: about four batches, whatever its size. */
+  batchShareOfMax: 0.25,
+} as const;
+
 /** Stacks of one environment, in deploy order: each imports the exports of those before it. */
-const ENVIRONMENT_STACKS = ["deploy", "edge", "network", "data", "app"];
+const ENVIRONMENT_STACKS = [
+  "deploy",
+  "edge",
+  "network",
+  "data",
+  "app",
+  "monitoring",
+];
 
 /**
  * Sizes the CloudFormation templates create and the cost estimate prices: one figure for both,
@@ -82,9 +118,18 @@ export interface EnvironmentContext extends PurchaseSplit {
   name: EnvironmentName;
   isProduction: boolean;
   region: string;
+  /** The AWS account the environment's stacks live in, or "" for whichever bin/infra runs in. */
+  accountId: string;
   /** The host the environment answers on. */
   host: string;
   instanceType: string;
+  /**
+   * Up to three more types for the group, each one more spot pool per zone: the same
+   * architecture and vCPUs, at least the memory and at most twice it, no dearer than twice
+   * the answered type on demand, burstable only if it is; cheapest first, "" for a slot
+   * left empty.
+   */
+  otherInstanceTypes: string[];
   /** Ubuntu's name for the architecture: amd64 or arm64. */
   ubuntuArch: "amd64" | "arm64";
   asgMin: number;
@@ -114,8 +159,14 @@ export interface EnvironmentContext extends PurchaseSplit {
   assetHost: string;
   /** Sender of the app's mail: an address of the SES identity of the environment's host. */
   mailFrom: string;
-  /** Canonical's public SSM parameter of the current Ubuntu 22.04 AMI for the instance type's architecture. */
-  amiParameter: string;
+  /**
+   * Canonical's public SSM parameter of the current AMI of the answered Ubuntu release for the
+   * instance type's architecture. bin/infra reads it once, for a new app stack or on request:
+   * the stack keeps the AMI id it was given.
+   */
+  imageParameter: string;
+  /** Instances a rolling update replaces at once. */
+  rollingBatchSize: number;
   /**
    * The group's MaxSize. A fixed-size group (min = max) gets one more than the answered
    * maximum, used only by the rolling update to launch a replacement before it terminates an
@@ -127,6 +178,8 @@ export interface EnvironmentContext extends PurchaseSplit {
   logRetentionDays: number;
   /** ElastiCache nodes: two with Multi-AZ (a replica in the other zone), else one. */
   redisNodes: number;
+  /** A NAT gateway in each zone, rather than one for both. */
+  natPerAz: boolean;
 }
 
 /**
@@ -140,7 +193,7 @@ export interface EnvironmentNames {
   autoScalingGroup: string;
   /** SSM parameter holding the release bucket's name (set by CloudFormation). */
   releaseBucketParameter: string;
-  /** SSM parameter holding the S3 key of the release instances serve (set by each deploy; `none` before the first). */
+  /** SSM parameter holding the S3 key of the release instances serve: created and set by the deploy, owned by no stack. */
   currentReleaseParameter: string;
   /** SSM parameter a deploy creates while it runs, so that a second deploy is refused (no CloudFormation resource). */
   deployLockParameter: string;
@@ -148,6 +201,8 @@ export interface EnvironmentNames {
   secretKeyBaseSecret: string;
   /** IAM role the GitHub workflows assume through OIDC for this environment. */
   deployRole: string;
+  /** IAM role pull requests assume to preview change sets of this environment: it cannot execute them. */
+  planRole: string;
   /** IAM role CloudFormation itself acts as (passed with --role-arn), so the deploy role stays narrow. */
   cloudFormationRole: string;
   /** GitHub environment name (deploy jobs, and the OIDC subject the role trusts). */
@@ -155,6 +210,20 @@ export interface EnvironmentNames {
   /** CloudWatch log groups the instances' agent ships to. */
   systemLogGroup: string;
   bootstrapLogGroup: string;
+}
+
+/** Which GitHub OIDC tokens the roles trust. */
+export interface GitHubTrust {
+  /**
+   * The subject claim up to its event: `repo:OWNER@OWNER_ID/NAME@REPO_ID` (the immutable form)
+   * or `repo:OWNER/NAME` (the legacy one). The roles append `:environment:<env>` or `:pull_request`.
+   */
+  subject: string;
+  /** The numeric IDs, also checked as the token's own claims; "" when not given. */
+  ownerId: string;
+  repositoryId: string;
+  /** Why the subject names no real repository, and how to set one; "" when it does. */
+  placeholder: string;
 }
 
 export interface Context {
@@ -175,6 +244,8 @@ export interface Context {
     /** The port Puma listens on behind the load balancer. */
     port: number;
     healthPath: string;
+    /** Whether the database answers (JSON, 503 when not): the instance's metrics read it, never the load balancer. */
+    databaseHealthPath: string;
     /** Database and channel names: `board_app` for `board-app`, as Rails would name them. */
     dbName: string;
     /** The Rails application module, e.g. `BoardApp` for `board-app`. */
@@ -187,6 +258,7 @@ export interface Context {
     deployPath: string;
   };
   environments: EnvironmentContext[];
+  githubTrust: GitHubTrust;
   /** Whether any environment has a CDN: the edge template and CloudFront resources exist. */
   anyCdn: boolean;
   /** The account-level stack (GitHub's OIDC provider), deployed once per account. */
@@ -200,25 +272,30 @@ export interface Context {
   staging: EnvironmentContext | false;
   redis: boolean;
   bastion: boolean;
-  natPerAz: boolean;
   cpuTarget: number;
   puma: { workers: number; threads: number };
-  jobs: { threads: number };
+  /** The jobs service: its threads, and the worker it runs (the app's Active Job backend). */
+  jobs: { threads: number; worker: JobsWorker };
+  /** What the generated files may assume of the app: everything in a new app (core/onboarding/fit.ts). */
+  uses: Uses;
+  /** How CI runs the app's tests (RSpec's in an app that has them). */
+  testCommand: string;
+  /** An existing app being onboarded: what was found in it and what could not be adapted. */
+  onboarding: { detected: string[]; notAdapted: string[] } | false;
   postgres: { version: string; image: string };
   redisImage: string;
   keepAlive: typeof KEEP_ALIVE;
+  rollout: typeof ROLLOUT;
+  /**
+   * The instances' Ubuntu release: its version, end of standard support and package names, and
+   * the newest release when this is not it.
+   */
+  ubuntu: UbuntuRelease & { newer: UbuntuRelease | false };
   /**
    * cfn-lint (data/cfn-lint.json): the generated CI runs this version, and the templates ignore
    * only findings verified wrong with it.
    */
   cfnLintVersion: string;
-}
-
-function moduleName(appName: string): string {
-  return appName
-    .split("-")
-    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
-    .join("");
 }
 
 function environmentContext(
@@ -238,12 +315,16 @@ function environmentContext(
   const multiAz = Boolean(pick("MultiAz"));
   const dbMax = dbMaxConnections(dbClass);
   const cdn = name === "production";
+  const ubuntu = ubuntuRelease(answers);
+  const groupMaxSize = groupMaxSizeOf(asgMin, asgMax);
   return {
     name,
     isProduction: name === "production",
     region: String(pick("Region")),
+    accountId: String(pick("AccountId")),
     host,
     instanceType: type,
+    otherInstanceTypes: otherInstanceTypes(type),
     ubuntuArch,
     asgMin,
     asgMax,
@@ -252,7 +333,7 @@ function environmentContext(
     ...purchaseSplit(capacity, asgMin, asgMax),
     dbClass,
     dbMaxConnections: dbMax,
-    dbConnectionsAtMax: asgMax * connectionsPerInstance(answers),
+    dbConnectionsAtMax: groupMaxSize * connectionsPerInstance(answers),
     multiAz,
     backupDays: Number(pick("BackupDays")),
     readReplica: Boolean(pick("ReadReplica")),
@@ -263,12 +344,69 @@ function environmentContext(
     cdn,
     assetHost: cdn ? `assets.${host}` : "",
     mailFrom: `no-reply@${host}`,
-    amiParameter: `/aws/service/canonical/ubuntu/server/22.04/stable/current/${ubuntuArch}/hvm/ebs-gp2/ami-id`,
-    groupMaxSize: asgMax > asgMin ? asgMax : asgMax + 1,
+    imageParameter: `/aws/service/canonical/ubuntu/server/${ubuntu.version}/stable/current/${ubuntuArch}/hvm/${ubuntu.imageVolume}/ami-id`,
+    groupMaxSize,
+    rollingBatchSize: Math.max(
+      1,
+      Math.ceil(groupMaxSize * ROLLOUT.batchShareOfMax),
+    ),
     dbConnectionsAlarm: Math.floor(dbMax * 0.8),
     logRetentionDays: name === "production" ? 90 : 30,
     redisNodes: multiAz ? 2 : 1,
+    natPerAz:
+      answers.natGateways === "per-az" ||
+      (answers.natGateways === "per-az-in-production" && name === "production"),
   };
+}
+
+function githubTrust(answers: Answers): GitHubTrust {
+  const [owner, name] = answers.githubRepository.split("/");
+  const { githubOwnerId: ownerId, githubRepositoryId: repositoryId } = answers;
+  const legacy = answers.githubOidcSubject === "legacy";
+  const subject = legacy
+    ? `repo:${owner}/${name}`
+    : `repo:${owner}@${ownerId || "OWNER_ID"}/${name}@${repositoryId || "REPOSITORY_ID"}`;
+  const placeholder = isPlaceholderRepository(answers.githubRepository)
+    ? `the deploy roles trust ${answers.githubRepository}, a placeholder: set the repository and its IDs with \`rails-aws --github-repository OWNER/NAME --github-owner-id ID --github-repository-id ID\` (${GITHUB_IDS_COMMAND} prints the IDs)`
+    : !legacy && !repositoryId
+      ? `the deploy roles trust ${subject}, a placeholder: set the IDs with \`rails-aws --github-owner-id ID --github-repository-id ID\` (\`gh api repos/${answers.githubRepository} --jq '.owner.id, .id'\` prints them), or --github-oidc-subject legacy for a repository created before 15 July 2026 that has not opted in to immutable subjects`
+      : "";
+  return { subject, ownerId, repositoryId, placeholder };
+}
+
+const OTHER_INSTANCE_TYPES = 3;
+
+function otherInstanceTypes(answered: string): string[] {
+  const type = instanceType(answered);
+  const price = (name: string) => prices.ec2Hourly[name];
+  const ceiling = 2 * price(answered)!;
+  const others = instanceTypes
+    .filter(
+      (other) =>
+        other.type !== answered &&
+        other.arch === type.arch &&
+        // Burstable only if the answered type is: one that does not burst would bill the
+        // CPU above its baseline.
+        (type.baselineCpuPercent !== undefined ||
+          other.baselineCpuPercent === undefined) &&
+        other.vcpus === type.vcpus &&
+        other.memoryGiB >= type.memoryGiB &&
+        other.memoryGiB <= 2 * type.memoryGiB &&
+        (price(other.type) ?? Infinity) <= ceiling,
+    )
+    .sort((a, b) => price(a.type)! - price(b.type)!)
+    .slice(0, OTHER_INSTANCE_TYPES)
+    .map((other) => other.type);
+  // One per template parameter; "" leaves a parameter's slot empty.
+  return [...others, "", "", ""].slice(0, OTHER_INSTANCE_TYPES);
+}
+
+type UbuntuRelease = (typeof UBUNTU_RELEASES)[number];
+
+function ubuntuRelease(answers: Answers): UbuntuRelease {
+  return UBUNTU_RELEASES.find(
+    (release) => release.version === answers.ubuntuRelease,
+  )!;
 }
 
 function environmentNames(app: string, env: EnvironmentName): EnvironmentNames {
@@ -280,6 +418,7 @@ function environmentNames(app: string, env: EnvironmentName): EnvironmentNames {
     deployLockParameter: `/${app}/${env}/deploy-lock`,
     secretKeyBaseSecret: `${app}/${env}/secret-key-base`,
     deployRole: `${app}-${env}-github-deploy`,
+    planRole: `${app}-${env}-github-plan`,
     cloudFormationRole: `${app}-${env}-cloudformation`,
     githubEnvironment: env,
     systemLogGroup: `/${app}-${env}/system`,
@@ -287,7 +426,12 @@ function environmentNames(app: string, env: EnvironmentName): EnvironmentNames {
   };
 }
 
-export function deriveContext(answers: Answers): Context {
+/** The context of a run; `existingApp` is the app being onboarded, when there is one. */
+export function deriveContext(
+  answers: Answers,
+  existingApp?: ExistingApp,
+): Context {
+  const fit = existingApp ? fitApp(existingApp, answers) : NEW_APP_FIT;
   const environments = ENVIRONMENTS.filter((name) =>
     answers.environments.includes(name),
   ).map((name) => environmentContext(answers, name));
@@ -312,6 +456,7 @@ export function deriveContext(answers: Answers): Context {
       deployRoleMaxSessionSeconds: DEPLOY_ROLE_MAX_SESSION_SECONDS,
       port: 3000,
       healthPath: "/health",
+      databaseHealthPath: "/health/db",
       dbName: answers.appName.replaceAll("-", "_"),
       module: moduleName(answers.appName),
       domain: answers.domain,
@@ -322,6 +467,7 @@ export function deriveContext(answers: Answers): Context {
       deployPath,
     },
     environments,
+    githubTrust: githubTrust(answers),
     anyCdn: environments.some((env) => env.cdn),
     accountStack: `${answers.appName}-account`,
     edgeRegion: EDGE_REGION,
@@ -339,16 +485,34 @@ export function deriveContext(answers: Answers): Context {
     staging: byName("staging"),
     redis: answers.cableAdapter === "redis",
     bastion: answers.shellAccess === "bastion",
-    natPerAz: answers.natGateways === "per-az",
     cpuTarget,
     puma: { workers: answers.pumaWorkers, threads: answers.pumaThreads },
-    jobs: { threads: answers.jobThreads },
+    jobs: { threads: answers.jobThreads, worker: fit.worker },
+    uses: {
+      ...fit.uses,
+      solidCable:
+        fit.uses.solidCable &&
+        answers.cableAdapter === "solid_cable" &&
+        solidCableRuns(answers.rubyVersion),
+    },
+    testCommand: fit.testCommand,
+    onboarding: existingApp
+      ? { detected: fit.detected, notAdapted: fit.notAdapted }
+      : false,
     postgres: {
       version: POSTGRES_VERSION,
       image: `postgres:${POSTGRES_VERSION}`,
     },
     redisImage: `redis:${REDIS_VERSION}`,
     keepAlive: KEEP_ALIVE,
+    rollout: ROLLOUT,
+    ubuntu: {
+      ...ubuntuRelease(answers),
+      newer:
+        ubuntuRelease(answers) === UBUNTU_RELEASES[0]
+          ? false
+          : UBUNTU_RELEASES[0],
+    },
     cfnLintVersion: cfnLint.version,
   };
 }

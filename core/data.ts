@@ -13,6 +13,8 @@ export interface InstanceType {
   arch: "x86_64" | "arm64";
   vcpus: number;
   memoryGiB: number;
+  /** A burstable type's baseline CPU use per vCPU, in %: above it, it spends credits. */
+  baselineCpuPercent?: number;
 }
 export interface DbClass {
   class: string;
@@ -42,6 +44,8 @@ export interface Prices {
   ec2Hourly: Record<string, number>;
   rdsPostgresHourly: Record<string, number>;
   elasticacheHourly: Record<string, number>;
+  /** Unlimited mode's charge for CPU above a burstable type's baseline, per family. */
+  burstableSurplusVcpuHour: Record<string, number>;
   other: {
     ebsGp3GbMonth: number;
     rdsGp3GbMonth: number;
@@ -170,6 +174,12 @@ export const rubyVersions = readData<{ versions: string[] }>(
   "ruby-versions.json",
 ).versions;
 
+/** App names rails new refuses, and the constants an app's module must not reopen. */
+export const reservedAppNames = readData<{
+  reservedNames: string[];
+  constants: string[];
+}>("reserved-app-names.json");
+
 /** RDS for PostgreSQL's default max_connections: LEAST(DBInstanceClassMemory/9531392, 5000). */
 export function dbMaxConnections(dbClass: string): number {
   const found = dbClasses.find((c) => c.class === dbClass);
@@ -183,3 +193,23 @@ export function instanceType(type: string): InstanceType {
   if (!found) throw new Error(`unknown EC2 instance type ${type}`);
   return found;
 }
+
+/** data/boot-downloads.json: what the user data downloads at boot, and the keys that sign it. */
+export interface BootDownloads {
+  source: string;
+  date: string;
+  note: string;
+  awsCli: {
+    version: string;
+    signingKeyFingerprint: string;
+    signingKeyServer: string;
+  };
+  cloudwatchAgent: {
+    release: string;
+    releaseNote: string;
+    signingKeyFingerprint: string;
+    signingKeyUrl: string;
+  };
+}
+
+export const bootDownloads = readData<BootDownloads>("boot-downloads.json");

@@ -11,6 +11,7 @@ import {
   MANIFEST_PATH,
   manifestContents,
   readManifest,
+  readManifestIfReadable,
   REPAIR_ADVICE,
   StateError,
   type Manifest,
@@ -20,7 +21,16 @@ import { partNamed, partNames } from "./parts/registry.js";
 import { STATE_DIR } from "./paths.js";
 import { renderPart, type PlannedFile } from "./render.js";
 import { flagOf, type Answers } from "./settings.js";
-import { readFacts, readStoredAnswers, YO_RC, yoRcContents } from "./state.js";
+import { nameInApp, type ExistingApp } from "./onboarding/detect.js";
+import { ignoredByGit } from "./onboarding/ignored.js";
+import { unsupportedRails } from "./onboarding/fit.js";
+import {
+  isExistingApp,
+  readFacts,
+  readStoredAnswers,
+  YO_RC,
+  yoRcContents,
+} from "./state.js";
 import { timed, timedAsync } from "./timings.js";
 
 export interface GenerateRequest {
@@ -56,28 +66,39 @@ export async function generate(
   request: GenerateRequest,
 ): Promise<GenerateResult> {
   const { destination } = request;
+  const facts = readFacts(destination);
   const resolution = timed("answers", () =>
-    resolveAnswers(
-      request.given,
-      readFacts(destination),
-      readStoredAnswers(destination),
-    ),
+    resolveAnswers(request.given, facts, readStoredAnswers(destination)),
   );
   if (!resolution.ok) return resolution;
-  const context = deriveContext(resolution.answers);
   const found = request.repair ? EMPTY_MANIFEST : readManifest(destination);
   const unrelated = unrelatedFolderProblem(destination, found, request);
   if (unrelated) throw new StateError(unrelated);
   const existingApp = isExistingApp(destination, found);
+  // Onboarding reads the app first: a Rails it cannot fit is refused before anything is written.
+  const app = existingApp && !request.repair ? facts.existingApp : undefined;
+  const unsupported = app && unsupportedRails(app);
+  if (unsupported) return { ok: false, problems: [unsupported] };
+  const context = deriveContext(resolution.answers, app);
   // A flag given to a part's run that changes other parts regenerates them too, so that the
   // repo never holds, say, a docker-compose with Redis beside a cable.yml on Solid Cable.
-  const alsoChanged = changedElsewhere(request, context, existingApp);
+  const alsoChanged = changedElsewhere(request, context, existingApp, app);
   const parts = [...request.parts, ...alsoChanged];
+  // In an existing app, a file the app keeps under another name is that file.
+  const generatedName = new Map<string, string>();
+  const inApp = (file: PlannedFile): PlannedFile => {
+    if (!app || found.files[file.path]) return file;
+    const path = nameInApp(file.path, (name) =>
+      existsSync(join(destination, name)),
+    );
+    if (path !== file.path) generatedName.set(path, file.path);
+    return { ...file, path };
+  };
   const rendered = timed("render", () =>
     parts.map((name) => {
       const part = partNamed(name);
       const files = renderPart(part, context, destination, existingApp);
-      return { part, files };
+      return { part, files: files.map(inApp) };
     }),
   );
   const partOf = new Map(
@@ -99,7 +120,7 @@ export async function generate(
         files: Object.fromEntries(
           formatted.map((file) => [file.path, { base: file.contents }]),
         ),
-        ejected: readEjectedIfReadable(destination),
+        ejected: readManifestIfReadable(destination).ejected,
       }
     : found;
   const scope = {
@@ -115,7 +136,8 @@ export async function generate(
         ...scope,
         force: request.force,
         restoreDeleted: request.restoreDeleted,
-        adoptionOf: (path) => partOf.get(path)?.adoption?.(path),
+        adoptionOf: (path) =>
+          partOf.get(path)?.adoption?.(generatedName.get(path) ?? path),
       },
     ),
   );
@@ -140,6 +162,27 @@ export async function generate(
           ]
         : []),
       ...changedEjectedTemplates(destination, manifest, parts),
+      ...(!app &&
+      resolution.answers.cableAdapter === "solid_cable" &&
+      !context.uses.solidCable
+        ? [
+            `Ruby ${resolution.answers.rubyVersion}: Solid Cable 4 needs Ruby 3.3, so config/cable.yml uses Action Cable's own PostgreSQL adapter (LISTEN/NOTIFY)`,
+          ]
+        : []),
+      ...changes.flatMap((change) =>
+        change.note ? [`${change.path}: ${change.note}`] : [],
+      ),
+      ...(app
+        ? ignoredByGit(
+            destination,
+            changes
+              .filter((change) => change.action === "create")
+              .map((change) => change.path),
+          ).map(
+            (path) =>
+              `${path} is created but your .gitignore ignores it: git will not show or commit it`,
+          )
+        : []),
     ],
     newApp:
       !existingApp && !request.repair && Object.keys(found.files).length === 0,
@@ -151,6 +194,7 @@ function changedElsewhere(
   request: GenerateRequest,
   context: Context,
   existingApp: boolean,
+  app: ExistingApp | undefined,
 ): string[] {
   const others = partNames.filter((name) => !request.parts.includes(name));
   if (others.length === 0 || Object.keys(request.given).length === 0) return [];
@@ -161,21 +205,12 @@ function changedElsewhere(
     readStoredAnswers(destination),
   );
   if (!before.ok) return [];
-  const previous = deriveContext(before.answers);
+  const previous = deriveContext(before.answers, app);
   const output = (name: string, of: Context) =>
     JSON.stringify(renderPart(partNamed(name), of, destination, existingApp));
   return others.filter(
     (name) => output(name, previous) !== output(name, context),
   );
-}
-
-/** The ejected templates of a manifest being repaired, where that part of it still reads. */
-function readEjectedIfReadable(destination: string): Manifest["ejected"] {
-  try {
-    return readManifest(destination).ejected;
-  } catch {
-    return {};
-  }
 }
 
 /**
@@ -216,14 +251,6 @@ function missingManifestProblem(
     : undefined;
 }
 
-/** A Rails app the generator did not write: it is onboarded, not completed. */
-function isExistingApp(destination: string, manifest: Manifest): boolean {
-  const application = "config/application.rb";
-  return (
-    existsSync(join(destination, application)) && !manifest.files[application]
-  );
-}
-
 function stateFiles(
   destination: string,
   answers: Answers,
@@ -255,9 +282,14 @@ export function filesToWrite(
   result: Generated,
   destination: string,
 ): PlannedFile[] {
+  // The app's own file stays as it is: the output goes to the proposal beside it.
   const generated = result.changes
     .filter(writes)
-    .map(({ path, contents, mode }) => ({ path, contents, mode }));
+    .map(({ path, contents, mode, proposal }) =>
+      proposal
+        ? { path: proposal, contents, mode: 0o644 }
+        : { path, contents, mode },
+    );
   const state = result.state.filter((file) => differsOnDisk(destination, file));
   return [...generated, ...state];
 }

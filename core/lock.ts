@@ -35,6 +35,14 @@ function alive(pid: number): boolean {
   }
 }
 
+function statOrUndefined(path: string) {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
 function readHolder(path: string): Holder | undefined {
   try {
     return JSON.parse(readFileSync(path, "utf8")) as Holder;
@@ -64,15 +72,21 @@ export function acquireLock(destination: string): () => void {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       const holder = readHolder(path);
+      const made = statOrUndefined(path);
+      // Released meanwhile: try again.
+      if (!made) continue;
+      // Unreadable: another run is between creating the lock and filling it in, or was killed
+      // there (long ago, then).
+      const starting =
+        !holder && Date.now() - made.mtimeMs <= UNREADABLE_LOCK_GRACE_MS;
       const stale = holder
         ? holder.host === me.host && !alive(holder.pid)
-        : // Unreadable: a run killed between creating the lock and filling it in.
-          Date.now() - statSync(path).mtimeMs > UNREADABLE_LOCK_GRACE_MS;
+        : !starting;
       if (!stale)
         throw new LockedError(
           holder
             ? `another rails-aws run (process ${holder.pid} on ${holder.host}, started ${holder.startedAt}) is working in this folder: wait for it to finish. If it no longer runs, remove ${LOCK_PATH}.`
-            : `${LOCK_PATH} exists but cannot be read: if no other rails-aws run is working in this folder, remove it and run again.`,
+            : `another rails-aws run is starting in this folder (${LOCK_PATH} was made just now): wait for it to finish.`,
         );
       rmSync(path, { force: true });
     }

@@ -2,7 +2,7 @@
 // content it generated then (the base of the next three-way merge); for each ejected template,
 // the hash of the built-in template it was copied from.
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { STATE_DIR } from "./paths.js";
 
@@ -13,6 +13,14 @@ export interface ManifestEntry {
   base: string;
   /** The part that writes it: a run of that part removes the file once it is no longer generated. */
   part?: string;
+  /**
+   * The app's own file (onboarding met it): never merged into. `base` is what the generator last
+   * proposed beside it (`<path>.rails-aws-proposal`), or, for a file its part adopts (the
+   * Gemfile, the routes), its output then.
+   */
+  appOwned?: true;
+  /** What the part's adoption added to the app's file (gems, routes): never added again. */
+  added?: string[];
 }
 
 export interface Manifest {
@@ -43,7 +51,13 @@ function manifestProblem(parsed: unknown): string | undefined {
     if (
       !isRecord(entry) ||
       typeof entry.base !== "string" ||
-      !["string", "undefined"].includes(typeof entry.part)
+      !["string", "undefined"].includes(typeof entry.part) ||
+      ![true, undefined].includes(entry.appOwned as true | undefined) ||
+      !(
+        entry.added === undefined ||
+        (Array.isArray(entry.added) &&
+          entry.added.every((item) => typeof item === "string"))
+      )
     )
       return `the entry of ${path} has no text "base"`;
   for (const [template, hash] of Object.entries(parsed.ejected))
@@ -58,6 +72,10 @@ export const EMPTY_MANIFEST: Manifest = { files: {}, ejected: {} };
 export function readManifest(destination: string): Manifest {
   const path = join(destination, MANIFEST_PATH);
   if (!existsSync(path)) return EMPTY_MANIFEST;
+  if (statSync(path).isDirectory())
+    throw new StateError(
+      `${MANIFEST_PATH} is a folder, where the generator keeps its manifest in a file: move it away and run again with --repair to rebuild the manifest.`,
+    );
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(path, "utf8"));
@@ -74,12 +92,35 @@ export function readManifest(destination: string): Manifest {
   const manifest = parsed as unknown as Manifest;
   // Manifests written by earlier versions also hold each base's sha256, which nothing reads.
   const files = Object.fromEntries(
-    Object.entries(manifest.files).map(([file, { base, part }]) => [
-      file,
-      part ? { base, part } : { base },
-    ]),
+    Object.entries(manifest.files).map(
+      ([file, { base, part, appOwned, added }]) => [
+        file,
+        {
+          base,
+          ...(part ? { part } : {}),
+          ...(appOwned ? { appOwned } : {}),
+          ...(added ? { added } : {}),
+        },
+      ],
+    ),
   );
   return { files, ejected: manifest.ejected };
+}
+
+/** The files the generator owns (not the app's own files it proposed changes to or adopted). */
+export function generatorFiles(manifest: Manifest): string[] {
+  return Object.keys(manifest.files).filter(
+    (path) => !manifest.files[path]!.appOwned,
+  );
+}
+
+/** The manifest, or none when it is missing or damaged (for reading facts; a run reports damage). */
+export function readManifestIfReadable(destination: string): Manifest {
+  try {
+    return readManifest(destination);
+  } catch {
+    return EMPTY_MANIFEST;
+  }
 }
 
 const sortedByKey = <T>(record: Record<string, T>) =>

@@ -11,18 +11,30 @@ export interface MergeResult {
   conflict: boolean;
 }
 
+/** A text's lines, without the empty "line" after its final newline. */
+const linesOf = (text: string) =>
+  (text.endsWith("\n") ? text.slice(0, -1) : text).split("\n");
+
+/**
+ * The final newline is not a line of its own: merged as one, it could end up inside a conflict
+ * and leave the file without one.
+ */
 export function mergeThreeWay(
   yours: string,
   base: string,
   generated: string,
 ): MergeResult {
   const { conflict, result } = merge(
-    yours.split("\n"),
-    base.split("\n"),
-    generated.split("\n"),
+    linesOf(yours),
+    linesOf(base),
+    linesOf(generated),
     { label: LABELS },
   );
-  return { contents: result.join("\n"), conflict };
+  const finalNewline = yours.endsWith("\n") || generated.endsWith("\n");
+  return {
+    contents: `${result.join("\n")}${finalNewline ? "\n" : ""}`,
+    conflict,
+  };
 }
 
 /** Whether a file still holds conflict markers this generator wrote. */

@@ -13,6 +13,7 @@ import type { Context } from "./context.js";
 import { handlebarsCompiler } from "./lazy.js";
 import type { Part } from "./parts/part.js";
 import { packageRoot, STATE_DIR } from "./paths.js";
+import { quotingHelpers } from "./quote.js";
 
 export interface PlannedFile {
   /** Relative to the destination, with forward slashes. */
@@ -65,6 +66,7 @@ const withHelpers = <E extends typeof HandlebarsRuntime>(env: E): E => {
   env.registerHelper("and", (...args: unknown[]) =>
     args.slice(0, -1).every(Boolean),
   );
+  env.registerHelper(quotingHelpers);
   return env;
 };
 
@@ -127,6 +129,7 @@ export function renderPart(
   destination: string,
   existingApp = false,
 ): PlannedFile[] {
+  if (part.leftOut?.(context)) return [];
   const partContext = part.context
     ? { ...context, [part.name]: part.context(context) }
     : context;

@@ -11,17 +11,23 @@ import {
   prices,
   regionPrices,
   regions,
+  reservedAppNames,
   rubyVersions,
 } from "./data.js";
 import { instancesMonthly } from "./capacity.js";
+import type { ExistingApp } from "./onboarding/detect.js";
+import { needsRedis } from "./onboarding/fit.js";
 
-/** Solid Cable 4 needs Ruby 3.3; data/ruby-versions.json lists the releases from 3.3.0 on. */
+/**
+ * data/ruby-versions.json lists the releases from 3.2.0 on (Rails 8 needs Ruby 3.2). Solid Cable 4
+ * needs 3.3: on 3.2, Action Cable uses PostgreSQL's own adapter (core/onboarding/fit.ts).
+ */
 const newestPerSeries = [
   ...new Map(
     rubyVersions.map((v) => [v.split(".").slice(0, 2).join("."), v]),
   ).values(),
 ];
-const RUBY_VERSIONS_ALLOWED = `a released Ruby from ${rubyVersions[0]} on (solid_cable 4 needs 3.3+) as X.Y.Z, one of data/ruby-versions.json (up to ${newestPerSeries.join(", ")}), or X.Y for the newest X.Y.Z`;
+const RUBY_VERSIONS_ALLOWED = `a released Ruby from ${rubyVersions[0]} on as X.Y.Z, one of data/ruby-versions.json (up to ${newestPerSeries.join(", ")}), or X.Y for the newest X.Y.Z`;
 
 /** `3.4` → the newest 3.4.x the data lists; anything else as given. */
 function newestOfSeries(raw: string): string {
@@ -40,6 +46,8 @@ export interface Facts {
   /** What an existing Rails app in the destination already says. */
   appName?: string;
   rubyVersion?: string;
+  /** What an existing Rails app (one the generator did not write) is: core/onboarding/detect.ts. */
+  existingApp?: ExistingApp;
 }
 
 type Kind =
@@ -62,6 +70,9 @@ type Kind =
       describe?: (choice: string, answers: PartialAnswers) => string;
     }
   | { kind: "list"; choices: readonly string[] };
+
+/** A text setting's kind, named where a rule keeps TypeScript from inferring it. */
+type TextKind = Extract<Kind, { kind: "text" }>;
 
 type ValueOfKind<K extends Kind> = K extends { kind: "integer" }
   ? number
@@ -116,16 +127,68 @@ function perEnvironment<S extends string, const K extends Kind>(
   >;
 }
 
+/** The Rails application module, e.g. `BoardApp` for `board-app`. */
+export function moduleName(appName: string): string {
+  return appName
+    .split("-")
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join("");
+}
+
+/**
+ * 30 characters: the longest AWS name made of it, `<app>-production-database-log-retention` (a
+ * Lambda function and an IAM role), must fit in 64.
+ */
+const APP_NAME_MAX = 30;
+
 function slugify(name: string): string {
   const slug = name
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, "-")
     .replace(/^[^a-z]+/, "")
     .replace(/-+$/, "")
-    .slice(0, 28)
+    .slice(0, APP_NAME_MAX - 4)
     .replace(/-+$/, "");
-  // An app name has at least two characters: a one-letter folder `a` gives `a-app`.
-  return slug.length >= 2 ? slug : `${slug || "my"}-app`;
+  // An app name has at least two characters: a one-letter folder `a` gives `a-app`; a folder
+  // named as Rails refuses (`test`, `rails`) gives `test-app`.
+  const appName = slug.length >= 2 ? slug : `${slug || "my"}-app`;
+  return isReservedAppName(appName) ? `${appName}-app` : appName;
+}
+
+/** As rails new refuses it: its module (Object, Rails) would be reopened, not made. */
+function isReservedAppName(name: string): boolean {
+  return (
+    reservedAppNames.reservedNames.includes(name) ||
+    reservedAppNames.constants.includes(moduleName(name))
+  );
+}
+
+/** The owner of the repository the generator assumes when it knows no better. */
+export const PLACEHOLDER_GITHUB_OWNER = "your-org";
+
+export function isPlaceholderRepository(repository: unknown): boolean {
+  return String(repository).startsWith(`${PLACEHOLDER_GITHUB_OWNER}/`);
+}
+
+export const GITHUB_IDS_COMMAND =
+  "`gh api repos/OWNER/NAME --jq '.owner.id, .id'`";
+
+/** A numeric GitHub ID, empty until known (the trust then names a placeholder). */
+function githubId(definition: {
+  of: "owner" | "repository";
+  help: string;
+  rule: (value: string, answers: PartialAnswers) => string | undefined;
+}) {
+  return setting({
+    kind: "text",
+    pattern: /^(?:[1-9][0-9]{0,19})?$/,
+    allowed: `empty, or the numeric ID of the ${definition.of === "owner" ? "repository's owner" : "repository"} (digits only, no leading zero)`,
+    prompt: `GitHub ${definition.of} ID (numeric; empty if not known yet)`,
+    help: definition.help,
+    defaultText: "none: bin/infra refuses to deploy until it is set",
+    default: () => "",
+    rule: definition.rule,
+  });
 }
 
 /** `https://github.com/me/app(.git)`, `git@github.com:me/app.git` and `me/app` → `me/app`. */
@@ -147,6 +210,7 @@ function lowercaseDomain(raw: string): string {
 const HOSTNAME_PATTERN =
   "(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}";
 const HOSTNAME = new RegExp(`^${HOSTNAME_PATTERN}$`);
+const DOMAIN_MAX = 64 - "staging.".length;
 /**
  * The addresses CloudWatch alarms can mail: a dot-separated local part of letters, digits and
  * `_ % + -` (no character that means something in YAML, shell or ERB), at most 64 characters,
@@ -156,16 +220,64 @@ const EMAIL = new RegExp(
   `^(?=.{6,254}$)(?=[^@]{1,64}@)[A-Za-z0-9_%+-]+(\\.[A-Za-z0-9_%+-]+)*@${HOSTNAME_PATTERN.replace("(?=.{4,253}$)", "")}$`,
 );
 
+/**
+ * The Ubuntu LTS releases the instances may run, newest first (the default): Canonical's
+ * standard support ends (ubuntu.com/about/release-cycle), the volume type in the name of their
+ * SSM image parameter, and the name of libvips, which 24.04's 64-bit time transition renamed.
+ */
+export const UBUNTU_RELEASES = [
+  {
+    version: "24.04",
+    standardSupportEnds: "April 2029",
+    imageVolume: "ebs-gp3",
+    vipsPackage: "libvips42t64",
+  },
+  {
+    version: "22.04",
+    standardSupportEnds: "April 2027",
+    imageVolume: "ebs-gp2",
+    vipsPackage: "libvips42",
+  },
+] as const;
+
 /** Rails 8.1's databases per environment: primary, cache, queue and cable. */
 export const DATABASES_PER_PROCESS = 4;
 
-/** Processes that hold database connections on one instance: Puma workers x threads plus the job worker. */
+/** Solid Queue's worker needs two connections beyond its threads (polling and heartbeat). */
+export const JOB_EXTRA_CONNECTIONS = 2;
+/**
+ * Solid Queue's processes beside its worker, on every instance: the supervisor, the dispatcher
+ * and the scheduler, each with up to two threads (its loop and its heartbeat) on the queue
+ * database.
+ */
+const QUEUE_SUPPORT_CONNECTIONS = 3 * 2;
+
+/** The connection budget in words, as the rule, --help and the docs state it. */
+export const CONNECTION_BUDGET_FORMULA = `the group's largest size (AsgMax, one more for a fixed-size group's rolling update) x (Puma workers x threads x ${DATABASES_PER_PROCESS} databases + (job threads + ${JOB_EXTRA_CONNECTIONS}) x ${DATABASES_PER_PROCESS} databases + ${QUEUE_SUPPORT_CONNECTIONS} for Solid Queue's supervisor, dispatcher and scheduler + ${DATABASES_PER_PROCESS} for a one-off process such as a deploy's db:prepare)`;
+
+/**
+ * Connections one instance may open, every pool counted: each Puma thread and each job thread
+ * may hold one to each database, the worker two more of its own, Solid Queue's other processes
+ * theirs, and a one-off process (a deploy's db:prepare, a console) one to each database.
+ */
 export function connectionsPerInstance(answers: PartialAnswers): number {
   const workers = Number(answers.pumaWorkers);
   const threads = Number(answers.pumaThreads);
   const jobThreads = Number(answers.jobThreads);
-  // Each thread may hold one connection to each of the databases.
-  return (workers * threads + jobThreads) * DATABASES_PER_PROCESS;
+  return (
+    workers * threads * DATABASES_PER_PROCESS +
+    (jobThreads + JOB_EXTRA_CONNECTIONS) * DATABASES_PER_PROCESS +
+    QUEUE_SUPPORT_CONNECTIONS +
+    DATABASES_PER_PROCESS
+  );
+}
+
+/**
+ * The most instances a group holds at once: its maximum, or one more for a fixed-size group,
+ * whose rolling update launches a replacement before it terminates an old instance.
+ */
+export function groupMaxSize(asgMin: number, asgMax: number): number {
+  return asgMax > asgMin ? asgMax : asgMax + 1;
 }
 
 /** Puma workers an instance type runs well: two per vCPU at most (one per vCPU is usual). */
@@ -213,22 +325,31 @@ const regionsAllowed = fromData(
 );
 
 export const settings = {
-  appName: setting({
+  appName: setting<TextKind>({
     kind: "text",
-    pattern: /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/,
-    allowed:
-      "2 to 32 lowercase letters, digits and dashes, starting with a letter and not ending with a dash",
+    pattern: new RegExp(`^[a-z][a-z0-9-]{0,${APP_NAME_MAX - 2}}[a-z0-9]$`),
+    allowed: `2 to ${APP_NAME_MAX} lowercase letters, digits and dashes, starting with a letter and not ending with a dash`,
     prompt: "Application name",
     help: "Names the Rails application, its AWS resources, buckets and deploy folder (/var/www/<name>).",
     defaultText:
       "an existing app's name (config/application.rb), else the folder name, slugified",
     default: (_answers, facts) => facts.appName ?? slugify(facts.folderName),
     suggest: slugify,
+    rule: (value: string) =>
+      isReservedAppName(value)
+        ? `a name other than rails new's reserved names and those whose module (${moduleName(value)}) Ruby or Rails already defines (data/reserved-app-names.json)`
+        : undefined,
   }),
-  domain: setting({
+  domain: setting<TextKind>({
     kind: "text",
     pattern: HOSTNAME,
-    allowed: "a DNS name such as example.com",
+    allowed:
+      "a DNS name such as example.com: dot-separated labels of letters, digits and dashes, 63 characters at most each",
+    // ACM names a certificate by its first name, at most 64 characters: staging.<domain> is one.
+    rule: (value: string) =>
+      value.length > DOMAIN_MAX
+        ? `a domain of at most ${DOMAIN_MAX} characters (this one has ${value.length}): a certificate's name is at most 64, and staging's is staging.<domain>`
+        : undefined,
     normalize: (raw) => raw.toLowerCase().replace(/\.$/, ""),
     prompt: "Domain the app is served on (its Route53 hosted zone)",
     help: "Production answers on this domain; staging on staging.<domain>. It must be a Route53 hosted zone in the account.",
@@ -237,15 +358,43 @@ export const settings = {
   }),
   githubRepository: setting({
     kind: "text",
-    pattern: /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/,
+    // GitHub's rules: an owner of single dashes between letters and digits, up to 39; a name of
+    // letters, digits, `.`, `_` and `-`, up to 100, other than `.` and `..`.
+    pattern:
+      /^[A-Za-z0-9](?:-?[A-Za-z0-9]){0,38}\/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/,
     allowed:
-      "a GitHub repository as owner/name, or its https:// or git@ address",
+      "a GitHub repository as owner/name (owner: up to 39 letters, digits and single dashes between them; name: up to 100 letters, digits, dots, dashes and underscores), or its https:// or git@ address",
     normalize: gitHubOwnerAndName,
     prompt: "GitHub repository (owner/name)",
     help: "The repository the workflows run in and the OIDC deploy role trusts. Defaults to the git remote, else your-org/<app name>.",
     defaultText: "the git remote's owner/name, else your-org/<appName>",
     default: (answers, facts) =>
-      facts.gitHubRemote ?? `your-org/${String(answers.appName)}`,
+      facts.gitHubRemote ??
+      `${PLACEHOLDER_GITHUB_OWNER}/${String(answers.appName)}`,
+  }),
+  githubOwnerId: githubId({
+    of: "owner",
+    help: `The numeric ID of the repository's owner, which GitHub puts in the OIDC token of repositories created from July 2026 on: ${GITHUB_IDS_COMMAND} prints it, then the repository's. Without it the deploy roles trust a placeholder that bin/infra refuses to deploy.`,
+    rule: (value, answers) =>
+      value !== "" && isPlaceholderRepository(answers.githubRepository)
+        ? `an ID only with the repository it belongs to: set --github-repository too (now ${String(answers.githubRepository)})`
+        : undefined,
+  }),
+  githubRepositoryId: githubId({
+    of: "repository",
+    help: `The repository's numeric ID: ${GITHUB_IDS_COMMAND} prints the owner's, then this. The deploy roles also check it as the token's repository_id claim, so a deleted and re-created repository of the same name cannot deploy.`,
+    // The immutable subject names both: one without the other is a typo, not a choice.
+    rule: (value, answers) =>
+      (value === "") !== (answers.githubOwnerId === "")
+        ? `both IDs or neither: --github-owner-id is ${answers.githubOwnerId === "" ? "empty" : String(answers.githubOwnerId)}, --github-repository-id ${value === "" ? "empty" : value} (${GITHUB_IDS_COMMAND} prints both)`
+        : undefined,
+  }),
+  githubOidcSubject: setting({
+    kind: "choice",
+    choices: ["immutable", "legacy"],
+    prompt: "Subject claim form of the repository's OIDC tokens",
+    help: "immutable: repo:OWNER@OWNER_ID/NAME@REPO_ID:..., which repositories created on github.com from 15 July 2026 on send (older ones after opting in); needs both IDs. legacy: repo:OWNER/NAME:..., for an older repository that has not opted in; a repository deleted and re-created under the same name could then assume the roles unless the IDs are given too.",
+    default: () => "immutable",
   }),
   alertEmail: setting({
     kind: "text",
@@ -286,6 +435,16 @@ export const settings = {
     default: (answers) => (answers.productionRegion as string) ?? "us-east-1",
     when: hasEnvironment("staging"),
   }),
+  ...perEnvironment("AccountId", (env) => ({
+    kind: "text",
+    pattern: /^(?:[0-9]{12})?$/,
+    allowed:
+      "a 12-digit AWS account ID (quoted in YAML, so that leading zeros stay), or empty",
+    prompt: `AWS account ID for ${env} (empty: whichever account bin/infra runs in)`,
+    help: `The account ${env}'s stacks and roles live in; bin/infra refuses to deploy ${env} elsewhere. One account per environment is the supported layout (infra/README.md); environments that share one are fenced from each other by names and tags only.`,
+    defaultText: "none: bin/infra deploys to the account of its credentials",
+    default: () => "",
+  })),
   ...perEnvironment("InstanceType", (env, key) => ({
     kind: "choice",
     choices: instanceTypeNames,
@@ -405,8 +564,11 @@ export const settings = {
     choices: dbClassNames,
     allowed: fromData("rds-postgres17-classes.json", dbClassNames),
     prompt: `RDS PostgreSQL 17 instance class for ${env}`,
-    help: `Instance class of ${env}'s database (Multi-AZ doubles its price). It must hold the connection budget: max instances x (Puma workers x threads + job threads) x ${DATABASES_PER_PROCESS} databases.`,
-    default: () => (env === "production" ? "db.t4g.medium" : "db.t4g.micro"),
+    help: `Instance class of ${env}'s database (Multi-AZ doubles its price). It must hold the connection budget: ${CONNECTION_BUDGET_FORMULA}.`,
+    // One size above the classes usually quoted for such an app (db.t4g.medium, db.t4g.micro):
+    // those hold 405 and 101 connections, and the default group may open 540 (10 instances)
+    // and 108 (one instance and its replacement during a rolling update).
+    default: () => (env === "production" ? "db.t4g.large" : "db.t4g.small"),
     describe: (dbClass: string, answers: PartialAnswers) => {
       const { vcpus, memoryGiB } = dbClasses.find((c) => c.class === dbClass)!;
       const region = regionOf(answers, key("Region"));
@@ -414,12 +576,15 @@ export const settings = {
     },
     rule: (value: string, answers: PartialAnswers) => {
       const needed =
-        Number(answers[key("AsgMax")]) * connectionsPerInstance(answers);
+        groupMaxSize(
+          Number(answers[key("AsgMin")]),
+          Number(answers[key("AsgMax")]),
+        ) * connectionsPerInstance(answers);
       const limit = dbMaxConnections(value);
       // Unknown while an earlier answer is invalid: that answer's problem is the one to report.
       if (Number.isNaN(needed) || needed <= limit) return undefined;
       const fits = dbClassNames.filter((c) => dbMaxConnections(c) >= needed);
-      return `a class whose max_connections (${value}: ${limit}) holds ${needed} connections (--${flagOf(key("AsgMax"))} x (--puma-workers x --puma-threads + --job-threads) x ${DATABASES_PER_PROCESS} databases)${fits.length ? `, such as ${fits.slice(0, 3).join(", ")}` : ""}; or fewer instances, workers or threads`;
+      return `a class whose max_connections (${value}: ${limit}) holds ${needed} connections (${CONNECTION_BUDGET_FORMULA.replace("AsgMax", `--${flagOf(key("AsgMax"))}`)})${fits.length ? `, such as ${fits.slice(0, 3).join(", ")}` : ""}; or fewer instances, workers or threads`;
     },
   })),
   ...perEnvironment("MultiAz", (env) => ({
@@ -451,7 +616,12 @@ export const settings = {
         : "broadcasts through PostgreSQL: no extra service",
     prompt: "ActionCable pub/sub backend",
     help: "solid_cable: broadcasts through PostgreSQL, no extra service. redis: adds ElastiCache, its alarms and the redis adapter in every environment.",
-    default: () => "solid_cable",
+    defaultText:
+      "redis for an existing app that uses Redis (its cable, Sidekiq or Resque, its cache), else solid_cable",
+    default: (_answers, facts) =>
+      facts.existingApp && needsRedis(facts.existingApp)
+        ? "redis"
+        : "solid_cable",
   }),
   ...perEnvironment("RedisNodeType", (env, key) => ({
     kind: "choice",
@@ -469,20 +639,31 @@ export const settings = {
   })),
   natGateways: setting({
     kind: "choice",
-    choices: ["single", "per-az"],
+    choices: ["per-az-in-production", "per-az", "single"],
     describe: (choice: string, answers: PartialAnswers) => {
       const region = firstRegion(answers);
       const gateway =
         prices.other.natGatewayHourly *
         prices.hoursPerMonth *
         regionPrices(region).factor;
+      const single = `one for both zones, ${perMonth(gateway)} an environment in ${region}; outbound traffic stops while its zone is down`;
+      const perZone = `one in each zone, ${perMonth(2 * gateway)} an environment in ${region}; survives a zone's outage`;
       return choice === "single"
-        ? `one for both zones, ${perMonth(gateway)} an environment in ${region}; outbound traffic stops while its zone is down`
-        : `one in each zone, ${perMonth(2 * gateway)} an environment in ${region}; survives a zone's outage`;
+        ? single
+        : choice === "per-az"
+          ? perZone
+          : `production: ${perZone}; staging: one`;
     },
     prompt: "NAT gateways",
-    help: "single: one NAT gateway per environment (cheaper); per-az: one in each AZ, so outbound traffic survives an AZ outage.",
-    default: () => "single",
+    help: "per-az: one NAT gateway in each AZ, so that an AZ outage does not cut the other AZ's instances off SSM, Secrets Manager, SES and CloudWatch; single: one per environment, shared by both AZs (cheaper; docs/COSTS.md shows the difference); per-az-in-production: per-az for production, single for staging.",
+    default: () => "per-az-in-production",
+  }),
+  ubuntuRelease: setting({
+    kind: "choice",
+    choices: UBUNTU_RELEASES.map((release) => release.version),
+    prompt: "Ubuntu release of the instances",
+    help: `The Ubuntu LTS the instances run. ${UBUNTU_RELEASES.map((release) => `${release.version}: standard support until ${release.standardSupportEnds}`).join("; ")}.`,
+    default: () => UBUNTU_RELEASES[0]!.version,
   }),
   shellAccess: setting({
     kind: "choice",
@@ -495,18 +676,14 @@ export const settings = {
     help: "ssm: SSM Session Manager, no port 22 open anywhere; bastion: a bastion host in a public subnet.",
     default: () => "ssm",
   }),
-  rubyVersion: setting<{
-    kind: "text";
-    pattern: RegExp;
-    allowed: string;
-    normalize: (raw: string) => string;
-  }>({
+  rubyVersion: setting<TextKind>({
     kind: "text",
     pattern: /^\d+\.\d+\.\d+$/,
     allowed: RUBY_VERSIONS_ALLOWED,
     prompt: "Ruby version",
-    help: "Written to .ruby-version and installed on the instances.",
-    defaultText: "an existing app's .ruby-version, else 3.4.7",
+    help: "Written to .ruby-version (unless an existing app states it in .tool-versions, .mise.toml or its Gemfile) and installed on the instances.",
+    defaultText:
+      "an existing app's (.ruby-version, .tool-versions, .mise.toml or the Gemfile's ruby line), else 3.4.7",
     default: (_answers, facts) => facts.rubyVersion ?? "3.4.7",
     // The pattern cannot tell a release from a typo such as 3.4.58.
     normalize: newestOfSeries,
@@ -530,6 +707,7 @@ const environmentSection = (env: EnvironmentName): Section => ({
   title: env.charAt(0).toUpperCase() + env.slice(1),
   settings: [
     "Region",
+    "AccountId",
     "InstanceType",
     "AsgMin",
     "AsgMax",
@@ -553,6 +731,9 @@ export const SECTIONS: Section[] = [
       "appName",
       "domain",
       "githubRepository",
+      "githubOwnerId",
+      "githubRepositoryId",
+      "githubOidcSubject",
       "alertEmail",
       "rubyVersion",
       "environments",
@@ -565,13 +746,22 @@ export const SECTIONS: Section[] = [
   ...ENVIRONMENTS.map(environmentSection),
   {
     title: "Shared infrastructure",
-    settings: ["natGateways", "shellAccess", "cpuTarget"],
+    settings: ["natGateways", "ubuntuRelease", "shellAccess", "cpuTarget"],
   },
 ];
 
 export const settingNames: SettingName[] = SECTIONS.flatMap(
   (section) => section.settings,
 );
+
+// A setting left out of the sections would never be asked nor resolved: fail at once instead.
+const unplaced = Object.keys(settings).filter(
+  (name) => settingNames.filter((placed) => placed === name).length !== 1,
+);
+if (unplaced.length)
+  throw new Error(
+    `core/settings.ts: every setting belongs to exactly one of SECTIONS; not so: ${unplaced.join(", ")}`,
+  );
 
 export function sectionOf(name: SettingName): Section {
   return SECTIONS.find((section) => section.settings.includes(name))!;

@@ -1,6 +1,12 @@
 // What the destination already tells: stored answers in .yo-rc.json, its folder name, its git remote.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
+import {
+  generatorFiles,
+  readManifestIfReadable,
+  type Manifest,
+} from "./manifest.js";
+import { detectApp, type AppFiles } from "./onboarding/detect.js";
 import { GENERATOR_NAME } from "./paths.js";
 import { settingNames, type Answers, type Facts } from "./settings.js";
 
@@ -9,6 +15,10 @@ export const YO_RC = ".yo-rc.json";
 function readYoRc(destination: string): Record<string, unknown> {
   const path = join(destination, YO_RC);
   if (!existsSync(path)) return {};
+  if (statSync(path).isDirectory())
+    throw new Error(
+      `${YO_RC} is a folder, where the generator keeps its answers in a file: move it away, then give the answers again (--answers FILE, or the flags).`,
+    );
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(path, "utf8"));
@@ -73,18 +83,54 @@ function existingAppName(destination: string): string | undefined {
     .replaceAll("_", "-");
 }
 
-/** `3.4.7` from an existing .ruby-version (`3.4.7` or `ruby-3.4.7`). */
-function existingRubyVersion(destination: string): string | undefined {
-  return readIfExists(destination, ".ruby-version")
-    ?.trim()
-    .replace(/^ruby-/, "");
+/**
+ * An existing app's files, as detection reads them: the files the generator owns (its manifest)
+ * read as absent, so that its own Capfile is not taken for the app's deploy tool.
+ */
+function appFilesOn(destination: string, manifest: Manifest): AppFiles {
+  const generated = new Set(generatorFiles(manifest));
+  const isAppFile = (path: string) => {
+    const full = join(destination, path);
+    return !generated.has(path) && existsSync(full) && statSync(full).isFile();
+  };
+  return {
+    read: (path) =>
+      isAppFile(path)
+        ? readFileSync(join(destination, path), "utf8")
+        : undefined,
+    list: (dir) => {
+      const full = join(destination, dir);
+      if (!existsSync(full) || !statSync(full).isDirectory()) return [];
+      return readdirSync(full)
+        .map((name) => `${dir}/${name}`)
+        .filter(isAppFile);
+    },
+  };
 }
 
-export function readFacts(destination: string): Facts {
+/** An app the generator did not write: config/application.rb is there and is not its own. */
+export function isExistingApp(
+  destination: string,
+  manifest: Manifest,
+): boolean {
+  const application = "config/application.rb";
+  return (
+    existsSync(join(destination, application)) && !manifest.files[application]
+  );
+}
+
+export function readFacts(
+  destination: string,
+  manifest: Manifest = readManifestIfReadable(destination),
+): Facts {
+  const existingApp = isExistingApp(destination, manifest)
+    ? detectApp(appFilesOn(destination, manifest))
+    : undefined;
   return {
     folderName: basename(resolve(destination)),
     gitHubRemote: gitHubRemote(destination),
     appName: existingAppName(destination),
-    rubyVersion: existingRubyVersion(destination),
+    rubyVersion: existingApp?.ruby?.version,
+    ...(existingApp ? { existingApp } : {}),
   };
 }

@@ -19,6 +19,8 @@ export function nearest(
 
 /** "; did you mean X?", from a near spelling or else from the words that contain what was typed. */
 export function didYouMean(typed: string, known: readonly string[]): string {
+  // Nothing that long is a typo of a known word (and comparing it would take a while).
+  if (typed.length > 100) return "";
   const word = nearest(typed, known);
   if (word) return `; did you mean ${word}?`;
   const lower = typed.toLowerCase().replace(/^-+/, "");
@@ -31,14 +33,18 @@ export function didYouMean(typed: string, known: readonly string[]): string {
     : "";
 }
 
+/** Text the user typed, cut when it is too long to read in a message. */
+export function shortened(text: string, longest = 80): string {
+  return text.length > longest
+    ? `${text.slice(0, 60)}… (${text.length} characters)`
+    : text;
+}
+
 /** A value as the user typed it, shortened when it is too long to read in a message. */
 export function shown(raw: unknown): string {
   if (raw === undefined) return "nothing";
   if (typeof raw === "string" && raw.length > 80)
     return `${JSON.stringify(`${raw.slice(0, 60)}…`)} (${raw.length} characters)`;
   if (typeof raw === "number" || typeof raw === "bigint") return String(raw);
-  const text = JSON.stringify(raw) ?? String(raw);
-  return text.length > 80
-    ? `${text.slice(0, 60)}… (${text.length} characters)`
-    : text;
+  return shortened(JSON.stringify(raw) ?? String(raw));
 }

@@ -78,6 +78,9 @@ function nextSteps(
     steps.push(
       `bundle lock --add-platform ${lockPlatforms(context)}   # then commit Gemfile.lock: the instances install gems in Bundler's deployment mode, which needs it`,
     );
+  steps.push(
+    `once bin/infra has created an environment: follow the link AWS mails ${context.app.alertEmail}, or no alarm reaches anyone (bin/infra warns until then)`,
+  );
   if (context.app.githubRepository.startsWith("your-org/"))
     steps.push(
       `name your GitHub repository: rails-aws ${destinationLabel === "." ? "" : `${shellQuoted(destinationLabel)} `}--github-repository OWNER/NAME`,
@@ -86,15 +89,30 @@ function nextSteps(
 }
 
 function diffOf(change: Change): string {
+  const path = change.proposal ?? change.path;
   return diff().createTwoFilesPatch(
-    `a/${change.path}`,
-    `b/${change.path}`,
+    `a/${path}`,
+    `b/${path}`,
     change.previous ?? "",
     change.contents,
     undefined,
     undefined,
     { context: 2 },
   );
+}
+
+/** What onboarding found in the app and what it could not adapt to. */
+function onboardingReport(context: Context): string[] {
+  if (!context.onboarding) return [];
+  const { detected, notAdapted } = context.onboarding;
+  return [
+    "Found in the app:",
+    ...detected.map((line) => `  ${line}`),
+    ...(notAdapted.length
+      ? ["Not adapted to the app:", ...notAdapted.map((line) => `  - ${line}`)]
+      : []),
+    "",
+  ];
 }
 
 export function summarize(
@@ -107,6 +125,7 @@ export function summarize(
   const touched = changes.filter((change) => change.action !== "unchanged");
   if (touched.length === 0)
     return [
+      ...onboardingReport(context),
       ...warnings,
       `rails-aws: nothing to write; all ${changes.length} files are up to date.`,
       "",
@@ -116,20 +135,34 @@ export function summarize(
       ? touched.filter((change) => !writes(change))
       : touched;
   const lines = [
+    ...onboardingReport(context),
     ...listed.map(
-      (change) => `  ${LABELS[change.action].padEnd(9)} ${change.path}`,
+      (change) =>
+        `  ${LABELS[change.action].padEnd(9)} ${change.path}${change.proposal ? `: yours is untouched; rails-aws's version is in ${change.proposal}` : ""}`,
     ),
     ...(options.dryRun ? ["", ...touched.filter(writes).map(diffOf)] : []),
     "",
     ...warnings,
     `rails-aws${options.dryRun ? " (dry run: nothing was written)" : ""}: ${totals(changes)}.`,
   ];
-  if (count(changes, "conflict"))
+  const gems = changes.find((change) => change.path === "Gemfile")?.addedNow;
+  if (gems?.length)
+    lines.push(
+      `The Gemfile got ${gems.join(", ")}: run bundle install and commit Gemfile.lock (a deploy installs the locked gems only).`,
+    );
+  if (changes.some((change) => change.proposal && change.action === "conflict"))
+    lines.push(
+      "Files of your app that rails-aws would change are left as they are, with its version beside each (*.rails-aws-proposal):",
+      "take what you want from it into your file, then delete the proposal. Until then each counts as a conflict.",
+    );
+  if (
+    changes.some((change) => change.action === "conflict" && !change.proposal)
+  )
     lines.push(
       "Files in conflict hold both versions between <<<<<<< yours and >>>>>>> rails-aws markers:",
-      "keep what you want, delete the markers, and run again. --force replaces them by the generator's output.",
+      "keep what you want of each (the generator's version is the one after =======), delete the markers, and run again.",
     );
-  else if (!options.dryRun)
+  if (!count(changes, "conflict") && !options.dryRun)
     lines.push(
       "",
       "Next steps:",

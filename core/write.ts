@@ -82,10 +82,30 @@ function targetOf(root: string, path: string): string {
   return current;
 }
 
+const folderInPlaceOfFile = (path: string) =>
+  `${path} is a folder where the generator writes a file: move it away and run again.`;
+
+/**
+ * A file of the destination as it is now (path relative to it), for the update decision: a folder
+ * or an unreadable file in its place is named, with what to do, rather than failing with EISDIR.
+ */
+export function readInDestination(destination: string, path: string): Buffer {
+  try {
+    return readFileSync(join(destination, path));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EISDIR") throw new WriteError(folderInPlaceOfFile(path));
+    if (code === "EACCES")
+      throw new WriteError(
+        `${path} cannot be read: make it readable (chmod u+r ${path}) and run again.`,
+      );
+    throw new WriteError(`${path} cannot be read: ${(error as Error).message}`);
+  }
+}
+
 function readOnlyProblem(target: string, path: string): string | undefined {
   const stat = lstatOrUndefined(target);
-  if (stat && stat.isDirectory())
-    return `${path} is a folder where the generator writes a file: move it away and run again.`;
+  if (stat && stat.isDirectory()) return folderInPlaceOfFile(path);
   if (stat && (stat.mode & 0o200) === 0)
     return `${path} is read-only (mode ${(stat.mode & 0o777).toString(8)}): make it writable (chmod u+w ${path}) or run without the part that writes it.`;
   return undefined;
@@ -160,9 +180,13 @@ function replaceAtomically(path: string, contents: string, mode: number) {
   const fd = openSync(temporary, "w", finalMode);
   try {
     writeSync(fd, contents);
-  } finally {
+  } catch (error) {
+    // A full disk: the half-written copy goes, the file stays as it was.
     closeSync(fd);
+    rmSync(temporary, { force: true });
+    throw error;
   }
+  closeSync(fd);
   renameSync(temporary, path);
 }
 

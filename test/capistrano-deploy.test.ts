@@ -183,34 +183,33 @@ describe("capistrano part: the generated deploy, run by cap", function () {
       /--write-out %\{http_code\} http:\/\/127\.0\.0\.1:3000\/health$/,
     );
 
-    // After the last host: the first host packs the release, cap uploads it and moves the pointer.
-    assert.deepEqual(on(run, "tar --create"), ["i-1"]);
-    assert.ok(indexOf(run, "i-1", "tar --create") > last);
-    const upload = indexOf(run, "localhost", "aws s3 cp");
+    // After the last host: cap stores the artifact it built from the commit, written once, and
+    // points to it with its SHA-256 and version; no host packs anything.
+    assert.deepEqual(on(run, "tar --create"), []);
+    const store = indexOf(run, "localhost", "aws s3api put-object");
     const pointer = indexOf(run, "localhost", "aws ssm put-parameter");
-    assert.ok(upload > last && pointer > upload);
+    assert.ok(store > last && pointer > store);
     assert.match(
-      run.commands[pointer]!.command,
-      /--name \/demo\/production\/current-release --value releases\/\d{14}\.tar\.gz --type String --overwrite/,
+      run.commands[store]!.command,
+      /--key releases\/[0-9a-f]*-0{16}\.tar\.gz --body \S+\.tar\.gz --if-none-match '\*' --checksum-algorithm SHA256/,
     );
+    const value =
+      /--name \/demo\/production\/current-release --value (\S+) --type String --overwrite/.exec(
+        run.commands[pointer]!.command,
+      )?.[1];
+    assert.ok(value, run.commands[pointer]!.command);
+    // A dry run has no commit nor bytes: the digest is zeros, the version empty.
+    assert.deepEqual(JSON.parse(value.replace(/\\(.)/g, "$1")), {
+      release: /ln -sfn \/var\/www\/demo\/releases\/(\d{14})/.exec(
+        run.commands[indexOf(run, "i-1", "ln -sfn")]!.command,
+      )?.[1],
+      key: "releases/-0000000000000000.tar.gz",
+      sha256: "0".repeat(64),
+      versionId: "",
+    });
     assert.match(run.commands[pointer]!.command, /AWS_REGION="us-east-1"/);
-    const packed = run.commands.find((c) =>
-      c.command.includes("tar --create"),
-    )!;
-    for (const linked of [
-      "log",
-      "tmp",
-      "storage",
-      "node_modules",
-      ".bundle",
-      "public/assets",
-    ]) {
-      assert.match(
-        packed.command,
-        new RegExp(`--exclude=\\./${linked.replace(".", "\\.")} `),
-      );
-    }
-    assert.ok(on(run, "tar --append").includes("i-1"));
+    // The pointer is kept in the release on every host, for a rollback to point back to it.
+    assert.deepEqual(onEach(run, "RELEASE_ARTIFACT"), ["i-1", "i-2", "i-3"]);
   });
 
   it("stops at a host that fails its restart, puts every switched host back and leaves the next hosts alone", async () => {

@@ -5,21 +5,15 @@
 // Ruby than this machine's. Stand-ins: the AWS CLI, systemctl and Puma (see the helper).
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-} from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type AddressInfo, type Socket } from "node:net";
 import { hostname } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { packageRoot } from "../core/paths.js";
 import { generateRepo, tempDir, writeRepo } from "./helpers/repo.js";
-import { FIXTURES, Fleet, type Host } from "./helpers/ssh-hosts.js";
+import { commit, git, toyApp, Fleet, type Host } from "./helpers/ssh-hosts.js";
 import { requireTool } from "./helpers/tools.js";
 
 const execFileAsync = promisify(execFile);
@@ -50,42 +44,6 @@ interface CapRun {
   code: number;
   output: string;
   seconds: number;
-}
-
-async function git(repo: string, ...args: string[]): Promise<string> {
-  const { stdout } = await execFileAsync("git", args, { cwd: repo });
-  return stdout.trim();
-}
-
-/** Commits files (path → contents) in the app's repo; returns the commit. */
-async function commit(
-  repo: string,
-  files: Record<string, string>,
-  message: string,
-): Promise<string> {
-  writeRepo(repo, files);
-  await git(repo, "add", "--all");
-  await git(repo, "commit", "--quiet", "--allow-empty", "-m", message);
-  return git(repo, "rev-parse", "HEAD");
-}
-
-/** The generated repo as a git repository, with the toy Gemfile and Rakefile of this test. */
-async function toyApp(repo: string): Promise<string> {
-  mkdirSync(join(repo, "vendor/cache"), { recursive: true });
-  await execFileAsync("ruby", [
-    join(FIXTURES, "rake-gem.rb"),
-    join(repo, "vendor/cache"),
-  ]);
-  copyFileSync(join(FIXTURES, "Rakefile.toy"), join(repo, "Rakefile"));
-  writeRepo(repo, {
-    Gemfile: 'source "https://rubygems.org"\n\ngem "rake"\n',
-  });
-  await execFileAsync("bundle", ["lock", "--local"], { cwd: repo });
-  await git(repo, "init", "--quiet");
-  await git(repo, "config", "user.email", "test@example.com");
-  await git(repo, "config", "user.name", "test");
-  await commit(repo, {}, "the app");
-  return repo;
 }
 
 describe("capistrano part: real cap against real sshd hosts", function () {
@@ -177,6 +135,22 @@ describe("capistrano part: real cap against real sshd hosts", function () {
       join(fleet.aws, "parameters", name.slice(1).replaceAll("/", "%")),
       "utf8",
     );
+  /** The release the pointer names, once its artifact is the bytes the pointer says. */
+  const pointedRelease = () => {
+    const pointer = JSON.parse(parameter(CURRENT_PARAMETER)) as {
+      release: string;
+      key: string;
+      sha256: string;
+    };
+    const stored = readFileSync(
+      join(fleet.aws, "s3/demo-releases", pointer.key),
+    );
+    assert.equal(
+      createHash("sha256").update(stored).digest("hex"),
+      pointer.sha256,
+    );
+    return pointer.release;
+  };
   const lockFile = () =>
     join(fleet.aws, "parameters", "demo%production%deploy-lock");
   const published = () =>
@@ -210,6 +184,7 @@ describe("capistrano part: real cap against real sshd hosts", function () {
     const releases = await currents();
     assert.match(releases[0]!, /^\d{14}$/);
     assert.deepEqual(releases, [releases[0], releases[0]]);
+    assert.equal(pointedRelease(), releases[0]);
     for (const host of fleet.hosts)
       assert.deepEqual(await fleet.health(host), {
         status: 200,
@@ -491,7 +466,7 @@ describe("capistrano part: real cap against real sshd hosts", function () {
   it("rolls back after a scale-out: the new instance has the same release name, and gets the older release from a peer", async () => {
     const older = await deployCommit("good release 1");
     const newer = await deployCommit("good release 2");
-    assert.equal(parameter(CURRENT_PARAMETER), `releases/${newer}.tar.gz`);
+    assert.equal(pointedRelease(), newer);
 
     const [late] = await fleet.boot(
       1,
@@ -502,6 +477,7 @@ describe("capistrano part: real cap against real sshd hosts", function () {
       readFileSync(join(repo, "infra/cloudformation/app.yml"), "utf8"),
       {
         "AWS::Region": "us-east-1",
+        "AWS::StackName": "demo-production-app",
         CurrentReleaseParameterName: CURRENT_PARAMETER,
         ReleaseBucketParameterName: BUCKET_PARAMETER,
       },
@@ -527,7 +503,7 @@ describe("capistrano part: real cap against real sshd hosts", function () {
       );
       assert.ok(!(await healthyOn(host)).includes(newer), "and off the list");
     }
-    assert.equal(parameter(CURRENT_PARAMETER), `releases/${older}.tar.gz`);
+    assert.equal(pointedRelease(), older);
   });
 
   it("after a failed db:prepare, rolls back to a release deployed healthy, never the failed one, and the cleanup never keeps a failed release", async () => {
@@ -544,7 +520,7 @@ describe("capistrano part: real cap against real sshd hosts", function () {
     const run = await cap(["production", "deploy:rollback"]);
     assert.equal(run.code, 0, run.output);
     assert.deepEqual(await currents(), [good, good, good]);
-    assert.equal(parameter(CURRENT_PARAMETER), `releases/${good}.tar.gz`);
+    assert.equal(pointedRelease(), good);
 
     // Another failed deploy, then a good one: the failed release is removed, the good ones kept.
     const failedAgain = await cap(["production", "deploy"]);
@@ -614,6 +590,29 @@ describe("capistrano part: real cap against real sshd hosts", function () {
     );
     assert.equal(
       fleet.awsCalls("revoke-security-group-ingress", "198.51.100.7/32"),
+      1,
+    );
+
+    // A job killed mid-deploy leaves its rule: the workflow's closing step removes it, and
+    // opens nothing itself.
+    writeRepo(fleet.aws, {
+      "security-group.json": JSON.stringify(["198.51.100.7/32"]),
+    });
+    const close = await cap(
+      ["production", "bastion:close"],
+      {
+        RUBYOPT: `-r${join(fleet.bin, "checkip.rb")}`,
+        CHECKIP_ADDRESS: "198.51.100.7",
+      },
+      bastionRepo,
+    );
+    assert.equal(close.code, 0, close.output);
+    assert.equal(
+      readFileSync(join(fleet.aws, "security-group.json"), "utf8"),
+      "[]",
+    );
+    assert.equal(
+      fleet.awsCalls("authorize-security-group-ingress", "198.51.100.7/32"),
       1,
     );
   });

@@ -29,6 +29,29 @@ describe("check: erb-views validator", () => {
     assert.equal(report.ran[0]?.files, 2);
   });
 
+  it("accepts case/when on lines of their own, which Rails trims, and a block helper after other tags", async () => {
+    const report = await checkFiles(
+      {
+        "app/views/notes/_state.html.erb": [
+          "<%= @note.title %> <% if @note %>",
+          "  <%= form_with model: @note do |form| %>",
+          "    <%= form.submit %>",
+          "  <% end %>",
+          "<% end %>",
+          "<% case @note&.state %>",
+          "  <% when :draft %>",
+          "    Draft",
+          "  <% else %>",
+          "    Published",
+          "<% end %>",
+          "",
+        ].join("\n"),
+      },
+      [erbViews],
+    );
+    assert.deepEqual(report.findings, []);
+  });
+
   it("reports a view that does not compile, at its file", async () => {
     const report = await checkFiles(
       {
@@ -39,6 +62,17 @@ describe("check: erb-views validator", () => {
     );
     assert.equal(report.findings.length, 1);
     assert.equal(report.findings[0]!.file, "app/views/notes/show.html.erb");
+  });
+
+  it("reports the view's own line of the error", async () => {
+    const report = await checkFiles(
+      {
+        "app/views/notes/index.html.erb":
+          "<% if @notes %>\n  <p>Notes</p>\n<% end %>\n<p><%= @notes.size ) %></p>\n",
+      },
+      [erbViews],
+    );
+    assert.equal(report.findings[0]?.line, 4);
   });
 });
 

@@ -11,7 +11,13 @@ import { withScratchDir } from "../check/scratch.js";
 import { findTool } from "../check/tools.js";
 import type { Validator } from "../check/types.js";
 import { checkFiles } from "./helpers/check.js";
-import { runCli, tempDir, writeRepo } from "./helpers/repo.js";
+import {
+  copyOfAnswerSetRepo,
+  runCli,
+  tempDir,
+  writeRepo,
+} from "./helpers/repo.js";
+import conflictPlant from "./plants/conflicts.js";
 import { requireTool } from "./helpers/tools.js";
 
 /** A repo with files for ruby-syntax (2) and docker-compose (1). */
@@ -290,5 +296,63 @@ describe("test helper: requireTool", () => {
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /check: .*nope is not a folder/);
     assert.doesNotMatch(missing.stderr, /ENOENT/);
+  });
+});
+
+describe("check: scope and conflicts in a repo the generator wrote into", function () {
+  before(function () {
+    requireTool(this, ["ruby"]);
+  });
+
+  /** A generated repo holding an app file of the user's that does not parse, and a conflict. */
+  async function onboardedRepo(): Promise<string> {
+    const dir = await copyOfAnswerSetRepo("defaults");
+    writeRepo(dir, { "app/models/legacy.rb": "class Legacy\n  def a(\nend\n" });
+    conflictPlant(dir);
+    return dir;
+  }
+
+  it("checks only the files rails-aws wrote by default, and reports a conflict as a conflict", async () => {
+    const dir = await onboardedRepo();
+    const run = await runCli(["check", dir]);
+    assert.equal(run.code, 1, run.stdout);
+    assert.doesNotMatch(run.stdout, /legacy\.rb/);
+    assert.match(
+      run.stdout,
+      /^config\/cable\.yml\n {2}1: conflicts: unresolved conflict \(lines 1-5\)/m,
+    );
+    // The markers make it invalid YAML, which would only hide what is wrong.
+    assert.doesNotMatch(run.stdout, /cable\.yml\n.*\n.*yaml:/);
+    assert.match(
+      run.stdout,
+      /^Scope: the files rails-aws wrote \(\.rails-aws\/manifest\.json\); rails-aws check --all checks every file\.$/m,
+    );
+  });
+
+  it("checks the app's own files too with --all", async () => {
+    const dir = await onboardedRepo();
+    const report = await checkRepo(dir, {
+      scope: "all",
+      validators: validators.filter((v) => v.name === "ruby-syntax"),
+    });
+    assert.deepEqual(
+      report.findings.map((finding) => finding.file),
+      ["app/models/legacy.rb"],
+    );
+    assert.match(
+      (await runCli(["docker", dir, "--all"])).stderr,
+      /--all is an option of check: rails-aws check .* --all/,
+    );
+  });
+
+  it("names the way out when the manifest cannot be read", async () => {
+    const dir = await copyOfAnswerSetRepo("defaults");
+    writeRepo(dir, { ".rails-aws/manifest.json": '{"files": ' });
+    const run = await runCli(["check", dir]);
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(
+      run.stderr,
+      /manifest\.json cannot be read.*--repair.*rails-aws check --all/,
+    );
   });
 });

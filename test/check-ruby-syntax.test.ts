@@ -32,6 +32,20 @@ describe("check: ruby-syntax validator", function () {
     assert.equal(report.ran[0]?.files, 7);
   });
 
+  it("says when the Ruby that read a file is older than the app's, whose newer syntax it may not know", async () => {
+    const broken = { "app/models/user.rb": "def name(*) = other(*\n" };
+    const annotated =
+      /older than the app's 99\.0\.1 in \.ruby-version: this may be newer syntax; check this file with Ruby 99\.0\.1/;
+    const older = await checkFiles(
+      { ...broken, ".ruby-version": "ruby-99.0.1\n" },
+      [rubySyntax],
+    );
+    assert.match(older.findings[0]?.message ?? "", annotated);
+    const same = await checkFiles(broken, [rubySyntax]);
+    assert.equal(same.findings.length, 1);
+    assert.doesNotMatch(same.findings[0]!.message, /older than the app's/);
+  });
+
   it("reports syntax errors with ruby's line, in .rb files and ruby shebang scripts", async () => {
     const report = await checkFiles(
       {

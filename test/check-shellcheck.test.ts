@@ -35,6 +35,32 @@ describe("check: shellcheck validator", function () {
     assert.equal(report.ran[0]?.files, 3);
   });
 
+  it("takes a one-argument slice of $@ as the one word it is (Rails' bin/docker-entrypoint), and still flags $@ in [ ]", async () => {
+    const report = await checkFiles(
+      {
+        "bin/docker-entrypoint": lines(
+          "#!/bin/bash -e",
+          'if [ "${@: -2:1}" == "./bin/rails" ] && [ "${@: -1:1}" == "server" ]; then',
+          "  ./bin/rails db:prepare",
+          "fi",
+          'exec "${@}"',
+        ),
+        "bin/start": lines(
+          "#!/bin/bash",
+          'if [ "$@" == "server" ]; then echo serving; fi',
+        ),
+      },
+      [shellcheck],
+    );
+    assert.deepEqual(
+      report.findings.map((finding) => [
+        finding.file,
+        finding.message.slice(0, 6),
+      ]),
+      [["bin/start", "SC2198"]],
+    );
+  });
+
   it("reports every severity, with file, line and column", async () => {
     const report = await checkFiles(
       {

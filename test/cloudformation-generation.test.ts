@@ -88,8 +88,11 @@ function ingressRules(repo: Repo): Json[] {
   });
 }
 
-const STACKS = ["account", "deploy", "network", "data", "app"];
-const LISTENER = "AWS::ElasticLoadBalancingV2::Listener";
+const STACKS = ["account", "deploy", "network", "data", "app", "monitoring"];
+const UNTAGGED = [
+  "AWS::ElasticLoadBalancingV2::Listener",
+  "AWS::CloudWatch::Dashboard",
+];
 
 describe("cloudformation part: what is generated honours the answers", function () {
   this.timeout(60_000);
@@ -112,8 +115,14 @@ describe("cloudformation part: what is generated honours the answers", function 
       "assets.example.com",
     );
     const infra = defaults.read("bin/infra");
-    assert.match(infra, /stacks=\(account deploy edge network data app\)/);
-    assert.match(infra, /stacks=\(account deploy network data app\)/);
+    assert.match(
+      infra,
+      /stacks=\(account deploy edge network data app monitoring\)/,
+    );
+    assert.match(
+      infra,
+      /stacks=\(account deploy network data app monitoring\)/,
+    );
   });
 
   it("stays within CloudFormation's template size and EC2's user data size", async () => {
@@ -150,9 +159,11 @@ describe("cloudformation part: what is generated honours the answers", function 
           const tagging = spec.resource(
             String(get(resource, "Type")),
           )?.tagInformation;
-          // Listeners go untagged: Tags on a listener are younger than cfn-lint's data and
-          // older CloudFormation (app.yml says why); the load balancer's tags cover them.
-          if (!tagging || LISTENER === get(resource, "Type")) continue;
+          // Listeners and dashboards go untagged: their Tags are younger than cfn-lint's data
+          // (app.yml and monitoring.yml say so); the load balancer's tags and the dashboard's
+          // name cover them.
+          if (!tagging || UNTAGGED.includes(String(get(resource, "Type"))))
+            continue;
           const tags = get(resource, "Properties", tagging.tagPropertyName);
           const keys = Array.isArray(tags)
             ? tags.map((tag) => get(tag, "Key"))
@@ -171,7 +182,9 @@ describe("cloudformation part: what is generated honours the answers", function 
     assert.deepEqual(deploy, {
       Environment: "production",
       StackPrefix: "demo-production",
+      AppHost: "example.com",
       DeployRoleName: "demo-production-github-deploy",
+      PlanRoleName: "demo-production-github-plan",
       CloudFormationRoleName: "demo-production-cloudformation",
       GitHubEnvironment: "production",
       ReleaseBucketParameterName: "/demo/production/release-bucket",
@@ -196,7 +209,8 @@ describe("cloudformation part: what is generated honours the answers", function 
       "StringEquals",
     );
     assert.deepEqual(get(trust, "token.actions.githubusercontent.com:sub"), {
-      "Fn::Sub": "repo:your-org/demo:environment:${GitHubEnvironment}",
+      "Fn::Sub":
+        "repo:your-org@OWNER_ID/demo@REPOSITORY_ID:environment:${GitHubEnvironment}",
     });
   });
 
@@ -219,9 +233,9 @@ describe("cloudformation part: what is generated honours the answers", function 
       ),
       { Ref: "MinSize" },
     );
-    assert.equal(
+    assert.deepEqual(
       get(group, "UpdatePolicy", "AutoScalingRollingUpdate", "MaxBatchSize"),
-      1,
+      { Ref: "RollingBatchSize" },
     );
     assert.deepEqual(get(group, "Properties", "MaxSize"), {
       Ref: "GroupMaxSize",
@@ -257,19 +271,30 @@ describe("cloudformation part: what is generated honours the answers", function 
     );
   });
 
-  it("opens no port 22 with SSM access, and has one NAT gateway, no bastion, no Redis", () => {
+  it("opens no port 22 with SSM access, has a NAT gateway per zone in production and one in staging, no bastion, no Redis", () => {
     assert.ok(
       ingressRules(defaults).every((rule) => get(rule, "FromPort") !== 22),
     );
     const network = defaults.resources("network");
-    assert.ok(
-      !("Bastion" in network) &&
-        !("NatGatewayB" in network) &&
-        !("CacheSecurityGroup" in network),
-    );
+    assert.ok(!("Bastion" in network) && !("CacheSecurityGroup" in network));
     assert.deepEqual(
       get(network.PrivateDefaultRouteB, "Properties", "NatGatewayId"),
-      { Ref: "NatGatewayA" },
+      {
+        "Fn::If": [
+          "NatGatewayPerZone",
+          { Ref: "NatGatewayB" },
+          { Ref: "NatGatewayA" },
+        ],
+      },
+    );
+    assert.equal(get(network.NatGatewayB, "Condition"), "NatGatewayPerZone");
+    assert.equal(
+      defaults.as("production", "network").condition("NatGatewayPerZone"),
+      true,
+    );
+    assert.equal(
+      defaults.as("staging", "network").condition("NatGatewayPerZone"),
+      false,
     );
     assert.ok(!("Cache" in defaults.resources("data")));
     assert.ok(
@@ -339,10 +364,12 @@ describe("cloudformation part: what is generated honours the answers", function 
       ),
       [{ Ref: "BastionSecurityGroup" }, { Ref: "BastionAllowedCidr" }],
     );
-    assert.deepEqual(
-      get(network.PrivateDefaultRouteB, "Properties", "NatGatewayId"),
-      { Ref: "NatGatewayB" },
-    );
+    for (const env of ["production", "staging"])
+      assert.equal(
+        repo.as(env, "network").condition("NatGatewayPerZone"),
+        true,
+        env,
+      );
     assert.equal(
       repo.as("production", "data").condition("HasReadReplica"),
       true,
@@ -362,15 +389,15 @@ describe("cloudformation part: what is generated honours the answers", function 
         ...["--production-instance-type", "m7g.large"],
       ]),
     );
-    assert.match(
-      String(repo.parameters("production", "app").UbuntuAmi),
-      /\/arm64\/hvm\/ebs-gp2\/ami-id$/,
-    );
-    assert.match(
-      String(repo.parameters("staging", "app").UbuntuAmi),
-      /\/amd64\//,
-    );
     const infra = repo.read("bin/infra");
+    assert.match(
+      infra,
+      /production\)\n(.*\n)*?\s+image_parameter=\/aws\/service\/canonical\/ubuntu\/server\/24\.04\/stable\/current\/arm64\/hvm\/ebs-gp3\/ami-id\n/,
+    );
+    assert.match(
+      infra,
+      /staging\)\n(.*\n)*?\s+image_parameter=\/aws\/service\/canonical\/ubuntu\/server\/24\.04\/stable\/current\/amd64\//,
+    );
     assert.match(infra, /production\)\n\s+region=eu-central-1/);
     assert.match(infra, /staging\)\n\s+region=eu-west-1/);
     assert.match(infra, /edge\) echo "us-east-1"/);

@@ -6,31 +6,21 @@ import { execFile } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { parse } from "yaml";
+import { resolveAnswers } from "../core/answers.js";
+import { deriveContext } from "../core/context.js";
+import { instanceType } from "../core/data.js";
 import { answerSets } from "./helpers/answer-sets.js";
 import { answerSetRepo, tempDir, writeRepo } from "./helpers/repo.js";
+import { STACKS, templateResources } from "./helpers/templates.js";
 import { requireTool } from "./helpers/tools.js";
 
 const execFileAsync = promisify(execFile);
 
-interface Resource {
-  Type: string;
-  Properties?: Record<string, unknown>;
+interface Rolling {
+  MaxBatchSize: unknown;
+  WaitOnResourceSignals: boolean;
+  PauseTime: string;
 }
-
-/**
- * A generated template's resources. CloudFormation's short tags (!Ref, !Sub) are left
- * unresolved: their plain values are enough to see which properties are set.
- */
-function resources(repo: string, stack: string): Record<string, Resource> {
-  const text = readFileSync(
-    join(repo, `infra/cloudformation/${stack}.yml`),
-    "utf8",
-  );
-  return (parse(text, { logLevel: "error" }) as { Resources: never }).Resources;
-}
-
-const STACKS = ["account", "deploy", "network", "data", "app"];
 
 describe("cloudformation part: operations, over every answer set", function () {
   this.timeout(120_000);
@@ -42,8 +32,8 @@ describe("cloudformation part: operations, over every answer set", function () {
 
   it("closes an idle connection at the load balancer before Puma does (no 502 on a reused connection)", () => {
     for (const [name, repo] of repos) {
-      const attributes = resources(repo, "app").LoadBalancer!.Properties!
-        .LoadBalancerAttributes as { Key: string; Value: string }[];
+      const attributes = templateResources(repo, "app").LoadBalancer!
+        .Properties!.LoadBalancerAttributes as { Key: string; Value: string }[];
       const idle = Number(
         attributes.find((a) => a.Key === "idle_timeout.timeout_seconds")?.Value,
       );
@@ -57,10 +47,151 @@ describe("cloudformation part: operations, over every answer set", function () {
     }
   });
 
+  it("replaces a group in about four batches of its size, each given the bootstrap's time to signal and no more", () => {
+    for (const [name, repo] of repos) {
+      const group = templateResources(repo, "app").WebGroup!;
+      const rolling = (group.UpdatePolicy as Record<string, Rolling>)
+        .AutoScalingRollingUpdate!;
+      assert.equal(rolling.MaxBatchSize, "RollingBatchSize", name);
+      assert.equal(rolling.WaitOnResourceSignals, true, name);
+      const minutes = Number(/^PT(\d+)M$/.exec(rolling.PauseTime)?.[1]);
+      assert.ok(
+        minutes >= 20 && minutes <= 30,
+        `${name}: ${rolling.PauseTime}`,
+      );
+      for (const env of ["production", "staging"]) {
+        const path = join(repo, `infra/parameters/${env}/app.json`);
+        if (!existsSync(path)) continue;
+        const parameters = JSON.parse(readFileSync(path, "utf8"));
+        const batches = Math.ceil(
+          Number(parameters.GroupMaxSize) / Number(parameters.RollingBatchSize),
+        );
+        assert.ok(batches <= 4, `${name}: ${env} takes ${batches} batches`);
+      }
+    }
+    for (const [max, batch] of [
+      [2, 1],
+      [10, 3],
+      [80, 20],
+    ] as const) {
+      const resolution = resolveAnswers(
+        {
+          domain: "example.com",
+          productionAsgMin: 1,
+          productionAsgMax: max,
+          productionDbClass: "db.r7g.4xlarge",
+        },
+        { folderName: "demo" },
+      );
+      assert.ok(resolution.ok, JSON.stringify(resolution));
+      const production = deriveContext(resolution.answers).production;
+      assert.ok(production);
+      assert.equal(production.rollingBatchSize, batch, `max ${max}`);
+    }
+  });
+
+  it("gives the group several instance types like the answered one (more spot pools per zone), the answered one first", () => {
+    for (const [name, repo] of repos) {
+      const group = templateResources(repo, "app").WebGroup!;
+      const overrides = (
+        group.Properties!.MixedInstancesPolicy as {
+          LaunchTemplate: { Overrides: unknown[] };
+        }
+      ).LaunchTemplate.Overrides;
+      assert.deepEqual(
+        overrides,
+        [
+          { InstanceType: "InstanceType" },
+          ...[1, 2, 3].map((slot) => [
+            `HasOtherInstanceType${slot}`,
+            { InstanceType: `OtherInstanceType${slot}` },
+            "AWS::NoValue",
+          ]),
+        ],
+        name,
+      );
+      for (const env of ["production", "staging"]) {
+        const path = join(repo, `infra/parameters/${env}/app.json`);
+        if (!existsSync(path)) continue;
+        const parameters = JSON.parse(readFileSync(path, "utf8"));
+        const answered = instanceType(parameters.InstanceType);
+        const others = [1, 2, 3]
+          .map((slot) => parameters[`OtherInstanceType${slot}`] as string)
+          .filter(Boolean);
+        assert.ok(others.length >= 1, `${name}: ${env} has one type only`);
+        assert.equal(
+          new Set([answered.type, ...others]).size,
+          others.length + 1,
+        );
+        for (const other of others.map(instanceType))
+          assert.ok(
+            other.arch === answered.arch &&
+              other.vcpus === answered.vcpus &&
+              other.memoryGiB >= answered.memoryGiB,
+            `${name}: ${env} ${other.type} beside ${answered.type}`,
+          );
+      }
+    }
+  });
+
+  it("alarms on latency, capacity, memory, disk, the database as the instances see it, WebSockets, mail reputation and replica lag, and shows them on a dashboard", () => {
+    for (const [name, repo] of repos) {
+      const monitoring = templateResources(repo, "monitoring");
+      const watched = Object.values(monitoring)
+        .filter((r) => r.Type === "AWS::CloudWatch::Alarm")
+        .map((r) => `${r.Properties!.Namespace}/${r.Properties!.MetricName}`);
+      const namespace = JSON.parse(
+        readFileSync(join(repo, ".yo-rc.json"), "utf8"),
+      )["generator-rails-aws"].appName;
+      for (const metric of [
+        "AWS/ApplicationELB/TargetResponseTime",
+        "AWS/AutoScaling/GroupInServiceInstances",
+        "CWAgent/mem_used_percent",
+        "CWAgent/disk_used_percent",
+        `${namespace}/DatabaseReachable`,
+        `${namespace}/CableConnections`,
+        "AWS/SES/Reputation.BounceRate",
+        "AWS/SES/Reputation.ComplaintRate",
+        "AWS/RDS/ReplicaLag",
+      ])
+        assert.ok(watched.includes(metric), `${name}: no alarm on ${metric}`);
+      assert.equal(monitoring.ReplicaLagAlarm!.Condition, "HasReadReplica");
+      const body = (
+        monitoring.Dashboard!.Properties!.DashboardBody as [string]
+      )[0];
+      const graphed = (
+        JSON.parse(body) as {
+          widgets: { properties: { metrics: string[][] } }[];
+        }
+      ).widgets.flatMap((w) =>
+        w.properties.metrics.map((m) => `${m[0]}/${m[1]}`),
+      );
+      for (const metric of [
+        "AWS/ApplicationELB/RequestCount",
+        "AWS/EC2/CPUUtilization",
+        "AWS/RDS/DatabaseConnections",
+        `${namespace}/JobsReady`,
+        `${namespace}/CableConnections`,
+      ])
+        assert.ok(
+          graphed.includes(metric),
+          `${name}: dashboard lacks ${metric}`,
+        );
+      // Database Insights (Performance Insights) on the primary database.
+      assert.equal(
+        templateResources(repo, "data").Database!.Properties!
+          .EnablePerformanceInsights,
+        true,
+      );
+    }
+  });
+
   it("gives every log group a retention", () => {
     for (const [name, repo] of repos)
       for (const stack of STACKS)
-        for (const [id, resource] of Object.entries(resources(repo, stack)))
+        for (const [id, resource] of Object.entries(
+          templateResources(repo, stack),
+        ))
           if (resource.Type === "AWS::Logs::LogGroup")
             assert.ok(
               resource.Properties?.RetentionInDays !== undefined,
@@ -70,7 +201,7 @@ describe("cloudformation part: operations, over every answer set", function () {
 
   it("keeps the database's exported logs for the environment's retention, through the data stack's function", () => {
     for (const [name, repo] of repos) {
-      const data = resources(repo, "data");
+      const data = templateResources(repo, "data");
       const exports = data.Database!.Properties!
         .EnableCloudwatchLogsExports as string[];
       const retention = data.DatabaseLogRetention!.Properties!;
@@ -110,7 +241,9 @@ describe("cloudformation part: operations, over every answer set", function () {
 
   it("tags no listener: Tags on a listener are valid only since mid-2026 (cfn-lint 1.51 and older CloudFormation reject them)", () => {
     for (const [name, repo] of repos)
-      for (const [id, resource] of Object.entries(resources(repo, "app")))
+      for (const [id, resource] of Object.entries(
+        templateResources(repo, "app"),
+      ))
         if (resource.Type === "AWS::ElasticLoadBalancingV2::Listener")
           assert.equal(resource.Properties?.Tags, undefined, `${name}: ${id}`);
   });
@@ -154,7 +287,7 @@ describe("cloudformation part: the database log retention function, run with sta
     requireTool(this, "python3");
     const repo = await answerSetRepo("defaults");
     const code = (
-      resources(repo, "data").DatabaseLogRetentionFunction!.Properties!
+      templateResources(repo, "data").DatabaseLogRetentionFunction!.Properties!
         .Code as { ZipFile: string }
     ).ZipFile;
     dir = tempDir("log-retention-");

@@ -81,10 +81,36 @@ describe("the docs part", () => {
         }
       }
       assert.ok(blocks >= 1);
-      for (const doc of ["ONBOARDING", "ARCHITECTURE", "COSTS", "RUNBOOK"])
+      for (const doc of [
+        "ONBOARDING",
+        "ARCHITECTURE",
+        "COSTS",
+        "RUNBOOK",
+        "SECURITY",
+      ])
         assert.ok(markdownFiles(dir).includes(`docs/${doc}.md`));
     });
   }
+
+  it("docs/SECURITY.md names each environment's deploy role and release pointer, and the bastion's risks only with a bastion", () => {
+    const security = (name: string) =>
+      readFileSync(join(repos[name]!, "docs/SECURITY.md"), "utf8");
+    const defaults = security("defaults");
+    for (const env of ["production", "staging"]) {
+      assert.match(defaults, new RegExp(`\`demo-${env}-github-deploy\``));
+      assert.match(defaults, new RegExp(`/demo/${env}/current-release`));
+    }
+    assert.match(defaults, /^## Accepted risks$/m);
+    assert.doesNotMatch(defaults, /StrictHostKeyChecking/);
+    assert.match(
+      security("NAT per AZ, bastion, read replicas, on-demand"),
+      /The bastion's host key is not checked/,
+    );
+    assert.doesNotMatch(
+      security("staging only"),
+      /demo-production-github-deploy/,
+    );
+  });
 
   it("the diagram reflects the answers", () => {
     const diagram = (name: string) =>
@@ -97,8 +123,10 @@ describe("the docs part", () => {
     assert.match(diagram("redis"), /production_redis\[/);
     assert.doesNotMatch(defaults, /_bastion\[/);
     assert.match(rich, /production_bastion\[/);
-    assert.match(defaults, /production_nat\[/);
-    assert.doesNotMatch(defaults, /_nat_b\[/);
+    // By default, a NAT gateway per zone in production and one in staging.
+    assert.match(defaults, /production_nat_b\[/);
+    assert.match(defaults, /staging_nat\[/);
+    assert.doesNotMatch(defaults, /staging_nat_b\[/);
     assert.match(rich, /production_nat_a\[/);
     assert.match(rich, /production_nat_b\[/);
     assert.match(rich, /production_replica\[/);
@@ -162,6 +190,7 @@ describe("the cost model", () => {
     productionReadReplica: false,
     cableAdapter: "solid_cable",
     natGateways: "single",
+    ubuntuRelease: "24.04",
     shellAccess: "ssm",
     rubyVersion: "3.4.7",
   };
@@ -235,6 +264,51 @@ describe("the cost model", () => {
       milan.pricesBasis,
       /^us-east-1 list prices \(no eu-south-1 prices/,
     );
+  });
+
+  it("states what a NAT gateway per zone costs beside one for both, and gives production one per zone by default", () => {
+    const second =
+      (prices.other.natGatewayHourly + prices.other.publicIpv4Hourly) * 730;
+    const single = costs();
+    const perZone = costs({ natGateways: "per-az-in-production" });
+    assert.equal(
+      line(perZone, "NAT gateways"),
+      2 * line(single, "NAT gateways"),
+    );
+    const amount = `$${second.toFixed(2)}`;
+    assert.ok(
+      perZone.choices.some((c) => c.includes(`costs ${amount} a month more`)),
+      perZone.choices.join("\n"),
+    );
+    assert.ok(
+      single.choices.some((c) =>
+        c.includes(`would cost ${amount} a month more`),
+      ),
+      single.choices.join("\n"),
+    );
+  });
+
+  it("prices a burstable type's CPU above its baseline at the scaling target, beside a type that does not burst", () => {
+    // t3.medium: (70 % target - 20 % baseline) x 2 vCPUs x $0.05 x 730 h = $36.50 per instance.
+    const burstable = costs();
+    assert.equal(line(burstable, "Burstable CPU above baseline"), 2 * 36.5);
+    const choice = burstable.choices.find((c) =>
+      c.includes("unlimited credit mode"),
+    );
+    assert.match(
+      choice ?? "",
+      /\$36\.50 a month per instance.*A c6i\.large, which does not burst, costs \$62\.05/,
+    );
+    // Half the target, half the surplus: 15 points above the baseline.
+    assert.equal(
+      line(costs({ cpuTarget: 35 }), "Burstable CPU above baseline"),
+      2 * 10.95,
+    );
+    const steady = costs({ productionInstanceType: "m7g.large" });
+    assert.ok(
+      !steady.lines.some((l) => l.item === "Burstable CPU above baseline"),
+    );
+    assert.ok(!steady.choices.some((c) => c.includes("credit")));
   });
 
   it("monthlyEstimate gives one line per environment", () => {

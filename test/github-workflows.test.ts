@@ -11,7 +11,11 @@ import { actionlint } from "../check/validators/actionlint.js";
 import { workflowShellcheck } from "../check/validators/workflow-shellcheck.js";
 import { resolveAnswers } from "../core/answers.js";
 import { deriveContext } from "../core/context.js";
-import { ACTIONS, githubContext } from "../core/parts/github/context.js";
+import { cfnLint as cfnLintData } from "../core/data.js";
+import {
+  ACTIONLINT_IMAGE,
+  githubContext,
+} from "../core/parts/github/context.js";
 import { packageRoot } from "../core/paths.js";
 import { generateRepo, readTree, runCli, tempDir } from "./helpers/repo.js";
 import { requireTool } from "./helpers/tools.js";
@@ -28,7 +32,7 @@ interface Step {
 interface Job {
   name: string;
   if?: string;
-  needs?: string;
+  needs?: string[];
   "timeout-minutes": number;
   environment?: string | { name: string; url: string };
   permissions: Record<string, string>;
@@ -79,6 +83,18 @@ const stepNamed = (job: Job, name: string) =>
   job.steps.find((step) => step.name === name);
 const runs = (job: Job) => job.steps.flatMap((step) => step.run ?? []);
 const PLUGIN_STEP = "Install the Session Manager plugin";
+const assumedRole = (job: Job) =>
+  job.steps.find((step) =>
+    step.uses?.startsWith("aws-actions/configure-aws-credentials@"),
+  )?.with?.["role-to-assume"] as string | undefined;
+/**
+ * The stacks a workflow changes: every one but the account's and the deploy roles' (an
+ * administrator's), in order; only production has a CDN, whose certificate is the edge stack's.
+ */
+const infraStacks = (env: string) =>
+  [...(env === "production" ? ["edge"] : []), "network", "data", "app"].join(
+    " ",
+  );
 
 /** Answer sets that change the workflows, and the environments (with their regions) they have. */
 const answerSets: Record<
@@ -177,12 +193,74 @@ for (const [setName, { args, regions }] of Object.entries(answerSets)) {
       } else assert.equal(deploy.on.push, undefined);
     });
 
-    it("run one deploy per environment, never cancelling one in progress", () => {
+    it("change each environment one job at a time, deploys and stack updates alike, never cancelling one", () => {
+      const { deploy, infra } = generated.workflow;
       for (const env of environments) {
-        assert.deepEqual(generated.workflow.deploy.jobs[env]!.concurrency, {
-          group: `deploy-${env}`,
-          "cancel-in-progress": false,
+        const lock = { group: `change-${env}`, "cancel-in-progress": false };
+        assert.deepEqual(deploy.jobs[env]!.concurrency, lock);
+        assert.deepEqual(infra.jobs[`apply-${env}`]!.concurrency, lock);
+        // Plans change nothing: a newer push to a pull request cancels its older preview.
+        assert.deepEqual(infra.jobs[`plan-${env}`]!.concurrency, {
+          group: `infra-plan-${env}-\${{ github.ref }}`,
+          "cancel-in-progress": "${{ github.event_name == 'pull_request' }}",
         });
+      }
+    });
+
+    it("deploy to production only a commit of main whose CI passed; to staging nothing older than it runs", () => {
+      const { deploy } = generated.workflow;
+      for (const env of environments) {
+        const job = deploy.jobs[env]!;
+        const checkout = job.steps.find((step) =>
+          step.uses?.startsWith("actions/checkout@"),
+        )!;
+        // The whole history: where the commit stands.
+        assert.equal(checkout.with!["fetch-depth"], 0);
+        const gate = job.steps[job.steps.indexOf(checkout) + 1]!;
+        const later = job.steps.slice(job.steps.indexOf(gate) + 1);
+        if (env === "production") {
+          assert.equal(
+            gate.name,
+            "Check that the commit is on main and passed CI",
+          );
+          // Every trigger: a tag, or a run by hand.
+          assert.equal(gate.if, undefined);
+          assert.match(
+            gate.run!,
+            /git merge-base --is-ancestor "\$REVISION" origin\/main/,
+          );
+          assert.match(
+            gate.run!,
+            /actions\/workflows\/ci\.yml\/runs\?head_sha=\$REVISION&branch=main&event=push&status=success/,
+          );
+          for (const step of later) assert.equal(step.if, undefined, step.name);
+        } else {
+          assert.equal(
+            gate.name,
+            `Skip a commit older than the one ${env} runs`,
+          );
+          assert.equal(gate.if, "github.event_name == 'workflow_run'");
+          for (const step of later)
+            assert.equal(
+              step.if,
+              "steps.newest.outputs.skip != 'true'",
+              step.name,
+            );
+        }
+      }
+    });
+
+    it("install the deploy's gems afresh from Gemfile.lock, restoring no cache", () => {
+      for (const job of Object.values(generated.workflow.deploy.jobs)) {
+        assert.equal(job.env!.BUNDLE_DEPLOYMENT, "true");
+        const ruby = job.steps.find((step) =>
+          step.uses?.startsWith("ruby/setup-ruby@"),
+        )!;
+        assert.equal(ruby.with, undefined);
+        assert.ok(runs(job).includes("bundle install"));
+        assert.ok(
+          !job.steps.some((step) => step.uses?.startsWith("actions/cache")),
+        );
       }
     });
 
@@ -193,44 +271,124 @@ for (const [setName, { args, regions }] of Object.entries(answerSets)) {
       }
     });
 
-    it("preview change sets on pull requests and execute them on main, production after staging", () => {
+    it("preview change sets on pull requests with the plan role, outside any environment, and delete them", () => {
       const { infra } = generated.workflow;
-      assert.deepEqual(infra.on.pull_request.paths, [
-        "infra/**",
-        "bin/infra",
-        ".github/workflows/infra.yml",
-      ]);
-      assert.deepEqual(infra.on.push.branches, ["main"]);
-      assert.deepEqual(Object.keys(infra.jobs), environments);
+      const paths = ["infra/**", "bin/infra", ".github/workflows/infra.yml"];
+      assert.deepEqual(infra.on.pull_request, {
+        types: ["opened", "synchronize", "reopened", "closed"],
+        paths,
+      });
+      assert.deepEqual(infra.on.push, { branches: ["main"], paths });
+      assert.deepEqual(
+        Object.keys(infra.jobs),
+        environments.flatMap((env) => [`plan-${env}`, `apply-${env}`]),
+      );
+      for (const env of environments) {
+        const plan = infra.jobs[`plan-${env}`]!;
+        assert.equal(plan.environment, undefined);
+        assert.equal(
+          plan.if,
+          "github.event_name == 'push' || github.event.pull_request.head.repo.full_name == github.repository",
+        );
+        assert.equal(
+          assumedRole(plan),
+          `\${{ vars.AWS_PLAN_ROLE_ARN_${env.toUpperCase()} }}`,
+        );
+        assert.equal(
+          plan.env!.CHANGE_SET,
+          "${{ github.event_name == 'pull_request' && format('pr-{0}-{1}', github.event.pull_request.number, github.sha) || format('main-{0}', github.sha) }}",
+        );
+        const stacks = infraStacks(env);
+        const create = stepNamed(plan, "Create the change sets and show them")!;
+        assert.equal(create.if, "github.event.action != 'closed'");
+        assert.match(
+          create.run!,
+          new RegExp(
+            `^\\s*bin/infra ${env} plan "\\$CHANGE_SET" ${stacks}$`,
+            "m",
+          ),
+        );
+        const discard = stepNamed(plan, "Delete the preview's change sets")!;
+        assert.equal(
+          discard.if,
+          "always() && github.event_name == 'pull_request'",
+        );
+        assert.equal(
+          plan.env!.PREVIEWS,
+          "pr-${{ github.event.pull_request.number }}",
+        );
+        assert.equal(
+          discard.run,
+          `bin/infra ${env} discard "$PREVIEWS" ${stacks}`,
+        );
+        // Nothing in a plan job executes a change set.
+        assert.ok(!runs(plan).some((run) => / apply /.test(run)));
+      }
+    });
+
+    it("on main, apply in the environment exactly the change sets its plan job made, production after staging", () => {
+      const { infra } = generated.workflow;
       // The CloudFormation part's script, with the interface these jobs call.
       assert.match(
         readFileSync(join(generated.dir, "bin/infra"), "utf8"),
-        /^# +bin\/infra <environment> \[--plan\] \[stack \.\.\.\]$/m,
+        /^# +bin\/infra <environment> apply <name> \[stack \.\.\.\] +execute change sets <name>, unless stale$/m,
       );
       for (const env of environments) {
-        const job = infra.jobs[env]!;
-        assert.equal(job.environment, env);
+        const apply = infra.jobs[`apply-${env}`]!;
+        assert.equal(apply.if, "github.event_name == 'push'");
+        assert.equal(apply.environment, env);
+        assert.deepEqual(apply.needs, [
+          `plan-${env}`,
+          ...(env === "production" && environments.includes("staging")
+            ? ["apply-staging"]
+            : []),
+        ]);
+        assert.equal(assumedRole(apply), "${{ vars.AWS_DEPLOY_ROLE_ARN }}");
+        assert.equal(apply.env!.CHANGE_SET, "main-${{ github.sha }}");
         assert.equal(
-          job.needs,
-          env === "production" && environments.includes("staging")
-            ? "staging"
-            : undefined,
+          stepNamed(apply, "Execute the planned change sets")!.run,
+          `bin/infra ${env} apply "$CHANGE_SET" ${infraStacks(env)}`,
         );
-        // Every stack but the account's and the deploy roles' (an administrator's), in order;
-        // only production has a CDN, whose certificate is the edge stack's.
-        const stacks = [
-          ...(env === "production" ? ["edge"] : []),
-          "network",
-          "data",
-          "app",
-        ].join(" ");
-        const commands = runs(job).join("\n");
-        assert.match(
-          commands,
-          new RegExp(`^\\s*bin/infra ${env} --plan ${stacks}$`, "m"),
-        );
-        assert.match(commands, new RegExp(`^bin/infra ${env} ${stacks}$`, "m"));
       }
+    });
+
+    it("assume the deploy role only in a GitHub environment, and the plan role only outside one", () => {
+      for (const name of ["deploy", "infra"] as const) {
+        for (const [id, job] of Object.entries(generated.workflow[name].jobs)) {
+          const role = assumedRole(job);
+          if (role === "${{ vars.AWS_DEPLOY_ROLE_ARN }}")
+            assert.ok(job.environment, `${name}: ${id}`);
+          else {
+            assert.match(role!, /^\$\{\{ vars\.AWS_PLAN_ROLE_ARN_[A-Z]+ \}\}$/);
+            assert.equal(job.environment, undefined, `${name}: ${id}`);
+          }
+        }
+      }
+    });
+
+    it("list every GitHub setting they rely on in docs/GITHUB.md, which the README links", () => {
+      const doc = readFileSync(join(generated.dir, "docs/GITHUB.md"), "utf8");
+      // Branch protection requires CI's jobs by their names.
+      for (const job of Object.values(generated.workflow.ci.jobs))
+        assert.ok(doc.includes(`\`${job.name}\``), job.name);
+      // Every variable a workflow reads.
+      const variables = Object.values(generated.text)
+        .flatMap((text) => [...text.matchAll(/vars\.(\w+)/g)])
+        .map((match) => match[1]!);
+      assert.ok(variables.length > 0);
+      for (const variable of new Set(variables))
+        assert.ok(doc.includes(`\`${variable}\``), variable);
+      // Each environment, with the branches and tags it accepts.
+      for (const env of environments)
+        assert.ok(doc.includes(`\`${env}\``), env);
+      assert.equal(
+        doc.includes("`refs/tags/v*`"),
+        environments.includes("production"),
+      );
+      assert.match(
+        readFileSync(join(generated.dir, "README.md"), "utf8"),
+        /\[`docs\/GITHUB\.md`\]\(docs\/GITHUB\.md\)/,
+      );
     });
 
     it("test against PostgreSQL 17, and Redis when chosen, with the database variables Rails reads", () => {
@@ -274,7 +432,12 @@ for (const [setName, { args, regions }] of Object.entries(answerSets)) {
       assert.deepEqual(runs(ci.jobs.scan!), [
         "bin/brakeman --no-pager",
         "bin/bundler-audit check --update",
+        "bin/importmap audit",
       ]);
+      assert.equal(
+        ci.jobs.scan!.steps.at(-1)!.if,
+        "hashFiles('config/importmap.rb') != ''",
+      );
       assert.deepEqual(runs(ci.jobs.lint!), ["bin/rubocop --format github"]);
       // The binstubs it runs are the Rails part's.
       for (const command of Object.values(ci.jobs).flatMap(runs)) {
@@ -282,12 +445,28 @@ for (const [setName, { args, regions }] of Object.entries(answerSets)) {
         if (program)
           assert.ok(existsSync(join(generated.dir, program)), program);
       }
-      const [cfnLint] = runs(ci.jobs.infra!);
+      const [cfnLint, actionlintRun] = runs(ci.jobs.infra!);
       const uniqueRegions = [
         ...new Set([...Object.values(regions), "us-east-1"]),
       ].join(" ");
       assert.ok(cfnLint!.includes(`--regions ${uniqueRegions} --`), cfnLint);
-      assert.equal(ci.jobs.infra!.steps.at(-1)!.uses, ACTIONS.actionlint);
+      // The linters' versions, where Dependabot updates them.
+      const linters = (file: string) =>
+        readFileSync(join(generated.dir, ".github/linters", file), "utf8");
+      assert.match(
+        cfnLint!,
+        /grep -x 'cfn-lint==\[0-9\.\]\*' \.github\/linters\/requirements\.txt/,
+      );
+      assert.ok(
+        linters("requirements.txt").includes(
+          `\ncfn-lint==${cfnLintData.version}\n`,
+        ),
+      );
+      assert.match(
+        actionlintRun!,
+        /sed -n 's\/\^FROM \/\/p' \.github\/linters\/Dockerfile/,
+      );
+      assert.ok(linters("Dockerfile").includes(`\nFROM ${ACTIONLINT_IMAGE}\n`));
     });
 
     it("grant nothing by default, and each job only what it needs", () => {
@@ -296,10 +475,17 @@ for (const [setName, { args, regions }] of Object.entries(answerSets)) {
         assert.deepEqual(workflow.permissions, {}, name);
         for (const [id, job] of Object.entries(workflow.jobs)) {
           const oidc = name !== "ci";
+          // Production's deploy reads the commit's CI runs; staging's, its past deployments.
+          const gate =
+            name === "deploy"
+              ? id === "production"
+                ? { actions: "read" }
+                : { deployments: "read" }
+              : {};
           assert.deepEqual(
             job.permissions,
             oidc
-              ? { contents: "read", "id-token": "write" }
+              ? { contents: "read", "id-token": "write", ...gate }
               : { contents: "read" },
             `${name}: ${id}`,
           );
@@ -415,14 +601,19 @@ describe("github part: regenerated alone", () => {
     const { dir } = await generate([]);
     const run = await runCli(["github", dir]);
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stdout, /nothing to write; all 4 files are up to date/);
+    assert.match(run.stdout, /nothing to write; all 7 files are up to date/);
     const dependabot = parse(
       readFileSync(join(dir, ".github/dependabot.yml"), "utf8"),
-    ) as { updates: { "package-ecosystem": string }[] };
+    ) as {
+      updates: { "package-ecosystem": string; cooldown: unknown }[];
+    };
     assert.deepEqual(
       dependabot.updates.map((update) => update["package-ecosystem"]),
-      ["github-actions", "bundler"],
+      ["github-actions", "bundler", "docker", "pip"],
     );
+    // Every update waits a week after a release.
+    for (const update of dependabot.updates)
+      assert.deepEqual(update.cooldown, { "default-days": 7 });
   });
 
   it("yo rails-aws:github writes the same workflows from the stored answers, and nothing else", async () => {
@@ -439,9 +630,12 @@ describe("github part: regenerated alone", () => {
     );
     assert.deepEqual(written.sort(), [
       ".github/dependabot.yml",
+      ".github/linters/Dockerfile",
+      ".github/linters/requirements.txt",
       ".github/workflows/ci.yml",
       ".github/workflows/deploy.yml",
       ".github/workflows/infra.yml",
+      "docs/GITHUB.md",
     ]);
     for (const path of written) {
       assert.equal(

@@ -1,10 +1,10 @@
 // Mistakes are answered in the user's terms: the prompt's label and the flag, what was typed
 // (shortened when huge), what is allowed, and a suggestion; values that mean the same are taken.
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { helpText } from "../cli/help.js";
-import { generateRepo, runCli, tempDir } from "./helpers/repo.js";
+import { generateRepo, readTree, runCli, tempDir } from "./helpers/repo.js";
 
 /** Runs rails-aws on a new folder with these arguments; the folder and the run. */
 async function run(...args: string[]) {
@@ -68,7 +68,7 @@ describe("messages in the user's terms", () => {
       [tempDir(), /answers file \(--answers\) .*: is a folder/],
       [
         answersFile("a.json", '{ "domain": "example.com" // mine\n}'),
-        /a\.json: not JSON/,
+        /a\.json: not JSON: .*; JSON has no comments: .*YAML/,
       ],
       [
         answersFile("a.yml", "domain: example.com\nappName: !Ref myapp\n"),
@@ -80,6 +80,47 @@ describe("messages in the user's terms", () => {
       assert.match(stderr, expected);
       assert.doesNotMatch(stderr, /ENOENT|EISDIR|\n\s+at /);
       assert.throws(() => readFileSync(join(dir, ".yo-rc.json")));
+    }
+  });
+
+  it("shows a huge unknown key or flag shortened", async () => {
+    const key = "k".repeat(100_000);
+    const file = answersFile(
+      "huge-key.json",
+      JSON.stringify({ domain: "example.com", [key]: 1 }),
+    );
+    const byKey = await run("--answers", file);
+    assert.match(
+      byKey.stderr,
+      /unknown setting "k{60}…" \(100000 characters\)/,
+    );
+    const byFlag = await run("--domain", "example.com", `--${key}`);
+    assert.match(
+      byFlag.stderr,
+      /unknown option --k{58}… \(100002 characters\)/,
+    );
+    for (const { stderr } of [byKey, byFlag])
+      assert.ok(stderr.length < 1000, `${stderr.length} characters`);
+  });
+
+  it("a folder where the generator keeps or writes a file is named, with what to do, and nothing is written", async () => {
+    for (const path of [
+      ".yo-rc.json",
+      ".rails-aws/manifest.json",
+      "README.md",
+    ]) {
+      const dir = await generateRepo();
+      rmSync(join(dir, path));
+      mkdirSync(join(dir, path));
+      const before = readTree(dir);
+      const { code, stderr } = await runCli(["docker", dir]);
+      assert.equal(code, 1, path);
+      assert.match(
+        stderr,
+        new RegExp(`${path.replaceAll(".", "\\.")} is a folder.*move it away`),
+      );
+      assert.doesNotMatch(stderr, /EISDIR/);
+      assert.deepEqual(readTree(dir), before);
     }
   });
 

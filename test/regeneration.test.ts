@@ -1,18 +1,10 @@
 // Regeneration never loses a user's edit. Every assertion reads the files from disk.
 import assert from "node:assert/strict";
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { MANIFEST_PATH } from "../core/manifest.js";
 import { packageRoot } from "../core/paths.js";
-import { generateRepo, readTree, runCli, tempDir } from "./helpers/repo.js";
+import { generateRepo, readTree, runCli } from "./helpers/repo.js";
 
 const read = (dir: string, path: string) =>
   readFileSync(join(dir, path), "utf8");
@@ -94,15 +86,27 @@ describe("regeneration", () => {
     const run = await runCli([dir, "--cable-adapter", "redis"]);
     assert.equal(run.code, 1);
     assert.match(run.stdout, actionLine("conflict", "config/cable.yml"));
+    // --force would replace every edited file, not only this one: never the advice for a conflict.
+    assert.match(
+      run.stdout,
+      /the generator's version is the one after =======/,
+    );
+    assert.doesNotMatch(run.stdout, /--force/);
     const text = read(dir, "config/cable.yml");
     assert.match(text, /^<<<<<<< yours$/m);
     assert.match(text, /polling_interval: 0\.5\.seconds/);
     assert.match(text, /^=======$/m);
     assert.match(text, /^>>>>>>> rails-aws$/m);
-    // Until the markers are resolved, later runs keep reporting it, and change nothing.
+    // Until the markers are resolved, later runs keep reporting it, and change nothing, even
+    // when the generator's output for the file changes again.
     const again = await runCli([dir]);
     assert.equal(again.code, 1);
     assert.equal(read(dir, "config/cable.yml"), text);
+    const changed = await runCli([dir, "--app-name", "board"]);
+    assert.equal(changed.code, 1);
+    assert.match(changed.stdout, actionLine("conflict", "config/cable.yml"));
+    assert.equal(read(dir, "config/cable.yml"), text);
+    assert.ok(text.endsWith("\n"), "the final newline is kept");
   });
 
   it("leaves a file the user deleted deleted, unless asked to restore it", async () => {
@@ -207,56 +211,5 @@ describe("regeneration", () => {
         /warning: the built-in template docker\/Procfile\.dev\.hbs changed since you ejected it/,
       );
     });
-  });
-});
-
-describe("onboarding an existing Rails app", () => {
-  function existingApp(): string {
-    const dir = join(tempDir(), "shop");
-    cpSync(join(packageRoot, "test/fixtures/rails-app"), dir, {
-      recursive: true,
-    });
-    mkdirSync(join(dir, ".git"));
-    renameSync(join(dir, "git-config"), join(dir, ".git/config"));
-    return dir;
-  }
-
-  it("infers the app name, Ruby and GitHub repository, and adds or merges without replacing the user's files", async () => {
-    const dir = existingApp();
-    const application = read(dir, "config/application.rb");
-    const run = await runCli([dir, "--domain", "shop.example.com"]);
-    const stored = JSON.parse(read(dir, ".yo-rc.json"))["generator-rails-aws"];
-    assert.equal(stored.appName, "shop-front");
-    assert.equal(stored.rubyVersion, "3.3.6");
-    assert.equal(stored.githubRepository, "acme/shop-front");
-
-    assert.equal(read(dir, "config/application.rb"), application);
-    assert.match(run.stdout, actionLine("kept", "config/application.rb"));
-    const gemfile = read(dir, "Gemfile");
-    assert.match(gemfile, /^gem "devise"$/m, "the user's gems stay");
-    assert.equal(
-      gemfile.match(/^gem "rails"/gm)?.length,
-      1,
-      "rails is not added twice",
-    );
-    assert.match(gemfile, /^gem "solid_cable"/m);
-    const routes = read(dir, "config/routes.rb");
-    assert.match(routes, /resources :products/);
-    assert.match(routes, /get "health" => "rails\/health#show"/);
-    // The user's own database.yml differs from the generated one: both versions, marked.
-    assert.match(run.stdout, actionLine("conflict", "config/database.yml"));
-    assert.match(
-      read(dir, "config/database.yml"),
-      /shop_front_development[\s\S]*=======/,
-    );
-    assert.equal(run.code, 1);
-  });
-
-  it("changes nothing when run a second time", async () => {
-    const dir = existingApp();
-    await runCli([dir, "--domain", "shop.example.com"]);
-    const before = readTree(dir);
-    await runCli([dir]);
-    assert.deepEqual(readTree(dir), before);
   });
 });

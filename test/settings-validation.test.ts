@@ -3,6 +3,7 @@ import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { labelOf, resolveAnswers } from "../core/answers.js";
 import {
+  connectionsPerInstance,
   definitionOf,
   flagOf,
   settingNames,
@@ -102,8 +103,8 @@ describe("settings validation", () => {
     assert.equal(lines.length, 3, run.stderr);
   });
 
-  it("rejects a Ruby version that was never released, and those before 3.3", () => {
-    for (const rubyVersion of ["3.4.58", "3.2.9", "3.3.99"]) {
+  it("rejects a Ruby version that was never released, and those before 3.2", () => {
+    for (const rubyVersion of ["3.4.58", "3.1.6", "3.3.99", "4.9.0"]) {
       const result = resolveAnswers(
         { domain: "example.com", rubyVersion },
         facts,
@@ -112,6 +113,92 @@ describe("settings validation", () => {
       if (!result.ok)
         assert.match(result.problems.join("\n"), /data\/ruby-versions\.json/);
     }
+  });
+
+  it("refuses app names rails new refuses, and offers one it accepts; a folder so named gives that one by default", () => {
+    for (const [appName, module] of [
+      ["test", "Test"],
+      ["rails", "Rails"],
+      ["object", "Object"],
+      ["i-o", "IO"],
+      ["data", "Data"],
+    ]) {
+      const result = resolveAnswers({ domain: "example.com", appName }, facts);
+      assert.equal(result.ok, false, appName);
+      if (!result.ok)
+        assert.match(
+          result.problems.join("\n"),
+          new RegExp(`module \\(${module}\\).*try "${appName}-app"`),
+        );
+      const byFolder = resolveAnswers(
+        { domain: "example.com" },
+        { folderName: appName },
+      );
+      assert.ok(byFolder.ok && byFolder.answers.appName === `${appName}-app`);
+    }
+  });
+
+  it("holds AWS's and GitHub's length and character rules for names", () => {
+    const refused = {
+      // The longest AWS name made of it must fit in 64 characters.
+      appName: "a".repeat(31),
+      // staging.<domain> names a certificate: at most 64 characters.
+      domain: `${"a".repeat(49)}.example`,
+      githubRepository: [
+        "a--b/x",
+        "a-/x",
+        "-a/x",
+        `${"a".repeat(40)}/x`,
+        "a/..",
+        "a/.",
+      ],
+      alertEmail: [
+        `${"a".repeat(65)}@example.com`,
+        "a#b@example.com",
+        "a..b@example.com",
+      ],
+    };
+    for (const [name, values] of Object.entries(refused))
+      for (const value of [values].flat()) {
+        const result = resolveAnswers(
+          { domain: "example.com", [name]: value },
+          facts,
+        );
+        assert.equal(result.ok, false, `${name} ${value}`);
+      }
+    const accepted = resolveAnswers(
+      {
+        appName: "a".repeat(30),
+        domain: `${"a".repeat(48)}.example`,
+        githubRepository: `${"a".repeat(39)}/.github`,
+      },
+      facts,
+    );
+    assert.ok(accepted.ok, JSON.stringify(accepted));
+  });
+
+  it("budgets every pool: Puma's, the job worker's threads + 2, Solid Queue's other processes and a one-off process, at the group's largest size", () => {
+    // 2 workers x 3 threads x 4 databases + (3 + 2) x 4 + 3 processes x 2 + 4 = 54.
+    assert.equal(
+      connectionsPerInstance({ pumaWorkers: 2, pumaThreads: 3, jobThreads: 3 }),
+      54,
+    );
+    const problem = (given: Record<string, unknown>) => {
+      const result = resolveAnswers({ domain: "example.com", ...given }, facts);
+      return result.ok ? "" : result.problems.join("\n");
+    };
+    // 10 instances x 54 = 540: the 405 of a db.t4g.medium, enough when only threads were
+    // counted (360), no longer are.
+    assert.match(
+      problem({ productionDbClass: "db.t4g.medium" }),
+      /holds 540 connections \(the group's largest size \(--production-asg-max.*\(job threads \+ 2\).*supervisor, dispatcher and scheduler.*, such as db\.t3\.large/,
+    );
+    // A fixed-size group of one holds two instances during a rolling update: 108 > 101.
+    assert.match(
+      problem({ stagingDbClass: "db.t4g.micro" }),
+      /holds 108 connections/,
+    );
+    assert.equal(problem({}), "", "the defaults hold their own budget");
   });
 
   it("requires a domain", async () => {

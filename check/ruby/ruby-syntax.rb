@@ -8,13 +8,21 @@ module Warning
   end
 end
 
+# The app's Ruby, from .ruby-version: a Ruby older than that cannot read the newer syntax the
+# app may use, so its errors say so instead of passing for the app's own mistakes.
+APP_RUBY = (File.read(".ruby-version")[/\d+\.\d+(?:\.\d+)?/] rescue nil)
+OLDER_THAN_APP = APP_RUBY && Gem::Version.new(RUBY_VERSION) < Gem::Version.new(APP_RUBY)
+
 problems = []
 JSON.parse($stdin.read).each do |path|
   $file_warnings = []
   begin
     RubyVM::InstructionSequence.compile_file(path)
   rescue SyntaxError => error
-    problems << located(path, error.message)
+    message = error.message
+    message += "\n(read by Ruby #{RUBY_VERSION}, older than the app's #{APP_RUBY} in .ruby-version: " \
+               "this may be newer syntax; check this file with Ruby #{APP_RUBY})" if OLDER_THAN_APP
+    problems << located(path, message)
   end
   $file_warnings.each { |warning| problems << located(path, warning) }
 end

@@ -5,10 +5,16 @@ import type { Context, EnvironmentContext } from "../context.js";
 /**
  * How a part takes over a file that exists but that the generator never wrote (an existing app):
  * `keep` leaves it as it is; a function returns the user's file with what the generator needs
- * added (it must return its input unchanged when nothing is missing).
+ * added (its input unchanged when nothing is missing), and the items it has ever added, given
+ * those of earlier runs: an item the user removed since is not added again.
  */
 export type Adoption =
-  "keep" | ((existing: string, generated: string) => string);
+  | "keep"
+  | ((
+      existing: string,
+      generated: string,
+      addedBefore: string[],
+    ) => { contents: string; added: string[]; note?: string });
 
 /** When a template is rendered: `env` is the environment of a template under `[env]`. */
 export type Condition = (
@@ -39,6 +45,14 @@ export interface Part {
   files: FileTable;
   /** Values only this part's templates need, derived from the shared context; they render under the part's name. */
   context?: (context: Context) => object;
-  /** How the part adopts an output path of an existing app; undefined: a three-way merge against an empty base. */
+  /**
+   * How the part adopts an output path of an existing app; undefined: the app's file is left as
+   * it is and the part's version is proposed beside it.
+   */
   adoption?: (path: string) => Adoption | undefined;
+  /**
+   * Whether the part is left out of an onboarded app that does not fit it (the reason is among
+   * the context's onboarding notes).
+   */
+  leftOut?: (context: Context) => boolean;
 }

@@ -2,13 +2,14 @@
 // repo generated and bundled, host 1's PostgreSQL 17 playing RDS (TLS, a password as hostile
 // as RDS may rotate in), the AWS stand-in's state (SSM parameters, the release in S3, the
 // secrets) and the user data's values. Scenarios start one, act on it, and stop it.
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import {
   chmodSync,
   cpSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
+  readFileSync,
   rmSync,
   writeFileSync,
 } from "node:fs";
@@ -163,11 +164,16 @@ function stackValues(databaseAddress: string): StackValues {
     DatabaseSecretArn: DATABASE_SECRET,
     SecretKeyBaseArn: SECRET_KEY_BASE,
     CurrentReleaseParameterName: "/app/production/current-release",
+    AutoScalingGroupName: "app-production-web",
     ReleaseBucketParameterName: "/app/production/release-bucket",
   };
 }
 
-/** What a deploy leaves in AWS: the release packed in S3, its key in SSM; and the secrets. */
+/**
+ * What a deploy leaves in AWS: the release artifact in S3 under its own key, with its version
+ * and SHA-256 beside it as the stand-in keeps them (s3-meta/), the pointer to it in SSM; and
+ * the secrets. The artifact is the app's folder, packed here as cap packs a commit.
+ */
 async function publish(
   shared: string,
   app: PreparedApp,
@@ -176,7 +182,7 @@ async function publish(
   values: StackValues,
 ): Promise<void> {
   const state = join(shared, "aws");
-  const put = (path: string, content: string) => {
+  const put = (path: string, content: string | Buffer) => {
     mkdirSync(join(state, path, ".."), { recursive: true });
     writeFileSync(join(state, path), content, { mode: 0o600 });
   };
@@ -187,17 +193,26 @@ async function publish(
     JSON.stringify({ username: "app", password: HOSTILE_PASSWORD }),
   );
   put(secret(SECRET_KEY_BASE), randomBytes(64).toString("hex"));
-  const bucket = "app-production-releases";
-  const key = `releases/${releaseName}.tar.gz`;
-  put(`ssm${values.ReleaseBucketParameterName}`, bucket);
-  put(`ssm${values.CurrentReleaseParameterName}`, key);
   writeFileSync(join(app.dir, "REVISION"), `${revision}\n`);
-  mkdirSync(join(state, "s3", bucket, "releases"), { recursive: true });
-  await run("tar", [
-    "-czf",
-    join(state, "s3", bucket, key),
-    "-C",
-    app.dir,
-    ".",
-  ]);
+  const packed = join(shared, "release.tar.gz");
+  await run("tar", ["-czf", packed, "-C", app.dir, "."]);
+  const artifact = readFileSync(packed);
+  rmSync(packed);
+  const digest = createHash("sha256").update(artifact);
+  const sha256 = digest.copy().digest("hex");
+  const key = `releases/${revision}-${sha256.slice(0, 16)}.tar.gz`;
+  const versionId = randomBytes(12).toString("hex");
+  put(`s3/${RELEASE_BUCKET}/${key}`, artifact);
+  put(
+    `s3-meta/${RELEASE_BUCKET}/${key}`,
+    `${versionId} ${digest.digest("base64")}\n`,
+  );
+  put(`ssm${values.ReleaseBucketParameterName}`, RELEASE_BUCKET);
+  put(
+    `ssm${values.CurrentReleaseParameterName}`,
+    JSON.stringify({ release: releaseName, key, sha256, versionId }),
+  );
 }
+
+/** The bucket the release artifacts are in. */
+export const RELEASE_BUCKET = "app-production-releases";

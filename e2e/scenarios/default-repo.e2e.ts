@@ -123,6 +123,8 @@ describe("e2e: the default repo on Debian 13 hosts with real systemd", function 
       assert.deepEqual(units!.trim().split("\n").sort(), [
         "app-jobs.service",
         "app-jobs.service.d",
+        "app-metrics.service",
+        "app-metrics.timer",
         "app-web.service",
         "app-web.service.d",
         "app-web.socket",

@@ -26,6 +26,23 @@ export const settingExamples: Record<SettingName, SettingExample> = {
     invalid: "acme",
     allowed: "owner/name",
   },
+  githubOwnerId: {
+    valid: "1234567",
+    invalid: "acme",
+    allowed: "numeric ID",
+    with: { githubRepository: "acme/board", githubRepositoryId: "7654321" },
+  },
+  githubRepositoryId: {
+    valid: "7654321",
+    invalid: "0123",
+    allowed: "numeric ID",
+    with: { githubRepository: "acme/board", githubOwnerId: "1234567" },
+  },
+  githubOidcSubject: {
+    valid: "legacy",
+    invalid: "old",
+    allowed: "one of immutable, legacy",
+  },
   alertEmail: {
     valid: "ops@example.com",
     invalid: "ops",
@@ -45,6 +62,16 @@ export const settingExamples: Record<SettingName, SettingExample> = {
     valid: "eu-west-2",
     invalid: "moon-2",
     allowed: "data/aws-regions.json",
+  },
+  productionAccountId: {
+    valid: "111111111111",
+    invalid: "1111-1111-1111",
+    allowed: "12-digit AWS account ID",
+  },
+  stagingAccountId: {
+    valid: "222222222222",
+    invalid: "22222222222",
+    allowed: "12-digit AWS account ID",
   },
   productionInstanceType: {
     valid: "m7i.large",
@@ -69,12 +96,12 @@ export const settingExamples: Record<SettingName, SettingExample> = {
   productionAsgMax: {
     valid: "11",
     invalid: "1",
-    allowed: "a whole number from 2 (--production-asg-min) to 100",
+    allowed: "a whole number from 2 (--production-asg-min) to ",
   },
   stagingAsgMax: {
     valid: "3",
     invalid: "1",
-    allowed: "a whole number from 2 (--staging-asg-min) to 100",
+    allowed: "a whole number from 2 (--staging-asg-min) to ",
     with: { stagingAsgMin: 2, stagingDbClass: "db.t4g.small" },
   },
   productionCapacity: {
@@ -109,9 +136,9 @@ export const settingExamples: Record<SettingName, SettingExample> = {
   },
   productionDbClass: {
     valid: "db.r7g.large",
-    // 10 instances x (2 x 3 + 3) x 4 databases = 360 connections: more than a micro holds.
+    // 10 instances x (2 x 3 x 4 + (3 + 2) x 4 + 6 + 4) = 540 connections: more than a micro holds.
     invalid: "db.t4g.micro",
-    allowed: "holds 360 connections",
+    allowed: "holds 540 connections",
   },
   stagingDbClass: {
     valid: "db.t4g.small",
@@ -164,12 +191,17 @@ export const settingExamples: Record<SettingName, SettingExample> = {
   natGateways: {
     valid: "per-az",
     invalid: "none",
-    allowed: "one of single, per-az",
+    allowed: "one of per-az-in-production, per-az, single",
+  },
+  ubuntuRelease: {
+    valid: "22.04",
+    invalid: "20.04",
+    allowed: "one of 24.04, 22.04",
   },
   shellAccess: {
     valid: "bastion",
     invalid: "ssh",
     allowed: "one of ssm, bastion",
   },
-  rubyVersion: { valid: "3.3.6", invalid: "3.2.9", allowed: "from 3.3.0 on" },
+  rubyVersion: { valid: "4.0.0", invalid: "3.1.6", allowed: "from 3.2.0 on" },
 };

@@ -21,9 +21,46 @@ import { connect } from "node:net";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { packageRoot } from "../../core/paths.js";
+import { writeRepo } from "./repo.js";
 
 const execFileAsync = promisify(execFile);
 export const FIXTURES = join(packageRoot, "test/fixtures/ssh-hosts");
+
+export async function git(repo: string, ...args: string[]): Promise<string> {
+  const { stdout } = await execFileAsync("git", args, { cwd: repo });
+  return stdout.trim();
+}
+
+/** Commits files (path → contents) in the app's repo; returns the commit. */
+export async function commit(
+  repo: string,
+  files: Record<string, string>,
+  message: string,
+): Promise<string> {
+  writeRepo(repo, files);
+  await git(repo, "add", "--all");
+  await git(repo, "commit", "--quiet", "--allow-empty", "-m", message);
+  return git(repo, "rev-parse", "HEAD");
+}
+
+/** The generated repo as a git repository, with the toy Gemfile and Rakefile of this test. */
+export async function toyApp(repo: string): Promise<string> {
+  mkdirSync(join(repo, "vendor/cache"), { recursive: true });
+  await execFileAsync("ruby", [
+    join(FIXTURES, "rake-gem.rb"),
+    join(repo, "vendor/cache"),
+  ]);
+  copyFileSync(join(FIXTURES, "Rakefile.toy"), join(repo, "Rakefile"));
+  writeRepo(repo, {
+    Gemfile: 'source "https://rubygems.org"\n\ngem "rake"\n',
+  });
+  await execFileAsync("bundle", ["lock", "--local"], { cwd: repo });
+  await git(repo, "init", "--quiet");
+  await git(repo, "config", "user.email", "test@example.com");
+  await git(repo, "config", "user.name", "test");
+  await commit(repo, {}, "the app");
+  return repo;
+}
 
 /** What the hosts are set up for: the generated repo's names. */
 export interface HostApp {
@@ -69,6 +106,48 @@ function heredocBody(text: string, from: string, to: string): string {
   const body = lines.slice(start, end);
   const indent = /^ */.exec(body[0]!)![0].length;
   return body.map((line) => line.slice(indent)).join("\n");
+}
+
+/**
+ * What the generated user data (in app.yml) does about the release, from its comment "The
+ * current release..." to the signal of success, with what it needs from before (its variables,
+ * as_deploy, the signal to CloudFormation and the trap that sends it on failure), `values`
+ * substituted for the stack's, and `path` as PATH.
+ */
+export function releaseBootScript(
+  appYml: string,
+  values: Record<string, string>,
+  path: string,
+): string {
+  const userData = heredocBody(appYml, "#!/bin/bash", "signal SUCCESS");
+  const lines = userData.split("\n");
+  const keep = (prefix: string) =>
+    lines.filter((line) => line.startsWith(prefix));
+  const from = (prefix: string, to: (line: string) => boolean) => {
+    const start = lines.findIndex((line) => line.startsWith(prefix));
+    const end = lines.findIndex((line, i) => i > start && to(line));
+    if (start < 0) throw new Error(`the user data has no line ${prefix}`);
+    return lines.slice(start, end < 0 ? undefined : end + 1);
+  };
+  return [
+    "set -Eeuo pipefail",
+    `export PATH=${path}`,
+    ...keep("region="),
+    ...keep("app_root="),
+    ...keep("deploy_user="),
+    ...from("signal() {", (line) => line === "}"),
+    ...keep("trap 'signal FAILURE' ERR"),
+    ...keep("as_deploy()"),
+    ...from(
+      "# The current release, as the last deploy published it",
+      () => false,
+    ),
+  ]
+    .join("\n")
+    .replace(/\$\{([\w:]+)\}/g, (_, name: string) => {
+      if (!(name in values)) throw new Error(`no value for \${${name}}`);
+      return values[name]!;
+    });
 }
 
 /** An ed25519 key pair without a passphrase: `path` and `path.pub`. */
@@ -282,38 +361,24 @@ export class Fleet {
   }
 
   /**
-   * Runs what the generated user data does about the release on a new host (from its comment
-   * "The current release..." to the signal to CloudFormation), with the stack's values that
-   * CloudFormation would substitute: the host installs the release the pointer names.
+   * Runs what the generated user data does about the release on a new host (releaseBootScript),
+   * with the stack's values that CloudFormation would substitute: the host installs the release
+   * the pointer names.
    */
   async installAtBoot(
     host: Host,
     appYml: string,
     values: Record<string, string>,
   ): Promise<string> {
-    const userData = heredocBody(appYml, "#!/bin/bash", "signal SUCCESS");
-    const lines = userData.split("\n");
-    const keep = (prefix: string) =>
-      lines.filter((line) => line.startsWith(prefix));
-    const start = lines.findIndex((line) =>
-      line.startsWith("# The current release, as the last deploy published it"),
-    );
-    const script = [
-      "set -Eeuo pipefail",
+    return this.sh(
+      host,
       // cloud-init's PATH, not this machine's.
-      "export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-      ...keep("region="),
-      ...keep("app_root="),
-      ...keep("deploy_user="),
-      ...keep("as_deploy()"),
-      ...lines.slice(start),
-    ]
-      .join("\n")
-      .replace(/\$\{([\w:]+)\}/g, (_, name: string) => {
-        if (!(name in values)) throw new Error(`no value for \${${name}}`);
-        return values[name]!;
-      });
-    return this.sh(host, script);
+      releaseBootScript(
+        appYml,
+        values,
+        "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+      ),
+    );
   }
 
   /** The Auto Scaling group's instances, as the aws stand-in answers; extra ones as given. */

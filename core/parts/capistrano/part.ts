@@ -9,4 +9,6 @@ export const capistranoPart: Part = {
     "Capistrano: hosts from the Auto Scaling group over SSM or the bastion, rolling restarts behind a health check, db:prepare on the first host, release publishing, docs/DEPLOY.md",
   files,
   context: capistranoContext,
+  // Not beside an existing app's own deploy tool (Kamal, Kubernetes, its own Capistrano...).
+  leftOut: (context) => !context.uses.deploy,
 };

@@ -11,10 +11,12 @@ export const files: FileTable = {
   "infra/cloudformation/deploy.yml": always,
   // The CDN certificate's stack: only where an environment has CloudFront.
   "infra/cloudformation/edge.yml": { when: (context) => context.anyCdn },
+  "infra/cloudformation/monitoring.yml": always,
   "infra/cloudformation/network.yml": always,
   "infra/parameters/[env]/app.json": always,
   "infra/parameters/[env]/data.json": always,
   "infra/parameters/[env]/deploy.json": always,
   "infra/parameters/[env]/edge.json": { when: (_, env) => env!.cdn },
+  "infra/parameters/[env]/monitoring.json": always,
   "infra/parameters/[env]/network.json": always,
 };

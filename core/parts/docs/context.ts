@@ -1,6 +1,7 @@
 // Values only the docs part's templates need: each environment with its Mermaid node id, the
 // data stack's name and its cost estimate (./costs.ts).
 import type { Context, EnvironmentContext } from "../../context.js";
+import { bootDownloads } from "../../data.js";
 import { costsContext, type EnvironmentCosts } from "./costs.js";
 
 interface DocsEnvironment extends EnvironmentContext {
@@ -21,5 +22,5 @@ export function docsContext(context: Context) {
       costs: costs.environments[index]!,
     }),
   );
-  return { environments, costs };
+  return { environments, costs, bootDownloads };
 }

@@ -8,7 +8,14 @@ import {
   runningSplit,
   SPOT_DISCOUNT,
 } from "../../capacity.js";
-import { monthlyPrice, prices, regionPrices } from "../../data.js";
+import {
+  instanceType,
+  instanceTypes,
+  monthlyPrice,
+  prices,
+  regionPrices,
+  type InstanceType,
+} from "../../data.js";
 
 /**
  * What the estimate assumes beyond the answers and the sizes the templates create
@@ -28,8 +35,14 @@ const ASSUMPTIONS = {
   /** CloudWatch Logs ingested per running instance, a month. */
   logsGbPerInstance: 1,
   emailsPerMonth: 10_000,
-  /** app.yml's alarms without Redis: instance CPU, 5xx (two metrics), unhealthy hosts, DB CPU, DB storage, DB connections. */
-  baseAlarmMetrics: 7,
+  /**
+   * app.yml's alarms without Redis: instance CPU, memory and disk, 5xx (two metrics), latency,
+   * unhealthy hosts, instances in service, DB CPU, storage, connections and reachability,
+   * WebSocket connections, SES bounces and complaints.
+   */
+  baseAlarmMetrics: 15,
+  /** The read replica's lag. */
+  replicaAlarmMetrics: 1,
   /** Per Redis node: engine CPU and memory. */
   redisAlarmMetricsPerNode: 2,
   /** Target tracking's own two alarms, when the group scales. */
@@ -63,6 +76,8 @@ export interface EnvironmentCosts {
   baselineOnDemand: number;
   baselineMonthly: string;
   savingsPlanSaving: string;
+  /** Trade-offs the answers chose, each with its cost in a sentence. */
+  choices: string[];
 }
 
 function dollars(amount: number): string {
@@ -96,7 +111,7 @@ interface CostRule {
 const otherPrices = prices.other;
 const hours = prices.hoursPerMonth;
 
-const natGateways = ({ context }: Estimate) => (context.natPerAz ? 2 : 1);
+const natGateways = ({ env }: Estimate) => (env.natPerAz ? 2 : 1);
 const dbCopies = ({ env }: Estimate) => (env.multiAz ? 2 : 1);
 const storageCopies = (estimate: Estimate) =>
   dbCopies(estimate) + (estimate.env.readReplica ? 1 : 0);
@@ -109,7 +124,40 @@ const alarmMetrics = ({ env }: Estimate) =>
   (env.redisNodeType
     ? env.redisNodes * ASSUMPTIONS.redisAlarmMetricsPerNode
     : 0) +
-  (env.scales ? ASSUMPTIONS.scalingAlarmMetrics : 0);
+  (env.scales ? ASSUMPTIONS.scalingAlarmMetrics : 0) +
+  (env.readReplica ? ASSUMPTIONS.replicaAlarmMetrics : 0);
+/**
+ * A burstable type's monthly charge for CPU above its baseline, per instance, when the group
+ * runs at its scaling target: unlimited credit mode (the launch template's) bills the surplus.
+ */
+function burstSurplusMonthly(context: Context, type: InstanceType): number {
+  const points = Math.max(
+    0,
+    context.cpuTarget - (type.baselineCpuPercent ?? context.cpuTarget),
+  );
+  const family = type.type.split(".")[0]!;
+  return (
+    (points / 100) *
+    type.vcpus *
+    (prices.burstableSurplusVcpuHour[family] ?? 0) *
+    hours
+  );
+}
+
+/** The cheapest type that is not burstable with the same architecture, vCPUs and at least the memory. */
+function steadyAlternative(type: InstanceType): InstanceType | undefined {
+  return instanceTypes
+    .filter(
+      (other) =>
+        other.baselineCpuPercent === undefined &&
+        other.arch === type.arch &&
+        other.vcpus === type.vcpus &&
+        other.memoryGiB >= type.memoryGiB &&
+        prices.ec2Hourly[other.type] !== undefined,
+    )
+    .sort((a, b) => prices.ec2Hourly[a.type]! - prices.ec2Hourly[b.type]!)[0];
+}
+
 const dbMonthly = ({ env }: Estimate) =>
   monthlyPrice(prices.rdsPostgresHourly, env.dbClass);
 
@@ -123,6 +171,17 @@ const COST_LINES: CostRule[] = [
     // Scaled to the region with the other lines.
     cost: ({ env }, running) =>
       instancesMonthly({ ...env, region: prices.region }, running),
+  },
+  {
+    item: "Burstable CPU above baseline",
+    when: ({ env }) =>
+      instanceType(env.instanceType).baselineCpuPercent !== undefined,
+    detail: ({ context, env }, running) => {
+      const type = instanceType(env.instanceType);
+      return `${running} × ${env.instanceType} in unlimited credit mode, at the ${context.cpuTarget} % CPU target: ${context.cpuTarget - type.baselineCpuPercent!} points above its ${type.baselineCpuPercent} % baseline on ${type.vcpus} vCPUs`;
+    },
+    cost: ({ context, env }, running) =>
+      running * burstSurplusMonthly(context, instanceType(env.instanceType)),
   },
   {
     item: "EBS root volumes",
@@ -156,8 +215,8 @@ const COST_LINES: CostRule[] = [
   },
   {
     item: "NAT gateways",
-    detail: ({ context }) =>
-      context.natPerAz ? "2, one per zone" : "1, shared by both zones",
+    detail: ({ env }) =>
+      env.natPerAz ? "2, one per zone" : "1, shared by both zones",
     cost: (estimate) =>
       natGateways(estimate) * otherPrices.natGatewayHourly * hours,
   },
@@ -246,6 +305,32 @@ function rangeDetail(atMin: string, atMax: string): string {
   return atMin === atMax ? atMin : `${atMin} / ${atMax}`;
 }
 
+/** What a NAT gateway per zone costs beside one for both: a gateway and its public address. */
+function natChoice(env: EnvironmentContext): string {
+  const second = dollars(
+    (otherPrices.natGatewayHourly + otherPrices.publicIpv4Hourly) * hours,
+  );
+  return env.natPerAz
+    ? `A NAT gateway per zone costs ${second} a month more than one for both zones (the second gateway and its public IPv4 address; data processing costs the same): what keeps one zone's instances reaching SSM, Secrets Manager, SES and CloudWatch when the other zone fails. \`--nat-gateways single\` saves it.`
+    : `One NAT gateway for both zones: a second, per zone, would cost ${second} a month more, and keep one zone's instances reaching SSM, Secrets Manager, SES and CloudWatch when the other zone fails (\`--nat-gateways per-az\`).`;
+}
+
+/** What unlimited credit mode costs at the CPU target, beside a type that does not burst. */
+function creditChoice(
+  context: Context,
+  env: EnvironmentContext,
+): string | undefined {
+  const type = instanceType(env.instanceType);
+  if (type.baselineCpuPercent === undefined) return undefined;
+  const surplus = burstSurplusMonthly(context, type);
+  const base = monthlyPrice(prices.ec2Hourly, type.type);
+  const steady = steadyAlternative(type);
+  const comparison = steady
+    ? ` A ${steady.type}, which does not burst, costs ${dollars(monthlyPrice(prices.ec2Hourly, steady.type))} on demand.`
+    : "";
+  return `${type.type} is burstable, and the launch template runs it in unlimited credit mode: kept near the ${context.cpuTarget} % CPU target, it spends ${context.cpuTarget - type.baselineCpuPercent} points above its ${type.baselineCpuPercent} % baseline, billed at ${dollars(prices.burstableSurplusVcpuHour[type.type.split(".")[0]!] ?? 0)} per vCPU-hour: ${dollars(surplus)} a month per instance on top of its ${dollars(base)} on demand.${comparison} Standard mode would not bill it, but would hold each instance to its baseline once its credits run out.`;
+}
+
 /** One environment's monthly estimate at its minimum and maximum size. */
 export function environmentCosts(
   context: Context,
@@ -289,6 +374,9 @@ export function environmentCosts(
     baselineOnDemand,
     baselineMonthly: dollars(baseline),
     savingsPlanSaving: dollars(baseline * ASSUMPTIONS.savingsPlanDiscount),
+    choices: [natChoice(env), creditChoice(context, env)].filter(
+      (choice): choice is string => Boolean(choice),
+    ),
   };
 }
 

@@ -6,4 +6,5 @@ export const files: FileTable = {
   "docs/COSTS.md": always,
   "docs/ONBOARDING.md": always,
   "docs/RUNBOOK.md": always,
+  "docs/SECURITY.md": always,
 };

@@ -18,12 +18,22 @@ export const ACTIONS = {
     "ruby/setup-ruby@89f90524b88a01fe6e0b732220432cc6142926af # v1.313.0",
   awsCredentials:
     "aws-actions/configure-aws-credentials@cbe3b392738ccf3f987d68400dafcf4b0624a56c # v6.2.4",
-  /**
-   * rhysd/actionlint's own image, which bundles shellcheck for `run:` blocks, pinned by digest.
-   * Dependabot may not update a `docker://` step: bump its tag and digest together.
-   */
-  actionlint:
-    "docker://rhysd/actionlint:1.7.12@sha256:b1934ee5f1c509618f2508e6eb47ee0d3520686341fec936f3b79331f9315667",
+} as const;
+
+/**
+ * rhysd/actionlint's own image, which bundles shellcheck for `run:` blocks, pinned by digest. CI
+ * runs it from .github/linters/Dockerfile, where Dependabot can update it: it updates no
+ * `docker://` step.
+ */
+export const ACTIONLINT_IMAGE =
+  "rhysd/actionlint:1.7.12@sha256:b1934ee5f1c509618f2508e6eb47ee0d3520686341fec936f3b79331f9315667";
+
+/** CI's jobs, by id, with the names that branch protection requires as status checks. */
+const CI_JOB_NAMES = {
+  scan: "Security scans",
+  lint: "RuboCop",
+  test: "Tests",
+  infra: "CloudFormation and workflow lint",
 } as const;
 
 /**
@@ -55,11 +65,23 @@ const DEPLOY_MINUTES_PER_HOST = 6;
 /** Stack updates: rolling the instances one at a time, modifying the database. */
 const INFRA_TIMEOUT_MINUTES = 180;
 
+/**
+ * Creating change sets, once an update in progress has finished (a longer one fails the plan:
+ * run it again). The plan role keeps IAM's default longest session, an hour.
+ */
+const PLAN_TIMEOUT_MINUTES = 60;
+const PLAN_ROLE_MAX_SESSION_MINUTES = 60;
+
 /** A job that assumes the deploy role, for at most its own time limit. */
 interface AwsJob extends EnvironmentContext {
   timeoutMinutes: number;
   /** role-duration-seconds: the credentials outlast the job, whatever it does. */
   sessionSeconds: number;
+  /**
+   * The concurrency group of every job that changes the environment, in the deploy and the
+   * infrastructure workflows alike: an instance replacement never runs during a rollout.
+   */
+  changeLock: string;
 }
 
 interface DeployJob extends AwsJob {
@@ -67,10 +89,20 @@ interface DeployJob extends AwsJob {
 }
 
 interface InfraJob extends AwsJob {
-  /** The job that must succeed first: production's stacks change after staging's. */
-  needs: string | false;
+  /** The apply job that must succeed first: production's stacks change after staging's. */
+  after: string | false;
   /** The stacks bin/infra changes, in its order. */
   stacks: string[];
+  /** The job that creates the change sets, with the plan role and no GitHub environment. */
+  plan: {
+    timeoutMinutes: number;
+    sessionSeconds: number;
+    /**
+     * The repository variable holding the environment's plan role: a job outside a GitHub
+     * environment reads no environment's variables, and each environment has its own role.
+     */
+    roleVariable: string;
+  };
 }
 
 /**
@@ -79,9 +111,17 @@ interface InfraJob extends AwsJob {
  */
 const ADMINISTRATOR_STACK = "deploy";
 
+function timeLimits(minutes: number, roleMaxMinutes: number) {
+  const timeoutMinutes = Math.min(minutes, roleMaxMinutes);
+  return { timeoutMinutes, sessionSeconds: timeoutMinutes * 60 };
+}
+
 function awsJob(env: EnvironmentContext, minutes: number): AwsJob {
-  const timeoutMinutes = Math.min(minutes, ROLE_MAX_SESSION_MINUTES);
-  return { ...env, timeoutMinutes, sessionSeconds: timeoutMinutes * 60 };
+  return {
+    ...env,
+    ...timeLimits(minutes, ROLE_MAX_SESSION_MINUTES),
+    changeLock: `change-${env.name}`,
+  };
 }
 
 function deployJob(env: EnvironmentContext): DeployJob {
@@ -90,18 +130,25 @@ function deployJob(env: EnvironmentContext): DeployJob {
 }
 
 function infraJob(env: EnvironmentContext, context: Context): InfraJob {
-  const needs =
+  const after =
     env.isProduction && context.staging ? context.staging.name : false;
   return {
     ...awsJob(env, INFRA_TIMEOUT_MINUTES),
-    needs,
+    after,
     stacks: env.stacks.filter((stack) => stack !== ADMINISTRATOR_STACK),
+    plan: {
+      ...timeLimits(PLAN_TIMEOUT_MINUTES, PLAN_ROLE_MAX_SESSION_MINUTES),
+      roleVariable: `AWS_PLAN_ROLE_ARN_${env.name.toUpperCase()}`,
+    },
   };
 }
 
 export function githubContext(context: Context) {
   return {
     actions: ACTIONS,
+    actionlintImage: ACTIONLINT_IMAGE,
+    ciJobNames: CI_JOB_NAMES,
+    ciChecks: Object.values(CI_JOB_NAMES),
     sessionManagerPlugin: SESSION_MANAGER_PLUGIN,
     // Each region a stack goes to, once: the environments' and the CDN certificate's.
     // cfn-lint checks that every resource type exists there.

@@ -1,9 +1,10 @@
 // How the rails part joins an existing Rails app: the app keeps its own files; its Gemfile gets
-// the gems the generated config needs and its routes the health checks, each once.
+// the gems the generated config needs and its routes the health checks, each once (what the user
+// removes afterwards stays removed).
 import { DEPLOY_GEMS } from "../capistrano/context.js";
 import type { Adoption } from "../part.js";
 
-/** The Rails config files the generator owns: an existing one is merged (or a conflict). */
+/** The Rails config the deploy needs: an existing one is left as it is, the generated one proposed beside it. */
 const OWNED_CONFIG = new Set([
   "config/database.yml",
   "config/cable.yml",
@@ -53,14 +54,21 @@ function gemsByGroup(gemfile: string): Map<string, string[]> {
 
 const gemName = (line: string) => GEM_LINE.exec(line)![1]!;
 
-function addMissingGems(existing: string, generated: string): string {
-  const present = new Set(
-    existing
+/** The gems the generated config needs that the Gemfile lacks, never those added before. */
+function addMissingGems(
+  existing: string,
+  generated: string,
+  addedBefore: string[],
+): { contents: string; added: string[] } {
+  const present = new Set([
+    ...existing
       .split("\n")
       .filter((line) => GEM_LINE.test(line))
       .map(gemName),
-  );
-  const blocks = [...gemsByGroup(generated)]
+    // A gem added by an earlier run and since removed by the user stays removed.
+    ...addedBefore,
+  ]);
+  const missing = [...gemsByGroup(generated)]
     .map(
       ([group, lines]) =>
         [
@@ -72,35 +80,63 @@ function addMissingGems(existing: string, generated: string): string {
           ),
         ] as const,
     )
-    .filter(([, lines]) => lines.length > 0)
-    .map(([group, lines]) =>
-      group
-        ? [`group ${group} do`, ...lines.map((l) => `  ${l}`), "end"].join("\n")
-        : lines.join("\n"),
-    );
-  if (blocks.length === 0) return existing;
-  return `${existing.trimEnd()}\n\n# Added by rails-aws: gems its generated config needs.\n${blocks.join("\n\n")}\n`;
+    .filter(([, lines]) => lines.length > 0);
+  if (missing.length === 0) return { contents: existing, added: addedBefore };
+  const blocks = missing.map(([group, lines]) =>
+    group
+      ? [`group ${group} do`, ...lines.map((l) => `  ${l}`), "end"].join("\n")
+      : lines.join("\n"),
+  );
+  return {
+    contents: `${existing.trimEnd()}\n\n# Added by rails-aws: gems its generated config needs.\n${blocks.join("\n\n")}\n`,
+    added: [
+      ...addedBefore,
+      ...missing.flatMap(([, lines]) => lines.map(gemName)),
+    ],
+  };
 }
 
-const HEALTH_ROUTES: [RegExp, string][] = [
-  [
-    /^\s*get\s+["']up["']/m,
-    `  get "up" => "rails/health#show", as: :rails_health_check`,
-  ],
-  [/^\s*get\s+["']health["']/m, `  get "health" => "rails/health#show"`],
-];
+/** A health route of the generated routes.rb: `get "health" => ...`, by its path. */
+const HEALTH_ROUTE = /^\s*get\s*\(?\s*["']\/?(up|health)["']/;
 
-function addHealthRoutes(existing: string): string {
-  const missing = HEALTH_ROUTES.filter(
-    ([present]) => !present.test(existing),
-  ).map(([, route]) => route);
-  const draw = /^Rails\.application\.routes\.draw do\s*$/m;
-  if (missing.length === 0 || !draw.test(existing)) return existing;
-  return existing.replace(
-    draw,
-    (line) =>
-      `${line}\n  # Added by rails-aws: the load balancer checks /health.\n${missing.join("\n")}\n`,
-  );
+/** The line that opens the routes: `Rails.application.routes.draw do`, `Shop::Application...`, with a comment or not. */
+const DRAW_LINE = /^[\w:]+(?:\.application)?\.routes\.draw\s+do\b.*$/m;
+
+/** The health routes the load balancer needs that the app's routes lack, never those added before. */
+function addHealthRoutes(
+  existing: string,
+  generated: string,
+  addedBefore: string[],
+): { contents: string; added: string[]; note?: string } {
+  const present = new Set([
+    ...existing
+      .split("\n")
+      .map((line) => HEALTH_ROUTE.exec(line)?.[1])
+      .filter((path) => path !== undefined),
+    ...addedBefore,
+  ]);
+  const missing = generated.split("\n").filter((line) => {
+    const path = HEALTH_ROUTE.exec(line)?.[1];
+    return path !== undefined && !present.has(path);
+  });
+  if (missing.length === 0) return { contents: existing, added: addedBefore };
+  if (!DRAW_LINE.test(existing))
+    return {
+      contents: existing,
+      added: addedBefore,
+      note: `no routes.draw line found, so the health routes were not added: add ${missing.map((line) => line.trim()).join(" and ")} to your routes; the load balancer checks /health`,
+    };
+  return {
+    contents: existing.replace(
+      DRAW_LINE,
+      (line) =>
+        `${line}\n  # Added by rails-aws: the load balancer checks /health.\n${missing.join("\n")}\n`,
+    ),
+    added: [
+      ...addedBefore,
+      ...missing.map((line) => HEALTH_ROUTE.exec(line)![1]!),
+    ],
+  };
 }
 
 export function railsAdoption(path: string): Adoption | undefined {

@@ -2,12 +2,53 @@
 // installed by every deploy on its host (app.installUnitsScript) and by the user data on a new
 // instance: Puma's listening socket, Puma, the Solid Queue worker, and the target that groups them.
 import type { Context } from "../../context.js";
+import { JOB_EXTRA_CONNECTIONS } from "../../settings.js";
 
 /** Solid Queue's default shutdown_timeout: how long its supervisor lets jobs finish on TERM. */
 export const SOLID_QUEUE_SHUTDOWN_TIMEOUT = 5;
 
-/** Solid Queue's worker needs two connections beyond its threads (polling and heartbeat). */
-const JOB_EXTRA_CONNECTIONS = 2;
+/**
+ * The directives a release's unit may hold for the instance's install-units script to install
+ * it (it refuses any other): what the units of config/systemd use. Whole families that only take
+ * privileges away (ProtectSystem=, RestrictNamespaces=, ...) are allowed by their prefix. Some
+ * directives are checked further there (User=, Group=, EnvironmentFile=, ExecStart=,
+ * ListenStream=, the dependencies). test/install-units.test.ts keeps these and the units in step.
+ */
+export const INSTALLABLE_DIRECTIVE_FAMILIES = [
+  "Protect",
+  "Restrict",
+  "Private",
+  "SystemCall",
+] as const;
+export const INSTALLABLE_DIRECTIVES = [
+  "After",
+  "Backlog",
+  "CapabilityBoundingSet",
+  "Description",
+  "Environment",
+  "EnvironmentFile",
+  "ExecStart",
+  "Group",
+  "KillMode",
+  "ListenStream",
+  "LockPersonality",
+  "NoDelay",
+  "NoNewPrivileges",
+  "PartOf",
+  "ReadWritePaths",
+  "RemoveIPC",
+  "Requires",
+  "Restart",
+  "ReusePort",
+  "TimeoutStopSec",
+  "Type",
+  "UMask",
+  "User",
+  "WantedBy",
+  "Wants",
+  "WatchdogSec",
+  "WorkingDirectory",
+] as const;
 
 /** systemd's name for Puma's socket: foo.socket activates foo.service. */
 export function webSocketUnit(context: Context): string {

@@ -9,4 +9,6 @@ export const systemdPart: Part = {
     "systemd units: Puma (socket-activated, Type=notify, watchdog), the Solid Queue worker and their target, hardened",
   files,
   context: systemdContext,
+  // Not beside an existing app's own deploy tool (Kamal, Kubernetes, its own Capistrano...).
+  leftOut: (context) => !context.uses.deploy,
 };

@@ -1,0 +1,462 @@
+// Onboarding an existing Rails app, over a set of app shapes (test/helpers/existing-apps.ts): what
+// is found in the app, what is written and what is not, that keeping the app's side of every
+// conflict gives back its files byte for byte, and that a second run changes nothing.
+import assert from "node:assert/strict";
+import {
+  chmodSync,
+  existsSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { join } from "node:path";
+import { proposalPath } from "../core/changes.js";
+import { mergeThreeWay } from "../core/merge.js";
+import { detectApp } from "../core/onboarding/detect.js";
+import { railsAdoption } from "../core/parts/rails/adoption.js";
+import { existingAppFiles, writeExistingApp } from "./helpers/existing-apps.js";
+import { generateRepo, readTree, runCli, tempDir } from "./helpers/repo.js";
+
+const read = (dir: string, path: string) =>
+  readFileSync(join(dir, path), "utf8");
+const has = (dir: string, path: string) => existsSync(join(dir, path));
+const stored = (dir: string) =>
+  JSON.parse(read(dir, ".yo-rc.json"))["generator-rails-aws"];
+
+/** Keeps the app's side of every conflict: deletes each proposal. */
+function keepTheAppsSide(dir: string): string[] {
+  const proposals = [...readTree(dir).keys()].filter((path) =>
+    path.endsWith(".rails-aws-proposal"),
+  );
+  for (const path of proposals) rmSync(join(dir, path));
+  return proposals;
+}
+
+/** The Gemfile and routes without what rails-aws added (a block it marks "Added by rails-aws"). */
+function withoutAdditions(text: string): string {
+  return text
+    .replace(/\n\n# Added by rails-aws: gems[\s\S]*$/, "\n")
+    .replace(
+      / {2}# Added by rails-aws: the load balancer[^\n]*\n(?: {2}get [^\n]*\n)+\n?/,
+      "",
+    );
+}
+
+async function onboard(shape: string, args: string[] = []) {
+  const dir = writeExistingApp(shape);
+  const run = await runCli([dir, "--domain", "shop.example.com", ...args]);
+  assert.equal(run.stderr, "", `${shape}: ${run.stderr}`);
+  return { dir, run, original: existingAppFiles(shape) };
+}
+
+interface Shape {
+  /** Lines of "Found in the app". */
+  detected: RegExp[];
+  written: string[];
+  notWritten: string[];
+  /** Lines of "Not adapted to the app". */
+  notAdapted?: RegExp[];
+  /** Generated files that must say (or not say) something. */
+  contents?: [path: string, pattern: RegExp, holds: boolean][];
+  /** Stored answers. */
+  answers?: Record<string, unknown>;
+}
+
+const SHAPES: Record<string, Shape> = {
+  "rails-7.0": {
+    detected: [
+      /Rails 7\.0\.8 \(Gemfile\.lock\)/,
+      /Ruby 3\.2\.2 \(\.ruby-version\)/,
+    ],
+    written: [proposalPath("config/environments/production.rb")],
+    notWritten: ["db/queue_schema.rb", "config/cache.yml", "bin/jobs"],
+    notAdapted: [/Solid Cache, Solid Queue and Solid Cable need Rails 7\.2/],
+    contents: [
+      ["Gemfile", /solid_(cache|queue|cable)/, false],
+      // Rails 7.0 has no Rails::HealthController: a Rack endpoint answers instead.
+      ["config/routes.rb", /get "health" => proc/, true],
+      ["config/routes.rb", /rails\/health#show/, false],
+      [
+        proposalPath("config/environments/production.rb"),
+        /silence_healthcheck_path|assume_ssl|attributes_for_inspect|TaggedLogging\.logger/,
+        false,
+      ],
+    ],
+    answers: { rubyVersion: "3.2.2" },
+  },
+  "rails-7.2": {
+    detected: [/Rails 7\.2\.2/, /Action Cable: postgresql/, /jsbundling/],
+    written: ["db/queue_schema.rb", "config/queue.yml", "bin/jobs"],
+    notWritten: [],
+    contents: [
+      ["Gemfile", /^gem "solid_queue"/m, true],
+      ["config/routes.rb", /get "health" => "rails\/health#show"/, true],
+      [
+        proposalPath("config/environments/production.rb"),
+        /silence_healthcheck_path/,
+        false,
+      ],
+      [proposalPath("config/environments/production.rb"), /assume_ssl/, true],
+      // max_connections is Rails 8.1's name; 7.2 reads pool.
+      [proposalPath("config/database.yml"), /^ {2}pool:/m, true],
+    ],
+  },
+  mysql: {
+    detected: [/database: mysql2 \(config\/database\.yml\)/],
+    written: [],
+    notWritten: [proposalPath("config/database.yml")],
+    notAdapted: [/app uses mysql2 .* RDS PostgreSQL/],
+    contents: [["Gemfile", /gem "pg"/, false]],
+  },
+  sqlite: {
+    detected: [/database: sqlite3 \(config\/database\.yml\)/],
+    written: [],
+    notWritten: [proposalPath("config/database.yml")],
+    notAdapted: [/app uses sqlite3 .*Move the app to PostgreSQL/],
+    contents: [["Gemfile", /gem "pg"/, false]],
+  },
+  "redis-cable": {
+    detected: [/Action Cable: redis/],
+    written: [],
+    notWritten: ["db/cable_schema.rb"],
+    answers: { cableAdapter: "redis" },
+    contents: [
+      ["Gemfile", /solid_cable/, false],
+      ["Gemfile", /^gem "solid_queue"/m, true],
+      [proposalPath("config/database.yml"), /_cable/, false],
+    ],
+  },
+  sidekiq: {
+    detected: [/Active Job: sidekiq/, /tests: rspec/],
+    written: ["config/systemd/shop-front-jobs.service"],
+    notWritten: ["bin/jobs", "config/queue.yml", "db/queue_schema.rb"],
+    answers: { cableAdapter: "redis" },
+    contents: [
+      ["Gemfile", /solid_queue/, false],
+      [
+        "config/systemd/shop-front-jobs.service",
+        /^ExecStart=\S+ exec sidekiq --environment production$/m,
+        true,
+      ],
+      [
+        proposalPath("config/environments/production.rb"),
+        /queue_adapter = :sidekiq/,
+        true,
+      ],
+      // Its tests are RSpec's, and it has no RuboCop config.
+      [".github/workflows/ci.yml", /run: bundle exec rspec/, true],
+      [".github/workflows/ci.yml", /bin\/rubocop/, false],
+    ],
+  },
+  kamal: {
+    detected: [
+      /deploy: Kamal \(config\/deploy\.yml\)/,
+      /CI: \.github\/workflows\/ci\.yml, \.github\/workflows\/lint\.yml/,
+    ],
+    written: [proposalPath("config/database.yml.sample"), "bin/rubocop"],
+    notWritten: [
+      "Capfile",
+      "config/deploy.rb",
+      "config/database.yml",
+      "config/systemd/shop-front-web.service",
+      ".github/workflows/deploy.yml",
+      proposalPath(".github/workflows/ci.yml"),
+    ],
+    notAdapted: [/deploys with Kamal/, /CI: the app has its own/],
+    contents: [
+      ["Gemfile", /capistrano/, false],
+      ["Procfile.dev", /tailwindcss:watch/, true],
+    ],
+  },
+  capistrano: {
+    detected: [/deploy: Capistrano \(Capfile\)/],
+    written: [".github/workflows/ci.yml"],
+    notWritten: [
+      "lib/capistrano/tasks/rollout.rake",
+      proposalPath("config/deploy/production.rb"),
+      ".github/workflows/deploy.yml",
+      "config/systemd/shop-front-jobs.service",
+    ],
+    notAdapted: [/deploys with Capistrano \(Capfile\)/],
+    contents: [["Procfile.dev", /tailwindcss/, false]],
+  },
+  "no-action-cable": {
+    detected: [
+      /Action Cable: not loaded/,
+      /frameworks: active_model, active_job, active_record, action_controller, action_view/,
+    ],
+    written: [],
+    notWritten: [
+      "app/channels/application_cable/connection.rb",
+      "app/mailers/application_mailer.rb",
+      "app/views/layouts/mailer.html.erb",
+      "config/cable.yml",
+      "config/storage.yml",
+      "db/cable_schema.rb",
+      "bin/rubocop",
+    ],
+    contents: [
+      ["Gemfile", /solid_cable|aws-actionmailer-ses|aws-sdk-s3|rubocop/, false],
+      [
+        proposalPath("config/environments/production.rb"),
+        /action_cable|action_mailer|active_storage/,
+        false,
+      ],
+    ],
+  },
+  "ruby-4-tool-versions": {
+    detected: [/Ruby 4\.0\.0 \(\.tool-versions\)/, /Rails 8\.1\.1/],
+    written: [proposalPath("docker-compose.yaml")],
+    notWritten: [".ruby-version", "docker-compose.yml"],
+    answers: { rubyVersion: "4.0.0" },
+    contents: [[proposalPath("config/database.yml"), /max_connections/, true]],
+  },
+};
+
+describe("onboarding an existing Rails app", () => {
+  for (const [shape, expected] of Object.entries(SHAPES))
+    describe(`an app of shape ${shape}`, () => {
+      it("says what it found, writes what fits the app and names what could not be adapted", async () => {
+        const { dir, run } = await onboard(shape);
+        const found = run.stdout.split("Found in the app:")[1] ?? "";
+        for (const pattern of expected.detected) assert.match(found, pattern);
+        for (const path of expected.written)
+          assert.ok(has(dir, path), `${shape}: ${path} is written`);
+        for (const path of expected.notWritten)
+          assert.ok(!has(dir, path), `${shape}: ${path} is not written`);
+        const notAdapted = run.stdout.split("Not adapted to the app:")[1] ?? "";
+        for (const pattern of expected.notAdapted ?? [])
+          assert.match(notAdapted, pattern);
+        if (!expected.notAdapted)
+          assert.doesNotMatch(run.stdout, /Not adapted to the app/);
+        for (const [path, pattern, holds] of expected.contents ?? [])
+          (holds ? assert.match : assert.doesNotMatch)(
+            read(dir, path),
+            pattern,
+            `${shape}: ${path}`,
+          );
+        const answers = stored(dir);
+        assert.equal(answers.appName, "shop-front");
+        assert.equal(answers.githubRepository, "acme/shop-front");
+        for (const [name, value] of Object.entries(expected.answers ?? {}))
+          assert.equal(answers[name], value, `${shape}: ${name}`);
+      });
+
+      it("leaves every file of the app as it was once the app's side of each conflict is kept, and a second run changes nothing", async () => {
+        const { dir, run, original } = await onboard(shape);
+        const proposals = keepTheAppsSide(dir);
+        // Each proposal was reported as a conflict, and the run exited non-zero for it.
+        for (const proposal of proposals)
+          assert.match(
+            run.stdout,
+            new RegExp(
+              `conflict +\\S+: yours is untouched; rails-aws's version is in ${proposal.replaceAll(".", "\\.")}`,
+            ),
+          );
+        assert.equal(run.code, proposals.length ? 1 : 0);
+        for (const [path, contents] of Object.entries(original)) {
+          const now = read(dir, path);
+          if (path === "Gemfile" || path === "config/routes.rb")
+            assert.equal(withoutAdditions(now), contents, `${shape}: ${path}`);
+          else assert.equal(now, contents, `${shape}: ${path} byte for byte`);
+        }
+        // Hook for `rails-aws check` on the onboarded app: it is to report nothing about the
+        // files of `original` (it checks the generator's own files: generatorFiles in
+        // core/manifest.ts).
+        const before = readTree(dir);
+        const again = await runCli([dir]);
+        assert.equal(again.code, 0, again.stdout);
+        assert.deepEqual(readTree(dir), before);
+        assert.match(again.stdout, /0 created, 0 changed/);
+      });
+    });
+
+  it("keeps a conflict a conflict until the proposal is dealt with, even when the output changes", async () => {
+    const { dir } = await onboard("rails-7.2");
+    const production = "config/environments/production.rb";
+    const proposal = proposalPath(production);
+    const untouched = read(dir, production);
+    const again = await runCli([dir, "--domain", "shop.example.org"]);
+    assert.equal(again.code, 1);
+    assert.match(
+      again.stdout,
+      /conflict +config\/environments\/production\.rb: yours is untouched/,
+    );
+    assert.match(read(dir, proposal), /no-reply@shop\.example\.org/);
+    assert.equal(read(dir, production), untouched);
+    keepTheAppsSide(dir);
+    const resolved = await runCli([dir]);
+    assert.equal(resolved.code, 0, resolved.stdout);
+    assert.ok(!has(dir, proposal));
+    // A new output is a new proposal.
+    const changed = await runCli([dir, "--domain", "shop.example.net"]);
+    assert.equal(changed.code, 1);
+    assert.match(read(dir, proposal), /no-reply@shop\.example\.net/);
+    assert.equal(read(dir, production), untouched);
+  });
+
+  it("names the gems it adds, with bundle install as the next step, and never adds back a gem or route the user removed", async () => {
+    const { dir, run } = await onboard("rails-7.2");
+    assert.match(
+      run.stdout,
+      /The Gemfile got [^:]*solid_queue[^:]*: run bundle install and commit Gemfile\.lock/,
+    );
+    const gemfile = read(dir, "Gemfile");
+    assert.equal(gemfile.match(/^gem "rails"/gm)?.length, 1);
+    writeFileSync(
+      join(dir, "Gemfile"),
+      gemfile.replace(/^gem "solid_cache".*\n/m, ""),
+    );
+    writeFileSync(
+      join(dir, "config/routes.rb"),
+      read(dir, "config/routes.rb").replace(/^ {2}get "up".*\n/m, ""),
+    );
+    keepTheAppsSide(dir);
+    const before = readTree(dir);
+    const again = await runCli([dir]);
+    assert.deepEqual(readTree(dir), before);
+    assert.equal(read(dir, "Gemfile").match(/Added by rails-aws/g)?.length, 1);
+    assert.doesNotMatch(again.stdout, /The Gemfile got/);
+  });
+
+  it("reports a file it creates that the app's .gitignore ignores", async () => {
+    const { run } = await onboard("rails-7.2");
+    assert.match(
+      run.stdout,
+      /warning: \.env\.example is created but your \.gitignore ignores it/,
+    );
+  });
+
+  it("refuses a Rails it does not onboard, before writing anything", async () => {
+    const dir = writeExistingApp("rails-7.0");
+    for (const path of ["Gemfile.lock"])
+      writeFileSync(
+        join(dir, path),
+        read(dir, path).replaceAll("7.0.8", "6.1.7"),
+      );
+    const before = readTree(dir);
+    const run = await runCli([dir, "--domain", "shop.example.com"]);
+    assert.equal(run.code, 1);
+    assert.match(
+      run.stderr,
+      /this app runs Rails 6\.1\.7 \(Gemfile\.lock\); rails-aws onboards Rails 7\.0 to 8\.1/,
+    );
+    assert.deepEqual(readTree(dir), before);
+  });
+
+  it("compares modes on the executable bit alone: group-writable files (umask 002) are up to date", async () => {
+    const { dir } = await onboard("rails-7.2");
+    keepTheAppsSide(dir);
+    chmodSync(join(dir, "bin/brakeman"), 0o775);
+    chmodSync(join(dir, "config/boot.rb"), 0o664);
+    const again = await runCli([dir]);
+    assert.match(again.stdout, /0 created, 0 changed/);
+    assert.equal(statSync(join(dir, "bin/brakeman")).mode & 0o777, 0o775);
+    assert.equal(statSync(join(dir, "config/boot.rb")).mode & 0o777, 0o664);
+  });
+});
+
+describe("the routes an existing app gets", () => {
+  const addRoutes = railsAdoption("config/routes.rb");
+  const generated =
+    'Rails.application.routes.draw do\n  get "up" => "rails/health#show", as: :rails_health_check\n  get "health" => "rails/health#show"\nend\n';
+  const adopt = (routes: string) => {
+    assert.ok(typeof addRoutes === "function");
+    return addRoutes(routes, generated, []);
+  };
+
+  it("finds the app's own /up and /health, with or without a leading slash", () => {
+    const routes =
+      'Rails.application.routes.draw do\n  get "/up" => "rails/health#show"\n  get "/health", to: "health#show"\nend\n';
+    assert.equal(adopt(routes).contents, routes);
+  });
+
+  it("adds them below an App::Application draw line and one with a trailing comment", () => {
+    for (const draw of [
+      "ShopFront::Application.routes.draw do",
+      "Rails.application.routes.draw do # the shop",
+    ]) {
+      const adopted = adopt(`${draw}\n  resources :products\nend\n`);
+      assert.match(adopted.contents, /get "health" => "rails\/health#show"/);
+      assert.deepEqual(adopted.added, ["up", "health"]);
+    }
+  });
+
+  it("says so when it finds no draw line to add them to", () => {
+    const adopted = adopt("draw :admin\n");
+    assert.equal(adopted.contents, "draw :admin\n");
+    assert.match(adopted.note ?? "", /health routes were not added/);
+  });
+});
+
+describe("the three-way merge", () => {
+  it("keeps the final newline when the conflict reaches the end of the file", () => {
+    const merged = mergeThreeWay("a\nyours\n", "a\nbase\n", "a\ntheirs\n");
+    assert.ok(merged.conflict);
+    assert.ok(merged.contents.endsWith(">>>>>>> rails-aws\n"));
+  });
+});
+
+describe("what an existing app is", () => {
+  const appOf = (files: Record<string, string>) =>
+    detectApp({
+      read: (path) => files[path],
+      list: (dir) =>
+        Object.keys(files).filter((path) => path.startsWith(`${dir}/`)),
+    });
+
+  it("reads Ruby from .mise.toml or the Gemfile's ruby line, and says which", () => {
+    assert.deepEqual(
+      appOf({ ".mise.toml": '[tools]\nruby = "3.3.6"\n' }).ruby,
+      {
+        version: "3.3.6",
+        source: ".mise.toml",
+      },
+    );
+    assert.deepEqual(
+      appOf({ Gemfile: 'source "https://rubygems.org"\nruby "3.4.7"\n' }).ruby,
+      {
+        version: "3.4.7",
+        source: "Gemfile",
+      },
+    );
+  });
+
+  it("finds Kubernetes manifests and other CI", () => {
+    const app = appOf({
+      "k8s/deployment.yaml": "kind: Deployment\n",
+      ".gitlab-ci.yml": "test:\n  script: bin/rails test\n",
+    });
+    assert.deepEqual(app.deployTools, [{ name: "Kubernetes", file: "k8s/" }]);
+    assert.deepEqual(app.ci, [".gitlab-ci.yml"]);
+  });
+});
+
+describe("the redis cable path", () => {
+  it("has no Solid Cable: no gem, no schema, no cable database", async () => {
+    const dir = await generateRepo(["--cable-adapter", "redis"]);
+    assert.doesNotMatch(read(dir, "Gemfile"), /solid_cable/);
+    assert.ok(!has(dir, "db/cable_schema.rb"));
+    assert.doesNotMatch(read(dir, "config/database.yml"), /_cable/);
+    assert.match(read(dir, "config/cable.yml"), /adapter: redis/);
+  });
+
+  it("on Ruby 3.2, broadcasts through Action Cable's PostgreSQL adapter, and says why", async () => {
+    const dir = join(tempDir(), "demo");
+    const run = await runCli([
+      dir,
+      "--domain",
+      "example.com",
+      "--ruby-version",
+      "3.2.9",
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(
+      run.stdout,
+      /warning: Ruby 3\.2\.9: Solid Cable 4 needs Ruby 3\.3/,
+    );
+    assert.match(read(dir, "config/cable.yml"), /^ {2}adapter: postgresql$/m);
+    assert.doesNotMatch(read(dir, "Gemfile"), /solid_cable/);
+  });
+});
