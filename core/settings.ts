@@ -706,8 +706,8 @@ export interface Section {
 const environmentSection = (env: EnvironmentName): Section => ({
   title: env.charAt(0).toUpperCase() + env.slice(1),
   settings: [
-    "AccountId",
     "Region",
+    "AccountId",
     "InstanceType",
     "AsgMin",
     "AsgMax",
@@ -746,13 +746,22 @@ export const SECTIONS: Section[] = [
   ...ENVIRONMENTS.map(environmentSection),
   {
     title: "Shared infrastructure",
-    settings: ["natGateways", "shellAccess", "ubuntuRelease", "cpuTarget"],
+    settings: ["natGateways", "ubuntuRelease", "shellAccess", "cpuTarget"],
   },
 ];
 
 export const settingNames: SettingName[] = SECTIONS.flatMap(
   (section) => section.settings,
 );
+
+// A setting left out of the sections would never be asked nor resolved: fail at once instead.
+const unplaced = Object.keys(settings).filter(
+  (name) => settingNames.filter((placed) => placed === name).length !== 1,
+);
+if (unplaced.length)
+  throw new Error(
+    `core/settings.ts: every setting belongs to exactly one of SECTIONS; not so: ${unplaced.join(", ")}`,
+  );
 
 export function sectionOf(name: SettingName): Section {
   return SECTIONS.find((section) => section.settings.includes(name))!;

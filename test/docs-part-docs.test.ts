@@ -249,6 +249,23 @@ describe("the cost model", () => {
     assert.equal(line(rich, "NAT gateways"), 2 * line(plain, "NAT gateways"));
   });
 
+  it("prices an environment in its own region's prices, global services alike everywhere", () => {
+    const virginia = costs();
+    const frankfurt = costs({ productionRegion: "eu-central-1" });
+    assert.match(frankfurt.pricesBasis, /^eu-central-1 prices/);
+    assert.ok(frankfurt.totalMinDollars > virginia.totalMinDollars);
+    assert.ok(
+      line(frankfurt, "RDS PostgreSQL") > line(virginia, "RDS PostgreSQL"),
+    );
+    assert.equal(line(frankfurt, "Route53"), line(virginia, "Route53"));
+    // A region the price data lacks is priced, and named, as us-east-1's list prices.
+    const milan = costs({ productionRegion: "eu-south-1" });
+    assert.match(
+      milan.pricesBasis,
+      /^us-east-1 list prices \(no eu-south-1 prices/,
+    );
+  });
+
   it("states what a NAT gateway per zone costs beside one for both, and gives production one per zone by default", () => {
     const second =
       (prices.other.natGatewayHourly + prices.other.publicIpv4Hourly) * 730;

@@ -15,7 +15,10 @@ export function foreignReferences(
   for (const [path, text] of files) {
     const at = (index: number) =>
       `${path}:${text.slice(0, index).split("\n").length}`;
-    for (const match of text.matchAll(/\bthe plan(?:'s)?\b/gi))
+    // The user's plan, not the infra workflow's plan of change sets ("the plan role", "reading the plan").
+    for (const match of text.matchAll(
+      /\bthe plan's\b|\bas the plan\b|\bthe plan (?:says|asks|advises|names)\b|\bfrom the plan\b|\bas planned\b/gi,
+    ))
       problems.push(`${at(match.index)}: says "${match[0]}"`);
     const mentioned = [
       // Any Markdown file named anywhere, comments of YAML or Ruby included.
@@ -42,13 +45,16 @@ describe("generated docs speak only of the generated repo", () => {
   it("finds a planted 'the plan' and a reference to a file the repo lacks", () => {
     const problems = foreignReferences(
       new Map([
-        ["README.md", "Where this departs from the plan.\nSee [x](docs/X.md)."],
+        [
+          "README.md",
+          "Where this departs from the plan.\nSee [x](docs/X.md). The plan role plans.",
+        ],
         ["app.yml", "# as docs/parts-contract.md says\n"],
       ]),
       () => false,
     );
     assert.deepEqual(problems, [
-      'README.md:1: says "the plan"',
+      'README.md:1: says "from the plan"',
       "README.md:2: refers to docs/X.md, not in the repo",
       "README.md:2: refers to docs/X.md, not in the repo",
       "app.yml:1: refers to docs/parts-contract.md, not in the repo",

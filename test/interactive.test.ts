@@ -6,6 +6,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { packageRoot } from "../core/paths.js";
+import { connectionsPerInstance, settings } from "../core/settings.js";
 import { tempDir, writeRepo } from "./helpers/repo.js";
 import { requireTool } from "./helpers/tools.js";
 
@@ -70,6 +71,9 @@ function answersFile(dir: string, unasked: string[]): string {
     appName: "demo",
     domain: "example.com",
     githubRepository: "me/demo",
+    githubOwnerId: "",
+    githubRepositoryId: "",
+    githubOidcSubject: "legacy",
     alertEmail: "alerts@example.com",
     rubyVersion: "3.4",
     environments: ["production"],
@@ -78,6 +82,7 @@ function answersFile(dir: string, unasked: string[]): string {
     jobThreads: 3,
     cableAdapter: "solid_cable",
     productionRegion: "eu-west-1",
+    productionAccountId: "",
     productionInstanceType: "t3.medium",
     productionAsgMin: 2,
     productionAsgMax: 4,
@@ -87,6 +92,7 @@ function answersFile(dir: string, unasked: string[]): string {
     productionBackupDays: 7,
     productionReadReplica: false,
     natGateways: "single",
+    ubuntuRelease: settings.ubuntuRelease.default({}, { folderName: "" }),
     shellAccess: "ssm",
     cpuTarget: 70,
   };
@@ -143,16 +149,21 @@ describe("the interactive path, in a terminal", () => {
     );
     run.type("\r");
     await run.until("Maximum instances for production");
-    // (8 x 5 + 3) x 4 = 172 connections an instance: 29 instances fill the largest class.
+    // 8 workers x 5 threads: more instances than the largest class has connections for.
+    const perInstance = connectionsPerInstance({
+      pumaWorkers: 8,
+      pumaThreads: 5,
+      jobThreads: 3,
+    });
     run.type("\x7f50\r");
     await run.until(
-      /from 2 \(--production-asg-min\) to 29 \(each instance opens 172 database connections/,
+      `from 2 (--production-asg-min) to ${Math.floor(5000 / perInstance)} (each instance opens ${perInstance} database connections`,
     );
     run.type("\x7f\x7f10\r");
     mark = run.screen().length;
     await run.until("RDS PostgreSQL 17 instance class for production");
     await run.until("connections");
-    // 10 instances open 1,720 connections: only classes that hold them are offered.
+    // 10 instances open some 1,900 connections: only classes that hold them are offered.
     assert.doesNotMatch(run.since(mark), /db\.t4g\.medium/);
     assert.match(
       run.since(mark),

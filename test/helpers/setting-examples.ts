@@ -96,12 +96,12 @@ export const settingExamples: Record<SettingName, SettingExample> = {
   productionAsgMax: {
     valid: "11",
     invalid: "1",
-    allowed: "a whole number from 2 (--production-asg-min) to 100",
+    allowed: "a whole number from 2 (--production-asg-min) to ",
   },
   stagingAsgMax: {
     valid: "3",
     invalid: "1",
-    allowed: "a whole number from 2 (--staging-asg-min) to 100",
+    allowed: "a whole number from 2 (--staging-asg-min) to ",
     with: { stagingAsgMin: 2, stagingDbClass: "db.t4g.small" },
   },
   productionCapacity: {
