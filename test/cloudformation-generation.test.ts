@@ -392,11 +392,11 @@ describe("cloudformation part: what is generated honours the answers", function 
     const infra = repo.read("bin/infra");
     assert.match(
       infra,
-      /production\)\n(.*\n)*?\s+image_parameter=\/aws\/service\/canonical\/ubuntu\/server\/24\.04\/stable\/current\/arm64\/hvm\/ebs-gp3\/ami-id\n/,
+      /production\)\n(.*\n)*?\s+image_parameter='\/aws\/service\/canonical\/ubuntu\/server\/24\.04\/stable\/current\/arm64\/hvm\/ebs-gp3\/ami-id'\n/,
     );
     assert.match(
       infra,
-      /staging\)\n(.*\n)*?\s+image_parameter=\/aws\/service\/canonical\/ubuntu\/server\/24\.04\/stable\/current\/amd64\//,
+      /staging\)\n(.*\n)*?\s+image_parameter='\/aws\/service\/canonical\/ubuntu\/server\/24\.04\/stable\/current\/amd64\//,
     );
     assert.match(infra, /production\)\n\s+region=eu-central-1/);
     assert.match(infra, /staging\)\n\s+region=eu-west-1/);
