@@ -377,14 +377,16 @@ export const settings = {
     help: `The numeric ID of the repository's owner, which GitHub puts in the OIDC token of repositories created from July 2026 on: ${GITHUB_IDS_COMMAND} prints it, then the repository's. Without it the deploy roles trust a placeholder that bin/infra refuses to deploy.`,
     rule: (value, answers) =>
       value !== "" && isPlaceholderRepository(answers.githubRepository)
-        ? `an ID only with the repository it belongs to: set --github-repository too (now ${String(answers.githubRepository)})`
+        ? `an ID only with the repository it belongs to: set --github-repository too (now the placeholder owner ${PLACEHOLDER_GITHUB_OWNER})`
         : undefined,
   }),
   githubRepositoryId: githubId({
     of: "repository",
     help: `The repository's numeric ID: ${GITHUB_IDS_COMMAND} prints the owner's, then this. The deploy roles also check it as the token's repository_id claim, so a deleted and re-created repository of the same name cannot deploy.`,
     // The immutable subject names both: one without the other is a typo, not a choice.
+    // Left to the owner ID's own problem when that was refused.
     rule: (value, answers) =>
+      answers.githubOwnerId !== undefined &&
       (value === "") !== (answers.githubOwnerId === "")
         ? `both IDs or neither: --github-owner-id is ${answers.githubOwnerId === "" ? "empty" : String(answers.githubOwnerId)}, --github-repository-id ${value === "" ? "empty" : value} (${GITHUB_IDS_COMMAND} prints both)`
         : undefined,
@@ -484,12 +486,18 @@ export const settings = {
     help: `Largest size of ${env}'s Auto Scaling group. Equal to the minimum means a fixed size with no scaling policy.`,
     default: () => (env === "production" ? 10 : 1),
     rule: (value: number, answers: PartialAnswers) => {
+      // NaN when the minimum or the pool sizes were refused: their own problems say so.
       const min = Number(answers[key("AsgMin")]);
       const perInstance = connectionsPerInstance(answers);
-      const most = Math.min(100, Math.floor(LARGEST_DB_BUDGET / perInstance));
-      if (value >= min && (Number.isNaN(perInstance) || value <= most))
+      const most = Number.isNaN(perInstance)
+        ? 100
+        : Math.min(100, Math.floor(LARGEST_DB_BUDGET / perInstance));
+      if ((Number.isNaN(min) || value >= min) && value <= most)
         return undefined;
-      return `a whole number from ${min} (--${flagOf(key("AsgMin"))}) to ${most}${most < 100 ? ` (each instance opens ${perInstance} database connections, and the largest database class holds ${LARGEST_DB_BUDGET})` : ""}`;
+      const least = Number.isNaN(min)
+        ? "1"
+        : `${min} (--${flagOf(key("AsgMin"))})`;
+      return `a whole number from ${least} to ${most}${most < 100 ? ` (each instance opens ${perInstance} database connections, and the largest database class holds ${LARGEST_DB_BUDGET})` : ""}`;
     },
   })),
   ...perEnvironment("Capacity", (env, key) => ({

@@ -101,8 +101,8 @@ describe("cloudformation part: a new instance's lookup of the current release, w
         .LaunchTemplateData as { UserData: { "Fn::Base64": [string] } }
     ).UserData["Fn::Base64"][0];
     const script = renderSub(userData);
-    const start = script.indexOf("current_release_key() {");
-    assert.ok(start >= 0, "the user data defines current_release_key");
+    const start = script.indexOf("current_release_pointer() {");
+    assert.ok(start >= 0, "the user data defines current_release_pointer");
     lookup = script.slice(start, script.indexOf("\n}\n", start) + 3);
     dir = tempDir("release-lookup-");
     writeRepo(dir, { "bin/aws": FAKE_AWS });
@@ -115,7 +115,7 @@ describe("cloudformation part: a new instance's lookup of the current release, w
         "bash",
         [
           "-c",
-          `set -Eeuo pipefail; region=us-east-1\n${lookup}\nkey=$(current_release_key); echo "key=[$key]"`,
+          `set -Eeuo pipefail; region=us-east-1\n${lookup}\npointer=$(current_release_pointer); echo "pointer=[$pointer]"`,
         ],
         {
           env: { PATH: `${dir}/bin:${process.env.PATH}`, PARAMETER: parameter },
@@ -129,16 +129,22 @@ describe("cloudformation part: a new instance's lookup of the current release, w
   }
 
   it("installs the release the parameter names", async () => {
-    const answer = await lookUp("releases/20260101000000.tar.gz");
+    const pointer = JSON.stringify({
+      release: "20260101000000",
+      key: `releases/${"a".repeat(40)}-${"b".repeat(16)}.tar.gz`,
+      sha256: "c".repeat(64),
+      versionId: "v1",
+    });
+    const answer = await lookUp(pointer);
     assert.deepEqual(
       [answer.ok, answer.stdout.trim()],
-      [true, "key=[releases/20260101000000.tar.gz]"],
+      [true, `pointer=[${pointer}]`],
     );
   });
 
   it("boots without the app before the first deploy, when the parameter does not exist yet", async () => {
     const answer = await lookUp("missing");
-    assert.deepEqual([answer.ok, answer.stdout.trim()], [true, "key=[]"]);
+    assert.deepEqual([answer.ok, answer.stdout.trim()], [true, "pointer=[]"]);
   });
 
   it("fails the boot, with AWS's message, on any other error (a refusal must not read as no release)", async () => {

@@ -66,8 +66,8 @@ const DEPLOY_MINUTES_PER_HOST = 6;
 const INFRA_TIMEOUT_MINUTES = 180;
 
 /**
- * Creating change sets, once an update in progress has finished (a longer one fails the plan:
- * run it again). The plan role keeps IAM's default longest session, an hour.
+ * Creating change sets, once an update in progress has finished (a longer one fails the planning:
+ * run it again). The planning role keeps IAM's default longest session, an hour.
  */
 const PLAN_TIMEOUT_MINUTES = 60;
 const PLAN_ROLE_MAX_SESSION_MINUTES = 60;
@@ -93,7 +93,7 @@ interface InfraJob extends AwsJob {
   after: string | false;
   /** The stacks bin/infra changes, in its order. */
   stacks: string[];
-  /** The job that creates the change sets, with the plan role and no GitHub environment. */
+  /** The job that creates the change sets, with the planning role and no GitHub environment. */
   plan: {
     timeoutMinutes: number;
     sessionSeconds: number;
