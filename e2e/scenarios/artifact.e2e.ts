@@ -103,7 +103,7 @@ describe("e2e: a swapped release artifact is refused at boot", function () {
     const signals = readFileSync(join(env.awsState, "signals"), "utf8");
     assert.match(
       signals,
-      new RegExp(`^FAILURE i-${host!.name} WebGroup$`, "m"),
+      new RegExp(`^FAILURE ${env.instanceId(host!)} WebGroup$`, "m"),
     );
     assert.doesNotMatch(signals, /^SUCCESS /m);
   });
@@ -112,7 +112,10 @@ describe("e2e: a swapped release artifact is refused at boot", function () {
     this.timeout(15 * 60_000);
     assert.ok(genuine, "the swap scenario ran first");
     const pointer = readFileSync(
-      join(env.awsState, "ssm", env.values.CurrentReleaseParameterName!),
+      join(
+        env.awsState,
+        parameterPath(env.values.CurrentReleaseParameterName!),
+      ),
       "utf8",
     );
     const { key } = JSON.parse(pointer) as { key: string };
@@ -138,6 +141,9 @@ describe("e2e: a swapped release artifact is refused at boot", function () {
     assert.ok(Number(assets) > 0, "assets compiled at boot");
     assert.equal(health!.trim(), "200");
     const signals = readFileSync(join(env.awsState, "signals"), "utf8");
-    assert.match(signals, new RegExp(`^SUCCESS i-${host.name} WebGroup$`, "m"));
+    assert.match(
+      signals,
+      new RegExp(`^SUCCESS ${env.instanceId(host)} WebGroup$`, "m"),
+    );
   });
 });
