@@ -11,14 +11,28 @@ import {
   writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
-import { filesInScope } from "../check/check.js";
+import { checkRepo, filesInScope } from "../check/check.js";
+import { validators } from "../check/registry.js";
+import { formatReport } from "../check/report.js";
 import { proposalPath } from "../core/changes.js";
 import { mergeThreeWay } from "../core/merge.js";
 import { detectApp } from "../core/onboarding/detect.js";
 import { fitApp } from "../core/onboarding/fit.js";
 import { railsAdoption } from "../core/parts/rails/adoption.js";
+import { VALIDATOR_TOOLS } from "./helpers/check.js";
 import { existingAppFiles, writeExistingApp } from "./helpers/existing-apps.js";
 import { generateRepo, readTree, runCli, tempDir } from "./helpers/repo.js";
+import { requireTool } from "./helpers/tools.js";
+
+/** The validators of rails-aws check that judge the kinds of files a Rails app has. */
+const RAILS_FILE_VALIDATORS = [
+  "conflicts",
+  "yaml",
+  "ruby-syntax",
+  "erb-yaml",
+  "erb-views",
+  "javascript",
+];
 
 const read = (dir: string, path: string) =>
   readFileSync(join(dir, path), "utf8");
@@ -282,8 +296,19 @@ describe("onboarding an existing Rails app", () => {
             assert.equal(withoutAdditions(now), contents, `${shape}: ${path}`);
           else assert.equal(now, contents, `${shape}: ${path} byte for byte`);
         }
-        // `rails-aws check` judges the generator's files, never the app's: only those it added
-        // lines to (the Gemfile, the routes), and those it would have written the same, are both.
+        const before = readTree(dir);
+        const again = await runCli([dir]);
+        assert.equal(again.code, 0, again.stdout);
+        assert.deepEqual(readTree(dir), before);
+        assert.match(again.stdout, /0 created, 0 changed/);
+      });
+
+      it("gives rails-aws check the generator's files only, in which it finds nothing", async function () {
+        requireTool(this, ["ruby"]);
+        const { dir, original } = await onboard(shape);
+        keepTheAppsSide(dir);
+        // Only the files it added lines to (the Gemfile, the routes), and those it would have
+        // written the same, are both the app's and the generator's.
         const { files: checked } = await filesInScope(dir, "owned");
         const manifest = JSON.parse(read(dir, ".rails-aws/manifest.json")) as {
           files: Record<string, { base: string }>;
@@ -299,15 +324,32 @@ describe("onboarding an existing Rails app", () => {
             .map((file) => file.path)
             .filter((path) => appFiles.includes(path)),
           [],
-          shape,
         );
-        const before = readTree(dir);
-        const again = await runCli([dir]);
-        assert.equal(again.code, 0, again.stdout);
-        assert.deepEqual(readTree(dir), before);
-        assert.match(again.stdout, /0 created, 0 changed/);
+        // The validators that judge Rails' own kinds of files run for real.
+        const report = await checkRepo(dir, {
+          scope: "owned",
+          validators: validators.filter((validator) =>
+            RAILS_FILE_VALIDATORS.includes(validator.name),
+          ),
+        });
+        assert.equal(report.ran.length, RAILS_FILE_VALIDATORS.length);
+        assert.deepEqual(
+          [...report.findings, ...report.failed],
+          [],
+          formatReport(report),
+        );
       });
     });
+
+  it("rails-aws check passes on an onboarded app, every validator run", async function () {
+    requireTool(this, VALIDATOR_TOOLS);
+    this.timeout(300_000);
+    const { dir } = await onboard("sidekiq");
+    keepTheAppsSide(dir);
+    const run = await runCli(["check", dir]);
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.match(run.stdout, /^No findings\.$/m);
+  });
 
   it("keeps a conflict a conflict until the proposal is dealt with, even when the output changes", async () => {
     const { dir } = await onboard("rails-7.2");
@@ -453,14 +495,7 @@ describe("the docs of an onboarded app", () => {
   for (const shape of ["new app", ...Object.keys(SHAPES)])
     it(`speak only of what the repo has: ${shape}`, async () => {
       const dir =
-        shape === "new app"
-          ? await generateRepo()
-          : (
-              await onboard(
-                shape,
-                shape === "sidekiq" ? ["--cable-adapter", "redis"] : [],
-              )
-            ).dir;
+        shape === "new app" ? await generateRepo() : (await onboard(shape)).dir;
       const docs = generatedDocs(dir);
       assert.ok(
         docs.some((path) => path.startsWith("README.md")),
