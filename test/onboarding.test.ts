@@ -2,14 +2,7 @@
 // is found in the app, what is written and what is not, that keeping the app's side of every
 // conflict gives back its files byte for byte, and that a second run changes nothing.
 import assert from "node:assert/strict";
-import {
-  chmodSync,
-  existsSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
+import { chmodSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { checkRepo, filesInScope } from "../check/check.js";
 import { validators } from "../check/registry.js";
@@ -21,7 +14,15 @@ import { fitApp } from "../core/onboarding/fit.js";
 import { railsAdoption } from "../core/parts/rails/adoption.js";
 import { VALIDATOR_TOOLS } from "./helpers/check.js";
 import { existingAppFiles, writeExistingApp } from "./helpers/existing-apps.js";
-import { generateRepo, readTree, runCli, tempDir } from "./helpers/repo.js";
+import {
+  generateRepo,
+  has,
+  read,
+  readTree,
+  runCli,
+  storedAnswers,
+  tempDir,
+} from "./helpers/repo.js";
 import { requireTool } from "./helpers/tools.js";
 
 /** The validators of rails-aws check that judge the kinds of files a Rails app has. */
@@ -33,12 +34,6 @@ const RAILS_FILE_VALIDATORS = [
   "erb-views",
   "javascript",
 ];
-
-const read = (dir: string, path: string) =>
-  readFileSync(join(dir, path), "utf8");
-const has = (dir: string, path: string) => existsSync(join(dir, path));
-const stored = (dir: string) =>
-  JSON.parse(read(dir, ".yo-rc.json"))["generator-rails-aws"];
 
 /** Keeps the app's side of every conflict: deletes each proposal. */
 function keepTheAppsSide(dir: string): string[] {
@@ -271,7 +266,7 @@ describe("onboarding an existing Rails app", () => {
             pattern,
             `${shape}: ${path}`,
           );
-        const answers = stored(dir);
+        const answers = storedAnswers(dir);
         assert.equal(answers.appName, "shop-front");
         assert.equal(answers.githubRepository, "acme/shop-front");
         for (const [name, value] of Object.entries(expected.answers ?? {}))
