@@ -124,26 +124,35 @@ const SHAPES: Record<string, Shape> = {
       /deploy: none found/,
     ],
     written: ["Capfile", ".github/workflows/deploy.yml"],
-    notWritten: [proposalPath("config/database.yml")],
+    notWritten: [proposalPath("config/database.yml"), "config/cable.yml"],
     notAdapted: [/app uses mysql2 .* RDS PostgreSQL/],
     contents: [["Gemfile", /gem "pg"/, false]],
   },
   sqlite: {
     detected: [/database: sqlite3 \(config\/database\.yml\)/],
-    written: [],
-    notWritten: [proposalPath("config/database.yml")],
-    notAdapted: [/app uses sqlite3 .*Move the app to PostgreSQL/],
+    written: ["Capfile", "config/systemd/shop-front-web.service"],
+    // Action Cable's adapters here all need PostgreSQL or Redis.
+    notWritten: [proposalPath("config/database.yml"), "config/cable.yml"],
+    notAdapted: [
+      /app uses sqlite3 .*config\/database\.yml, config\/cable\.yml and the pg gem were left as they are.*Move the app to PostgreSQL/,
+    ],
     contents: [["Gemfile", /gem "pg"/, false]],
   },
   "redis-cable": {
     detected: [/Action Cable: redis/],
-    written: [],
+    written: [
+      "config/queue.yml",
+      "config/systemd/shop-front-jobs.service",
+      // The app's own cable.yml stays; the proposal beside it keeps Redis.
+      proposalPath("config/cable.yml"),
+    ],
     notWritten: ["db/cable_schema.rb"],
     answers: { cableAdapter: "redis" },
     contents: [
       ["Gemfile", /solid_cable/, false],
       ["Gemfile", /^gem "solid_queue"/m, true],
       [proposalPath("config/database.yml"), /_cable/, false],
+      [proposalPath("config/cable.yml"), /^ {2}adapter: redis$/m, true],
     ],
   },
   sidekiq: {
@@ -216,7 +225,7 @@ const SHAPES: Record<string, Shape> = {
       /Action Cable: not loaded/,
       /frameworks: active_model, active_job, active_record, action_controller, action_view/,
     ],
-    written: [],
+    written: ["config/queue.yml", "bin/jobs"],
     notWritten: [
       "app/channels/application_cable/connection.rb",
       "app/mailers/application_mailer.rb",
@@ -248,6 +257,8 @@ describe("onboarding an existing Rails app", () => {
   for (const [shape, expected] of Object.entries(SHAPES))
     describe(`an app of shape ${shape}`, () => {
       it("says what it found, writes what fits the app and names what could not be adapted", async () => {
+        // Every shape pins both what is found and what is written.
+        assert.ok(expected.detected.length > 0 && expected.written.length > 0);
         const { dir, run } = await onboard(shape);
         const found = run.stdout.split("Found in the app:")[1] ?? "";
         for (const pattern of expected.detected) assert.match(found, pattern);
@@ -491,6 +502,11 @@ describe("the docs of an onboarded app", () => {
     it(`speak only of what the repo has: ${shape}`, async () => {
       const dir =
         shape === "new app" ? await generateRepo() : (await onboard(shape)).dir;
+      if (shape === "new app")
+        assert.match(
+          read(dir, "README.md"),
+          /^Data, cache and jobs live in PostgreSQL \d+\.$/m,
+        );
       const docs = generatedDocs(dir);
       assert.ok(
         docs.some((path) => path.startsWith("README.md")),
@@ -612,6 +628,46 @@ describe("what an existing app is", () => {
       "app.yaml": "apiVersion: v1\nkind: Config\n",
     });
     assert.deepEqual(app.deployTools, []);
+  });
+});
+
+describe("how the generated repo fits an app's backends", () => {
+  const fitOf = (files: Record<string, string>, cableAdapter = "solid_cable") =>
+    fitApp(detectApp({ read: (path) => files[path], list: () => [] }), {
+      cableAdapter,
+      rubyVersion: "3.4.7",
+    });
+  const RAILS_8 = {
+    "Gemfile.lock": "GEM\n  specs:\n    railties (8.0.2)\n",
+    "config/database.yml": "production:\n  adapter: postgresql\n",
+  };
+
+  it("runs the app's GoodJob or Delayed Job worker as the jobs service, without Solid Queue", () => {
+    for (const [gem, command] of [
+      ["good_job", "good_job start"],
+      ["delayed_job_active_record", "rake jobs:work"],
+    ]) {
+      const fit = fitOf({ ...RAILS_8, Gemfile: `gem "${gem}"\n` });
+      assert.equal(fit.worker.command, command, gem);
+      assert.equal(fit.uses.solidQueue, false, gem);
+      assert.equal(fit.uses.solidCache, true, gem);
+    }
+  });
+
+  it("keeps a Redis cache store: no Solid Cache, and says the stacks need --cable-adapter redis for Redis", () => {
+    const app = {
+      ...RAILS_8,
+      "config/environments/production.rb":
+        'Rails.application.configure do\n  config.cache_store = :redis_cache_store, { url: ENV["REDIS_URL"] }\nend\n',
+    };
+    const fit = fitOf(app);
+    assert.equal(fit.uses.solidCache, false);
+    assert.equal(fit.uses.solidQueue, true);
+    assert.match(
+      fit.notAdapted.join("\n"),
+      /run rails-aws again with --cable-adapter redis/,
+    );
+    assert.doesNotMatch(fitOf(app, "redis").notAdapted.join("\n"), /Redis:/);
   });
 });
 
