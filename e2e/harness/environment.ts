@@ -36,6 +36,15 @@ import type { Timings } from "./timing.js";
 /** A password with every character that YAML, a shell or an env file could take for syntax. */
 export const HOSTILE_PASSWORD = `*&x !tag %y #{[|>,]} ~ 'q' "d" $HOME \`id\` \\ 007:`;
 
+/** What a deploy writes to the current-release parameter (lib/capistrano/tasks/release.rake). */
+export interface ReleasePointer {
+  release: string;
+  /** The artifact's key in the release bucket. */
+  key: string;
+  sha256: string;
+  versionId: string;
+}
+
 export interface EnvironmentOptions {
   hosts: number;
   /** Generator flags beyond --defaults --domain example.com. */
@@ -123,6 +132,19 @@ export class Environment {
       rmSync(shared, { recursive: true, force: true });
       throw error;
     }
+  }
+
+  /** The pointer the current-release parameter holds: the published artifact instances install. */
+  currentRelease(): ReleasePointer {
+    return JSON.parse(
+      readFileSync(
+        join(
+          this.awsState,
+          parameterPath(this.values.CurrentReleaseParameterName!),
+        ),
+        "utf8",
+      ),
+    ) as ReleasePointer;
   }
 
   /** The EC2 instance id `host` has, in the metadata and to the AWS stand-in. */
