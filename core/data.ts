@@ -84,6 +84,19 @@ export const cacheNodeTypes = readData<{ nodeTypes: CacheNodeType[] }>(
 
 export const prices = readData<Prices>("aws-prices.json");
 
+/** data/process-memory.json: what each process on an app instance holds, in MiB (planning figures). */
+export interface ProcessMemory {
+  systemMiB: number;
+  pumaMasterMiB: number;
+  pumaWorkerMiB: number;
+  jobsWorkerMiB: number;
+  /** Solid Queue's supervisor, dispatcher and scheduler. */
+  jobsSupportProcesses: number;
+  jobsSupportProcessMiB: number;
+}
+
+export const processMemory = readData<ProcessMemory>("process-memory.json");
+
 /** data/cloudformation-resource-types.json: what the stacks create, and where some of it does not exist. */
 export interface ResourceTypeSupport {
   source: string;
