@@ -316,14 +316,12 @@ describe("onboarding an existing Rails app", () => {
         // Only the files it added lines to (the Gemfile, the routes), and those it would have
         // written the same, are both the app's and the generator's.
         const { files: checked } = await filesInScope(dir, "owned");
-        const manifest = JSON.parse(read(dir, ".rails-aws/manifest.json")) as {
-          files: Record<string, { base: string }>;
-        };
+        const generated = manifestFiles(dir);
         const appFiles = Object.keys(original).filter(
           (path) =>
             path !== "Gemfile" &&
             path !== "config/routes.rb" &&
-            manifest.files[path]?.base !== original[path],
+            generated[path]?.base !== original[path],
         );
         assert.deepEqual(
           checked
@@ -482,14 +480,25 @@ const TOPICS: [
     (dir) => has(dir, "app/models/scratchpad.rb"),
     /scratchpad/i,
   ],
+  ["RuboCop", (dir) => has(dir, "bin/rubocop"), /RuboCop/],
+  [
+    "rails-aws's CI workflow",
+    (dir) => ".github/workflows/ci.yml" in manifestFiles(dir),
+    /workflows\/ci\.yml|CloudFormation lint/,
+  ],
 ];
+
+/** The files of the run's manifest, by path. */
+const manifestFiles = (dir: string) =>
+  (
+    JSON.parse(read(dir, ".rails-aws/manifest.json")) as {
+      files: Record<string, { base: string }>;
+    }
+  ).files;
 
 /** The docs a run wrote (or proposed beside the app's own): Markdown, Procfile.dev, bin/dev, .env.example. */
 function generatedDocs(dir: string): string[] {
-  const manifest = JSON.parse(read(dir, ".rails-aws/manifest.json")) as {
-    files: Record<string, unknown>;
-  };
-  return Object.keys(manifest.files)
+  return Object.keys(manifestFiles(dir))
     .filter((path) =>
       /\.md$|^Procfile\.dev$|^bin\/dev$|^\.env\.example$/.test(path),
     )
