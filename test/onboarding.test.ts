@@ -13,6 +13,7 @@ import { detectApp } from "../core/onboarding/detect.js";
 import { fitApp } from "../core/onboarding/fit.js";
 import { railsAdoption } from "../core/parts/rails/adoption.js";
 import { VALIDATOR_TOOLS } from "./helpers/check.js";
+import { foreignReferences } from "./helpers/docs.js";
 import { existingAppFiles, writeExistingApp } from "./helpers/existing-apps.js";
 import {
   generateRepo,
@@ -531,6 +532,14 @@ describe("the docs of an onboarded app", () => {
         ),
       );
       assert.deepEqual(said, []);
+      // Nor of a document the repo does not have (a docs/DEPLOY.md without the deploy).
+      assert.deepEqual(
+        foreignReferences(
+          new Map(docs.map((path) => [path, read(dir, path)])),
+          (path) => has(dir, path),
+        ),
+        [],
+      );
     });
 });
 
