@@ -482,6 +482,7 @@ const TOPICS: [
     /scratchpad/i,
   ],
   ["RuboCop", (dir) => has(dir, "bin/rubocop"), /RuboCop/],
+  [".ruby-version", (dir) => has(dir, ".ruby-version"), /\.ruby-version/],
   [
     "rails-aws's CI workflow",
     (dir) => ".github/workflows/ci.yml" in manifestFiles(dir),
