@@ -468,7 +468,7 @@ const TOPICS: [
   [
     "rails-aws's Capistrano deploy",
     (dir) => has(dir, "docs/DEPLOY.md"),
-    /\bcap\b|Capistrano|docs\/DEPLOY\.md|lib\/capistrano|workflows\/deploy\.yml/,
+    /\bcap\b|Capistrano|docs\/DEPLOY\.md|lib\/capistrano|workflows\/deploy\.yml|staging from `?main|release tag|deploys every commit/,
   ],
   ["the systemd units", (dir) => has(dir, "config/systemd"), /systemd/],
   [
