@@ -179,7 +179,7 @@ function devProcesses(app: ExistingApp, notAdapted: string[]): DevProcess[] {
         },
       ];
     notAdapted.push(
-      `Procfile.dev: the app has ${gem} but its package.json has no "${script}" script, so bin/dev runs no ${name === "js" ? "JavaScript" : "CSS"} watcher. Add the script (${gem}'s installer writes it) and run rails-aws again.`,
+      `Procfile.dev: the app has ${gem} but ${app.node ? `its package.json has no "${script}" script` : "no package.json"}, so bin/dev runs no ${name === "js" ? "JavaScript" : "CSS"} watcher. Add the script (${gem}'s installer writes it) and run rails-aws again.`,
     );
     return [];
   };
