@@ -231,7 +231,9 @@ describe("e2e: the default repo on Debian 13 hosts with real systemd", function 
       // backlog, none is refused. Asked at the host's own address, not through a forwarder,
       // so that a refusal shows as one.
       const polling = pollHealth(host.address, 3000);
-      await host.run("systemctl restart app-web.service");
+      await host
+        .run("systemctl restart app-web.service")
+        .finally(() => polling.stop());
       const answers = await polling.stop();
       const answered = answers.filter((a) => a.status === 200);
       const others = answers.filter((a) => a.status !== 200);
