@@ -25,7 +25,8 @@ export class Browser {
   private readonly servers: net.Server[] = [];
   /** The listeners' open connections: a server's close() leaves them open. */
   private readonly sockets = new Set<net.Socket>();
-  private certificate?: { key: string; cert: string };
+  /** Made once for every listener: listeners started together must not make it twice at once. */
+  private certificate?: Promise<{ key: string; cert: string }>;
   /** Set once Chromium is gone: every call in flight or made later fails, so no loop outlives it. */
   private gone?: Error;
 
@@ -124,18 +125,22 @@ export class Browser {
    * and passes the bytes to Puma on the host, as the listener passes them to the target group.
    */
   async loadBalancer(host: Host, port: number): Promise<number> {
-    this.certificate ??= await selfSigned(
+    this.certificate ??= selfSigned(
       this.dir,
       "load-balancer",
       "/CN=load balancer stand-in",
     );
-    const { key, cert } = this.certificate;
+    // Made here, so that a bad key fails this call rather than a connection's handler.
+    const secureContext = tls.createSecureContext(await this.certificate);
     const server = http.createServer((_, response) => {
       response.writeHead(405).end("only CONNECT");
     });
     server.on("connect", (_request, client: net.Socket, head: Buffer) => {
       client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
-      const secure = new tls.TLSSocket(client, { isServer: true, key, cert });
+      const secure = new tls.TLSSocket(client, {
+        isServer: true,
+        secureContext,
+      });
       const upstream = net.connect(port, host.address);
       for (const socket of [client, upstream]) {
         this.sockets.add(socket);
