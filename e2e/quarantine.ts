@@ -4,7 +4,6 @@
 export const QUARANTINED = [
   "e2e: the --shell-access bastion variant",
   "e2e: the --cable-adapter redis variant",
-  "e2e: the database password rotates",
 ];
 
 export const mochaHooks = {
