@@ -2,6 +2,9 @@
 // Entry point of `npx rails-aws`; the compiled CLI is in dist/ (built by `npm ci` through `prepare`).
 import { main } from "../dist/cli/main.js";
 
+// Node's own start and the command line's modules, before anything runs (npm run bench).
+const started = process.uptime() * 1000;
+
 // A reader that stops early (`rails-aws --help | head`) closes the pipe: that ends the output, not
 // the run with a stack trace.
 for (const stream of [process.stdout, process.stderr])
@@ -21,6 +24,6 @@ process.exitCode = await main(process.argv.slice(2), io);
 if (process.env.RAILS_AWS_TIMINGS) {
   const { timings } = await import("../dist/core/timings.js");
   process.stderr.write(
-    `${JSON.stringify({ timings: timings(), uptime: process.uptime() * 1000 })}\n`,
+    `${JSON.stringify({ timings: timings(), started, uptime: process.uptime() * 1000 })}\n`,
   );
 }

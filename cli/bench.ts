@@ -24,7 +24,7 @@ const scratch = mkdtempSync(join(tmpdir(), "rails-aws-bench-"));
 
 interface Sample {
   ms: number;
-  phases?: Record<Phase, number> & { uptime: number };
+  phases?: Record<Phase, number> & { started: number };
 }
 
 function run(
@@ -45,9 +45,9 @@ function run(
   if (!line.startsWith("{")) return { ms };
   const parsed = JSON.parse(line) as {
     timings: Record<Phase, number>;
-    uptime: number;
+    started: number;
   };
-  return { ms, phases: { ...parsed.timings, uptime: parsed.uptime } };
+  return { ms, phases: { ...parsed.timings, started: parsed.started } };
 }
 
 const median = (values: number[]) => {
@@ -189,11 +189,22 @@ const row = (name: string, samples: Sample[], files?: number) => {
   return `${name.padEnd(28)}${ms.toFixed(0).padStart(7)} ms ${(ms / floorMs).toFixed(1).padStart(7)}x  ${rate}`;
 };
 
-const phases: Phase[] = ["answers", "render", "format", "plan", "write"];
-const phaseMedian = (phase: Phase) =>
+const phases: Phase[] = [
+  "load",
+  "answers",
+  "render",
+  "format",
+  "plan",
+  "write",
+  "git",
+];
+const phaseMedian = (phase: Phase | "started") =>
   median(full.map((s) => s.phases?.[phase] ?? 0));
 const fullMs = median(full.map((s) => s.ms));
-const inPhases = phases.reduce((sum, phase) => sum + phaseMedian(phase), 0);
+const accounted = [
+  phaseMedian("started"),
+  ...phases.map((phase) => phaseMedian(phase)),
+].reduce((sum, ms) => sum + ms);
 
 console.log(
   `rails-aws benchmark: ${RUNS} runs each, medians; floor is \`node -e 0\`\n`,
@@ -207,13 +218,15 @@ console.log(row("regenerate one part (docker)", regenerate));
 console.log(
   `\nwhere a full generation's ${fullMs.toFixed(0)} ms go (medians):`,
 );
-console.log(
-  `  ${"start-up and exit".padEnd(20)}${(fullMs - inPhases).toFixed(0).padStart(6)} ms  (node, loading modules)`,
-);
-for (const phase of phases)
-  console.log(
-    `  ${phase.padEnd(20)}${phaseMedian(phase).toFixed(0).padStart(6)} ms`,
-  );
+const line = (name: string, ms: number, note = "") =>
+  console.log(`  ${name.padEnd(20)}${ms.toFixed(0).padStart(6)} ms  ${note}`);
+line("start-up", phaseMedian("started"), "(node, the command line's modules)");
+const notes: Partial<Record<Phase, string>> = {
+  load: "(the modules of a run)",
+  git: "(git init, add, commit: a child process)",
+};
+for (const phase of phases) line(phase, phaseMedian(phase), notes[phase]);
+line("the rest", fullMs - accounted, "(deciding outside the phases, exit)");
 console.log(`\n${fileCount} files generated.`);
 
 const firstPrompt = await measureFirstPrompt();

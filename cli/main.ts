@@ -24,6 +24,10 @@ import {
 import { readFacts, readStoredAnswers } from "../core/state.js";
 import { CHECK_OPTIONS, commandNames } from "./commands.js";
 import { didYouMean, shortened } from "../core/suggest.js";
+import { timedAsync } from "../core/timings.js";
+
+/** The modules of a run beyond the command line's own, loaded when a run needs them. */
+const loadRun = () => timedAsync("load", () => import("../core/run.js"));
 
 export interface Io {
   stdout: (text: string) => void;
@@ -148,7 +152,7 @@ async function runInteractive(
   const { askInTerminal, confirmInTerminal } = await import("./prompts.js");
   // The rest of a run loads while the person reads the first question.
   let loading: Promise<typeof import("../core/run.js")> | undefined;
-  const preload = () => (loading ??= import("../core/run.js"));
+  const preload = () => (loading ??= loadRun());
   const created = firstMissing(dir);
   const label = destinationLabel(dir);
   const stored = readStoredAnswers(dir);
@@ -203,7 +207,7 @@ async function runGenerate(
   values: Values,
   io: Io,
 ): Promise<number> {
-  const { runParts } = await import("../core/run.js");
+  const { runParts } = await loadRun();
   const outcome = await runParts({
     destination: dir,
     destinationLabel: destinationLabel(dir),
@@ -220,7 +224,7 @@ async function eject(
   values: Values,
   io: Io,
 ): Promise<number> {
-  const { ejectParts } = await import("../core/run.js");
+  const { ejectParts } = await loadRun();
   const outcome = await ejectParts({
     destination: dir,
     destinationLabel: destinationLabel(dir),

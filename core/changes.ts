@@ -28,6 +28,7 @@
 import { isUtf8 } from "node:buffer";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { comparePaths } from "./paths.js";
 import type { Manifest, ManifestEntry } from "./manifest.js";
 import { hasConflictMarkers, mergeThreeWay } from "./merge.js";
 import type { Adoption } from "./parts/part.js";
@@ -236,7 +237,7 @@ export function planChanges(
     };
   });
   return [...generated, ...orphans(files, destination, manifest, options)].sort(
-    (a, b) => a.path.localeCompare(b.path),
+    (a, b) => comparePaths(a.path, b.path),
   );
 }
 

@@ -84,6 +84,19 @@ export const cacheNodeTypes = readData<{ nodeTypes: CacheNodeType[] }>(
 
 export const prices = readData<Prices>("aws-prices.json");
 
+/** data/process-memory.json: what each process on an app instance holds, in MiB (planning figures). */
+export interface ProcessMemory {
+  systemMiB: number;
+  pumaMasterMiB: number;
+  pumaWorkerMiB: number;
+  jobsWorkerMiB: number;
+  /** Solid Queue's supervisor, dispatcher and scheduler. */
+  jobsSupportProcesses: number;
+  jobsSupportProcessMiB: number;
+}
+
+export const processMemory = readData<ProcessMemory>("process-memory.json");
+
 /** data/cloudformation-resource-types.json: what the stacks create, and where some of it does not exist. */
 export interface ResourceTypeSupport {
   source: string;
@@ -169,10 +182,13 @@ export function monthlyPrice(
   return hourly * prices.hoursPerMonth * regionPrices(region).factor;
 }
 
+/** Each released Ruby the generated app can run on, oldest first: its source tarball's SHA-256. */
+export const rubySourceSha256 = readData<{
+  sourceSha256: Record<string, string>;
+}>("ruby-versions.json").sourceSha256;
+
 /** Released Ruby versions the generated app can run on, oldest first. */
-export const rubyVersions = readData<{ versions: string[] }>(
-  "ruby-versions.json",
-).versions;
+export const rubyVersions = Object.keys(rubySourceSha256);
 
 /** App names rails new refuses, and the constants an app's module must not reopen. */
 export const reservedAppNames = readData<{

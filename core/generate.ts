@@ -18,7 +18,7 @@ import {
 } from "./manifest.js";
 import { formatFiles } from "./format.js";
 import { partNamed, partNames } from "./parts/registry.js";
-import { STATE_DIR } from "./paths.js";
+import { comparePaths, STATE_DIR } from "./paths.js";
 import { renderPart, type PlannedFile } from "./render.js";
 import { flagOf, type Answers } from "./settings.js";
 import { nameInApp, type ExistingApp } from "./onboarding/detect.js";
@@ -129,7 +129,7 @@ export async function generate(
   };
   const changes = timed("plan", () =>
     planChanges(
-      formatted.sort((a, b) => a.path.localeCompare(b.path)),
+      formatted.sort((a, b) => comparePaths(a.path, b.path)),
       destination,
       manifest,
       {

@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { STATE_DIR } from "./paths.js";
+import { comparePaths, STATE_DIR } from "./paths.js";
 
 export const MANIFEST_PATH = `${STATE_DIR}/manifest.json`;
 
@@ -125,7 +125,7 @@ export function readManifestIfReadable(destination: string): Manifest {
 
 const sortedByKey = <T>(record: Record<string, T>) =>
   Object.fromEntries(
-    Object.entries(record).sort(([a], [b]) => a.localeCompare(b)),
+    Object.entries(record).sort(([a], [b]) => comparePaths(a, b)),
   );
 
 /** Sorted keys and a final newline: the same manifest always has the same bytes. */

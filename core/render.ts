@@ -67,6 +67,14 @@ const withHelpers = <E extends typeof HandlebarsRuntime>(env: E): E => {
     args.slice(0, -1).every(Boolean),
   );
   env.registerHelper(quotingHelpers);
+  // {{#sha256}}...{{/sha256}}: the SHA-256 of what the block renders, for a file the template
+  // holds and names by its digest (the launch template's boot files).
+  env.registerHelper(
+    "sha256",
+    function (this: unknown, options: HandlebarsType.HelperOptions) {
+      return createHash("sha256").update(options.fn(this)).digest("hex");
+    },
+  );
   return env;
 };
 

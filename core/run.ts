@@ -18,6 +18,7 @@ import { writes } from "./changes.js";
 import { preview, summarize } from "./summary.js";
 import { resumeInterruptedWrite, writeFiles, WriteError } from "./write.js";
 import type { PlannedFile } from "./render.js";
+import { timed } from "./timings.js";
 
 export interface RunRequest extends GenerateRequest {
   dryRun?: boolean;
@@ -128,7 +129,9 @@ async function decideAndWrite(
         error: "nothing written: you answered no.",
       };
     writeFiles(destination, decision.files, decision.removals);
-    const git = decision.gitInit ? initialCommit(destination) : undefined;
+    const git = decision.gitInit
+      ? timed("git", () => initialCommit(destination))
+      : undefined;
     const notes = [
       ...(resumed.completed.length
         ? [
@@ -169,8 +172,17 @@ function initialCommit(destination: string): string | undefined {
   if (inside.status === 0) return undefined;
   if (git(destination, ["init", "--quiet"]).status !== 0)
     return "git: git init failed; the project is not a repository yet.";
-  // Everything written, not the lock this run still holds.
-  git(destination, ["add", "--all", "--", ".", `:!${LOCK_PATH}`]);
+  // Everything written, not the lock this run still holds. Blobs over core.bigFileThreshold go
+  // into one pack file instead of a loose object (and a folder) each: a quarter of the time.
+  git(destination, [
+    "-c",
+    "core.bigFileThreshold=1",
+    "add",
+    "--all",
+    "--",
+    ".",
+    `:!${LOCK_PATH}`,
+  ]);
   const commit = git(destination, [
     "commit",
     "--quiet",

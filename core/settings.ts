@@ -9,17 +9,23 @@ import {
   monthlyPrice,
   offeredRegions,
   prices,
+  processMemory,
   regionPrices,
   regions,
   reservedAppNames,
   rubyVersions,
 } from "./data.js";
-import { instancesMonthly } from "./capacity.js";
+import {
+  instancesMonthly,
+  instanceTypeProblem,
+  WORKERS_PER_VCPU,
+} from "./capacity.js";
 import type { ExistingApp } from "./onboarding/detect.js";
 import { needsRedis } from "./onboarding/fit.js";
 
 /**
- * data/ruby-versions.json lists the releases from 3.2.0 on (Rails 8 needs Ruby 3.2). Solid Cable 4
+ * data/ruby-versions.json lists the releases from 3.2.0 on (Rails 8 needs Ruby 3.2), each with the
+ * SHA-256 of its source, which the instances check before building it. Solid Cable 4
  * needs 3.3: on 3.2, Action Cable uses PostgreSQL's own adapter (core/onboarding/fit.ts).
  */
 const newestPerSeries = [
@@ -27,7 +33,7 @@ const newestPerSeries = [
     rubyVersions.map((v) => [v.split(".").slice(0, 2).join("."), v]),
   ).values(),
 ];
-const RUBY_VERSIONS_ALLOWED = `a released Ruby from ${rubyVersions[0]} on as X.Y.Z, one of data/ruby-versions.json (up to ${newestPerSeries.join(", ")}), or X.Y for the newest X.Y.Z`;
+const RUBY_VERSIONS_ALLOWED = `a Ruby release from ${rubyVersions[0]} on whose source checksum the instances can check, as X.Y.Z (data/ruby-versions.json lists them, up to ${newestPerSeries.join(", ")}), or X.Y for the newest X.Y.Z`;
 
 /** `3.4` → the newest 3.4.x the data lists; anything else as given. */
 function newestOfSeries(raw: string): string {
@@ -280,9 +286,6 @@ export function groupMaxSize(asgMin: number, asgMax: number): number {
   return asgMax > asgMin ? asgMax : asgMax + 1;
 }
 
-/** Puma workers an instance type runs well: two per vCPU at most (one per vCPU is usual). */
-const WORKERS_PER_VCPU = 2;
-
 /** A month's price in words: `$30/month`. */
 const perMonth = (amount: number) => `$${Math.round(amount)}/month`;
 
@@ -456,16 +459,8 @@ export const settings = {
       const region = regionOf(answers, key("Region"));
       return `${vcpus} vCPU, ${memoryGiB} GiB${arch === "arm64" ? ", Graviton" : ""}, ${perMonth(monthlyPrice(prices.ec2Hourly, type, region))} in ${region}`;
     },
-    rule: (type: string, answers: PartialAnswers) => {
-      const workers = Number(answers.pumaWorkers);
-      const vcpus = instanceType(type).vcpus;
-      if (Number.isNaN(workers) || workers <= vcpus * WORKERS_PER_VCPU)
-        return undefined;
-      const fits = instanceTypeNames.filter(
-        (t) => instanceType(t).vcpus * WORKERS_PER_VCPU >= workers,
-      );
-      return `a type with at least ${Math.ceil(workers / WORKERS_PER_VCPU)} vCPUs for ${workers} Puma workers (--puma-workers; at most ${WORKERS_PER_VCPU} per vCPU; ${type} has ${vcpus}), such as ${fits.slice(0, 3).join(", ")}; or fewer workers`;
-    },
+    rule: (type: string, answers: PartialAnswers) =>
+      instanceTypeProblem(type, Number(answers.pumaWorkers)),
     prompt: `EC2 instance type for ${env}`,
     help: `Instance type of ${env}'s Auto Scaling group. Graviton types (t4g, c7g, m7g, r7g) get the arm64 Ubuntu AMI.`,
     default: () => (env === "production" ? "t3.medium" : "t3.small"),
@@ -548,7 +543,7 @@ export const settings = {
     min: 1,
     max: 32,
     prompt: "Puma worker processes per instance",
-    help: "WEB_CONCURRENCY on each instance; one per vCPU is usual.",
+    help: `WEB_CONCURRENCY on each instance; one per vCPU is usual. The instance types offered hold them: at most ${WORKERS_PER_VCPU} per vCPU, and about ${processMemory.pumaWorkerMiB} MiB each beside Puma's master, the job processes and the system (data/process-memory.json).`,
     default: () => 2,
   }),
   pumaThreads: setting({

@@ -2,14 +2,17 @@
 // time (formatting is asynchronous): each figure is the time spent inside that phase's calls.
 import { performance } from "node:perf_hooks";
 
-export type Phase = "answers" | "render" | "format" | "plan" | "write";
+export type Phase =
+  "load" | "answers" | "render" | "format" | "plan" | "write" | "git";
 
 const spent: Record<Phase, number> = {
+  load: 0,
   answers: 0,
   render: 0,
   format: 0,
   plan: 0,
   write: 0,
+  git: 0,
 };
 
 export function timed<T>(phase: Phase, run: () => T): T {

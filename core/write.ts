@@ -162,22 +162,42 @@ function preflight(destination: string, files: PlannedFile[]): string[] {
 const temporaryOf = (path: string) =>
   join(dirname(path), `.${basename(path)}.rails-aws-tmp`);
 
+/** Opens a new temporary file; one left by a killed run (or anything else there) goes first. */
+function createTemporary(temporary: string, mode: number): number {
+  try {
+    return openSync(temporary, "wx", mode);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    rmSync(temporary, { force: true });
+    return openSync(temporary, "wx", mode);
+  }
+}
+
 /**
  * Writes contents to a temporary file beside path, then renames it over path. Not flushed to the
  * device: a killed process loses nothing the kernel already has, and only a power cut would need it.
+ * `folders` are those known to exist already, so that a run makes each folder once, not per file.
  */
-function replaceAtomically(path: string, contents: string, mode: number) {
-  mkdirSync(dirname(path), { recursive: true });
+function replaceAtomically(
+  path: string,
+  contents: string,
+  mode: number,
+  folders = new Set<string>(),
+) {
+  const folder = dirname(path);
+  if (!folders.has(folder)) {
+    mkdirSync(folder, { recursive: true });
+    folders.add(folder);
+  }
   const existing = lstatOrUndefined(path);
   const temporary = temporaryOf(path);
-  rmSync(temporary, { force: true });
   // A new file is created through the umask; an existing one keeps the user's mode, but becomes
   // executable where the generator's file is a script.
   const finalMode = existing
     ? (existing.mode & 0o7777) |
       (mode & 0o111 ? (existing.mode & 0o444) >> 2 : 0)
     : mode;
-  const fd = openSync(temporary, "w", finalMode);
+  const fd = createTemporary(temporary, finalMode);
   try {
     writeSync(fd, contents);
   } catch (error) {
@@ -201,9 +221,13 @@ function failedWrite(path: string, error: unknown): WriteError {
 }
 
 /** Carries out one journal entry: the file as planned, or removed. */
-function apply(target: string, entry: JournalEntry): void {
+function apply(
+  target: string,
+  entry: JournalEntry,
+  folders?: Set<string>,
+): void {
   if (entry.contents === null) rmSync(target, { force: true });
-  else replaceAtomically(target, entry.contents, entry.mode);
+  else replaceAtomically(target, entry.contents, entry.mode, folders);
 }
 
 /** Writes files and removes others, all or nothing as far as can be known in advance. */
@@ -227,9 +251,10 @@ export function writeFiles(
       `${JSON.stringify({ files: journal })}\n`,
       0o644,
     );
+    const folders = new Set<string>();
     journal.forEach((entry, index) => {
       try {
-        apply(targets[index]!, entry);
+        apply(targets[index]!, entry, folders);
       } catch (error) {
         throw failedWrite(entry.path, error);
       }

@@ -178,6 +178,22 @@ describe("the interactive path, in a terminal", () => {
     assert.equal(stored.rubyVersion, "3.4.7", "3.4 is the newest 3.4.x");
   });
 
+  it("offers only the instance types whose memory holds the Puma workers beside the rest", async () => {
+    const root = tempDir();
+    const file = answersFile(root, ["pumaWorkers", "productionInstanceType"]);
+    const run = inTerminal([join(root, "demo"), "--answers", file, "-y"]);
+    await run.until("Puma worker processes per instance");
+    run.type("\x7f4\r");
+    const mark = run.screen().length;
+    await run.until("EC2 instance type for production");
+    await run.until("Graviton");
+    // 4 workers fit 2 vCPUs, not 2 GiB: t3.small is left out, the 4 GiB t3.medium is offered.
+    assert.doesNotMatch(run.since(mark), /t3\.(micro|small)\b/);
+    assert.match(run.since(mark), /t3\.medium\s+2 vCPU, 4 GiB/);
+    run.type("\r");
+    assert.equal(await run.exited, 0, run.screen());
+  });
+
   it("shows the answers and the cost in the region's prices, and writes only once confirmed", async () => {
     const root = tempDir();
     const file = answersFile(root, ["domain"]);

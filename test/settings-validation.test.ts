@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { labelOf, resolveAnswers } from "../core/answers.js";
+import { memoryNeededMiB } from "../core/capacity.js";
+import { processMemory } from "../core/data.js";
 import {
   connectionsPerInstance,
   definitionOf,
@@ -205,6 +207,39 @@ describe("settings validation", () => {
       /holds 108 connections/,
     );
     assert.equal(problem({}), "", "the defaults hold their own budget");
+  });
+
+  it("an instance type must hold the Puma workers in memory beside Puma's master, the job processes and the system", () => {
+    const problem = (given: Record<string, unknown>) => {
+      const result = resolveAnswers({ domain: "example.com", ...given }, facts);
+      return result.ok ? "" : result.problems.join("\n");
+    };
+    // 4 workers on 2 vCPUs pass the vCPU rule (2 per vCPU); their memory does not fit 2 GiB.
+    const needed = memoryNeededMiB(4);
+    assert.ok(needed > 2048 && needed <= 4096, `${needed} MiB`);
+    assert.equal(
+      needed,
+      processMemory.systemMiB +
+        processMemory.pumaMasterMiB +
+        4 * processMemory.pumaWorkerMiB +
+        processMemory.jobsWorkerMiB +
+        processMemory.jobsSupportProcesses *
+          processMemory.jobsSupportProcessMiB,
+    );
+    assert.match(
+      problem({
+        environments: ["production"],
+        pumaWorkers: 4,
+        productionInstanceType: "t3.small",
+      }),
+      /EC2 instance type for production \(--production-instance-type\): got "t3\.small"; allowed: a type with at least 2\.\d GiB of memory for 4 Puma workers \(--puma-workers; t3\.small has 2 GiB\): about 4 x \d+ MiB for the workers.*; such as t3\.medium, .*; or fewer workers/,
+    );
+    // The defaults fit: 2 workers on staging's 2 GiB t3.small.
+    assert.equal(problem({ pumaWorkers: 2 }), "");
+    assert.match(
+      problem({ pumaWorkers: 1, stagingInstanceType: "t3.micro" }),
+      /t3\.micro has 1 GiB/,
+    );
   });
 
   it("requires a domain", async () => {

@@ -18,6 +18,7 @@ import { join } from "node:path";
 import { packageRoot } from "../../core/paths.js";
 import {
   buildBundle,
+  launchTemplateMetadata,
   offlineUserData,
   precompileAssets,
   prepareApp,
@@ -265,7 +266,7 @@ function stackValues(database: Host): StackValues {
 }
 
 /**
- * What a deploy leaves in AWS: the release artifact in S3 under its own key, with its version
+ * What a deploy leaves in AWS (and the app stack's launch template): the release artifact in S3 under its own key, with its version
  * and SHA-256 beside it as the stand-in keeps them (s3-meta/), the pointer to it in SSM; and
  * the secrets. The artifact is the app's folder, packed here as cap packs a commit.
  */
@@ -309,6 +310,8 @@ async function publish(
       ChecksumSHA256: digest.digest("base64"),
     }),
   );
+  // What the app stack holds for the boot: the files of its launch template's Metadata.
+  put("stack-resources/LaunchTemplate.json", launchTemplateMetadata(app.dir));
   put(parameterPath(values.ReleaseBucketParameterName!), RELEASE_BUCKET);
   put(
     parameterPath(values.CurrentReleaseParameterName!),

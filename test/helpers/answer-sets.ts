@@ -9,6 +9,8 @@ export const answerSets: Record<string, string[]> = {
   "other regions and sizes": [
     ...["--production-region", "eu-central-1", "--staging-region", "eu-west-1"],
     ...["--production-instance-type", "m7g.large"],
+    // Three Puma workers beside Solid Queue need more than staging's default 2 GiB.
+    ...["--staging-instance-type", "t4g.medium"],
     ...["--production-asg-min", "3", "--production-asg-max", "6"],
     ...["--production-db-class", "db.r7g.large", "--puma-workers", "3"],
     ...["--app-name", "collab-board"],

@@ -80,16 +80,18 @@ export interface EnvironmentCosts {
   choices: string[];
 }
 
-function dollars(amount: number): string {
-  return `$${amount.toLocaleString("en-US", {
-    minimumFractionDigits: 2,
-    maximumFractionDigits: 2,
-  })}`;
+/**
+ * A number as en-US writes it ("12,345.67"), without Intl: its first use loads ICU, which cost
+ * every run more time than rendering the docs.
+ */
+function grouped(amount: number, decimals = 0): string {
+  const [whole, fraction] = amount.toFixed(decimals).split(".");
+  return `${whole!.replace(/\B(?=(\d{3})+$)/g, ",")}${fraction ? `.${fraction}` : ""}`;
 }
 
-function wholeDollars(amount: number): string {
-  return `$${Math.round(amount).toLocaleString("en-US")}`;
-}
+const dollars = (amount: number) => `$${grouped(amount, 2)}`;
+
+const wholeDollars = (amount: number) => `$${grouped(amount)}`;
 
 /** What a line is priced for: one environment of these answers. */
 interface Estimate {
@@ -257,7 +259,7 @@ const COST_LINES: CostRule[] = [
     global: true,
     when: ({ env }) => env.cdn,
     detail: (_, running) =>
-      `${running * ASSUMPTIONS.cdnGbPerInstance} GB, ${((running * ASSUMPTIONS.cdnRequestsPerInstance) / 1_000_000).toLocaleString("en-US")} million HTTPS requests`,
+      `${running * ASSUMPTIONS.cdnGbPerInstance} GB, ${grouped((running * ASSUMPTIONS.cdnRequestsPerInstance) / 1_000_000)} million HTTPS requests`,
     cost: (_, running) =>
       running * ASSUMPTIONS.cdnGbPerInstance * otherPrices.cloudfrontGb +
       ((running * ASSUMPTIONS.cdnRequestsPerInstance) / 10_000) *
@@ -286,8 +288,7 @@ const COST_LINES: CostRule[] = [
   },
   {
     item: "SES",
-    detail: () =>
-      `${ASSUMPTIONS.emailsPerMonth.toLocaleString("en-US")} emails`,
+    detail: () => `${grouped(ASSUMPTIONS.emailsPerMonth)} emails`,
     cost: () => (ASSUMPTIONS.emailsPerMonth / 1000) * otherPrices.sesPer1000,
   },
   {
