@@ -7,6 +7,9 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { isScalar, parseAllDocuments, visit, type Node } from "yaml";
 import { checkRepo } from "../check/check.js";
+import { parseCloudFormationFile } from "../check/cloudformation/template.js";
+import { userDataScripts } from "../check/cloudformation/user-data.js";
+import { RepoFile } from "../check/repo.js";
 import { formatReport } from "../check/report.js";
 import { resolveAnswers } from "../core/answers.js";
 import { deriveContext } from "../core/context.js";
@@ -280,6 +283,23 @@ describe("answers are data, never code", () => {
           unquotedInShell(text, value),
           [],
           `${path}: ${name} outside a literal on these lines`,
+        );
+    }
+  });
+
+  it("the launch template's user data and the scripts it installs hold every answer in a single-quoted word, a comment or a quoted here-document", function () {
+    requireTool(this, "bash");
+    const app = new RepoFile(dir, "infra/cloudformation/app.yml");
+    const scripts = userDataScripts(parseCloudFormationFile(app), app.contents);
+    assert.ok(scripts.length > 1, "the user data and its boot files");
+    for (const { label, script } of scripts) {
+      const syntax = spawnSync("bash", ["-n"], { input: script });
+      assert.equal(syntax.status, 0, `${label}: ${syntax.stderr}`);
+      for (const [name, value] of Object.entries(values))
+        assert.deepEqual(
+          unquotedInShell(script, value),
+          [],
+          `${label}: ${name} outside a literal on these lines`,
         );
     }
   });
