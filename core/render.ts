@@ -75,6 +75,18 @@ const withHelpers = <E extends typeof HandlebarsRuntime>(env: E): E => {
       return createHash("sha256").update(options.fn(this)).digest("hex");
     },
   );
+  // {{#indent N}}...{{/indent}}: the block with N spaces before each line that is not empty, as
+  // a YAML block scalar holds a file (a partial's own indentation would pad empty lines too).
+  env.registerHelper(
+    "indent",
+    function (
+      this: unknown,
+      spaces: number,
+      options: HandlebarsType.HelperOptions,
+    ) {
+      return options.fn(this).replace(/^(?=.)/gm, " ".repeat(spaces));
+    },
+  );
   return env;
 };
 
