@@ -170,6 +170,17 @@ const full = measure((index) => [
   "example.com",
 ]);
 const regenerate = measure(() => [cli, "docker", fullDir(0)]);
+/**
+ * `rails-aws check` on the generated repo: every validator over every file rails-aws writes, so
+ * an upper bound for an onboarded app, where check looks at fewer of them. It runs the installed
+ * tools (Ruby, cfn-lint, shellcheck…); where one is missing, check fails and says which.
+ */
+let check: Sample[] | string;
+try {
+  check = measure(() => [cli, "check", fullDir(0)]);
+} catch (error) {
+  check = (error instanceof Error ? error.message : String(error)).trim();
+}
 const fileCount = Number(
   execFileSync(
     "find",
@@ -215,6 +226,9 @@ console.log(
 console.log(row("floor (node -e 0)", floor));
 console.log(row("full generation (defaults)", full, fileCount));
 console.log(row("regenerate one part (docker)", regenerate));
+if (typeof check === "string")
+  console.log(`rails-aws check: not measured, it failed: ${check}`);
+else console.log(row("rails-aws check", check));
 console.log(
   `\nwhere a full generation's ${fullMs.toFixed(0)} ms go (medians):`,
 );

@@ -528,7 +528,7 @@ export function deriveContext(
       runs: uses.solidQueue || fit.worker.adapter !== "solid_queue",
     },
     uses,
-    stack: stackWords(uses),
+    stack: stackWords(uses, answers.cableAdapter === "redis"),
     testCommand: fit.testCommand,
     devProcesses: fit.devProcesses,
     onboarding: existingApp

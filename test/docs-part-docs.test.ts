@@ -14,7 +14,7 @@ import {
 } from "../core/data.js";
 import { environmentCosts, monthlyEstimate } from "../core/parts/docs/costs.js";
 import { answerSets } from "./helpers/answer-sets.js";
-import { answerSetRepo } from "./helpers/repo.js";
+import { answerSetRepo, read as readIn } from "./helpers/repo.js";
 
 // jsdom ships no types; the test needs only its window and document.
 const jsdomModule = "jsdom";
@@ -144,7 +144,7 @@ describe("the cost estimate and the stacks", () => {
     const dir = await answerSetRepo(
       "NAT per AZ, bastion, read replicas, on-demand",
     );
-    const read = (path: string) => readFileSync(join(dir, path), "utf8");
+    const read = (path: string) => readIn(dir, path);
     const first = (text: string, pattern: RegExp) => pattern.exec(text)![1]!;
     const app = read("infra/cloudformation/app.yml");
     const network = read("infra/cloudformation/network.yml");

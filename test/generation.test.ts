@@ -1,12 +1,15 @@
 import assert from "node:assert/strict";
 import { packageRoot } from "../core/paths.js";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { generateRepo, readTree, runCli, tempDir } from "./helpers/repo.js";
-
-const read = (dir: string, path: string) =>
-  readFileSync(join(dir, path), "utf8");
+import {
+  generateRepo,
+  read,
+  readTree,
+  runCli,
+  tempDir,
+} from "./helpers/repo.js";
 
 describe("generation", () => {
   it("is deterministic: the same answers give the same bytes", async () => {

@@ -6,18 +6,19 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { packageRoot } from "../core/paths.js";
 import { helpText } from "../cli/help.js";
-import { generateRepo, readTree, runCli, tempDir } from "./helpers/repo.js";
+import {
+  generateRepo,
+  readTree,
+  runCli,
+  storedAnswers as stored,
+  tempDir,
+} from "./helpers/repo.js";
 
 /** Runs rails-aws on a new folder with these arguments; the folder and the run. */
 async function run(...args: string[]) {
   const dir = join(tempDir(), "demo");
   return { dir, ...(await runCli([dir, ...args])) };
 }
-
-const stored = (dir: string) =>
-  JSON.parse(readFileSync(join(dir, ".yo-rc.json"), "utf8"))[
-    "generator-rails-aws"
-  ];
 
 function answersFile(name: string, text: string): string {
   const path = join(tempDir(), name);

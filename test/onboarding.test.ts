@@ -2,29 +2,39 @@
 // is found in the app, what is written and what is not, that keeping the app's side of every
 // conflict gives back its files byte for byte, and that a second run changes nothing.
 import assert from "node:assert/strict";
-import {
-  chmodSync,
-  existsSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
+import { chmodSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { filesInScope } from "../check/check.js";
+import { checkRepo, filesInScope } from "../check/check.js";
+import { validators } from "../check/registry.js";
+import { formatReport } from "../check/report.js";
 import { proposalPath } from "../core/changes.js";
 import { mergeThreeWay } from "../core/merge.js";
 import { detectApp } from "../core/onboarding/detect.js";
 import { fitApp } from "../core/onboarding/fit.js";
 import { railsAdoption } from "../core/parts/rails/adoption.js";
+import { VALIDATOR_TOOLS } from "./helpers/check.js";
+import { foreignReferences } from "./helpers/docs.js";
 import { existingAppFiles, writeExistingApp } from "./helpers/existing-apps.js";
-import { generateRepo, readTree, runCli, tempDir } from "./helpers/repo.js";
+import {
+  generateRepo,
+  has,
+  read,
+  readTree,
+  runCli,
+  storedAnswers,
+  tempDir,
+} from "./helpers/repo.js";
+import { requireTool } from "./helpers/tools.js";
 
-const read = (dir: string, path: string) =>
-  readFileSync(join(dir, path), "utf8");
-const has = (dir: string, path: string) => existsSync(join(dir, path));
-const stored = (dir: string) =>
-  JSON.parse(read(dir, ".yo-rc.json"))["generator-rails-aws"];
+/** The validators of rails-aws check that judge the kinds of files a Rails app has. */
+const RAILS_FILE_VALIDATORS = [
+  "conflicts",
+  "yaml",
+  "ruby-syntax",
+  "erb-yaml",
+  "erb-views",
+  "javascript",
+];
 
 /** Keeps the app's side of every conflict: deletes each proposal. */
 function keepTheAppsSide(dir: string): string[] {
@@ -115,26 +125,35 @@ const SHAPES: Record<string, Shape> = {
       /deploy: none found/,
     ],
     written: ["Capfile", ".github/workflows/deploy.yml"],
-    notWritten: [proposalPath("config/database.yml")],
+    notWritten: [proposalPath("config/database.yml"), "config/cable.yml"],
     notAdapted: [/app uses mysql2 .* RDS PostgreSQL/],
     contents: [["Gemfile", /gem "pg"/, false]],
   },
   sqlite: {
     detected: [/database: sqlite3 \(config\/database\.yml\)/],
-    written: [],
-    notWritten: [proposalPath("config/database.yml")],
-    notAdapted: [/app uses sqlite3 .*Move the app to PostgreSQL/],
+    written: ["Capfile", "config/systemd/shop-front-web.service"],
+    // Action Cable's adapters here all need PostgreSQL or Redis.
+    notWritten: [proposalPath("config/database.yml"), "config/cable.yml"],
+    notAdapted: [
+      /app uses sqlite3 .*config\/database\.yml, config\/cable\.yml and the pg gem were left as they are.*Move the app to PostgreSQL/,
+    ],
     contents: [["Gemfile", /gem "pg"/, false]],
   },
   "redis-cable": {
     detected: [/Action Cable: redis/],
-    written: [],
+    written: [
+      "config/queue.yml",
+      "config/systemd/shop-front-jobs.service",
+      // The app's own cable.yml stays; the proposal beside it keeps Redis.
+      proposalPath("config/cable.yml"),
+    ],
     notWritten: ["db/cable_schema.rb"],
     answers: { cableAdapter: "redis" },
     contents: [
       ["Gemfile", /solid_cable/, false],
       ["Gemfile", /^gem "solid_queue"/m, true],
       [proposalPath("config/database.yml"), /_cable/, false],
+      [proposalPath("config/cable.yml"), /^ {2}adapter: redis$/m, true],
     ],
   },
   sidekiq: {
@@ -207,7 +226,7 @@ const SHAPES: Record<string, Shape> = {
       /Action Cable: not loaded/,
       /frameworks: active_model, active_job, active_record, action_controller, action_view/,
     ],
-    written: [],
+    written: ["config/queue.yml", "bin/jobs"],
     notWritten: [
       "app/channels/application_cable/connection.rb",
       "app/mailers/application_mailer.rb",
@@ -239,6 +258,8 @@ describe("onboarding an existing Rails app", () => {
   for (const [shape, expected] of Object.entries(SHAPES))
     describe(`an app of shape ${shape}`, () => {
       it("says what it found, writes what fits the app and names what could not be adapted", async () => {
+        // Every shape pins both what is found and what is written.
+        assert.ok(expected.detected.length > 0 && expected.written.length > 0);
         const { dir, run } = await onboard(shape);
         const found = run.stdout.split("Found in the app:")[1] ?? "";
         for (const pattern of expected.detected) assert.match(found, pattern);
@@ -257,7 +278,7 @@ describe("onboarding an existing Rails app", () => {
             pattern,
             `${shape}: ${path}`,
           );
-        const answers = stored(dir);
+        const answers = storedAnswers(dir);
         assert.equal(answers.appName, "shop-front");
         assert.equal(answers.githubRepository, "acme/shop-front");
         for (const [name, value] of Object.entries(expected.answers ?? {}))
@@ -282,32 +303,58 @@ describe("onboarding an existing Rails app", () => {
             assert.equal(withoutAdditions(now), contents, `${shape}: ${path}`);
           else assert.equal(now, contents, `${shape}: ${path} byte for byte`);
         }
-        // `rails-aws check` judges the generator's files, never the app's: only those it added
-        // lines to (the Gemfile, the routes), and those it would have written the same, are both.
-        const { files: checked } = await filesInScope(dir, "owned");
-        const manifest = JSON.parse(read(dir, ".rails-aws/manifest.json")) as {
-          files: Record<string, { base: string }>;
-        };
-        const appFiles = Object.keys(original).filter(
-          (path) =>
-            path !== "Gemfile" &&
-            path !== "config/routes.rb" &&
-            manifest.files[path]?.base !== original[path],
-        );
-        assert.deepEqual(
-          checked
-            .map((file) => file.path)
-            .filter((path) => appFiles.includes(path)),
-          [],
-          shape,
-        );
         const before = readTree(dir);
         const again = await runCli([dir]);
         assert.equal(again.code, 0, again.stdout);
         assert.deepEqual(readTree(dir), before);
         assert.match(again.stdout, /0 created, 0 changed/);
       });
+
+      it("gives rails-aws check the generator's files only, in which it finds nothing", async function () {
+        requireTool(this, ["ruby"]);
+        const { dir, original } = await onboard(shape);
+        keepTheAppsSide(dir);
+        // Only the files it added lines to (the Gemfile, the routes), and those it would have
+        // written the same, are both the app's and the generator's.
+        const { files: checked } = await filesInScope(dir, "owned");
+        const generated = manifestFiles(dir);
+        const appFiles = Object.keys(original).filter(
+          (path) =>
+            path !== "Gemfile" &&
+            path !== "config/routes.rb" &&
+            generated[path]?.base !== original[path],
+        );
+        assert.deepEqual(
+          checked
+            .map((file) => file.path)
+            .filter((path) => appFiles.includes(path)),
+          [],
+        );
+        // The validators that judge Rails' own kinds of files run for real.
+        const report = await checkRepo(dir, {
+          scope: "owned",
+          validators: validators.filter((validator) =>
+            RAILS_FILE_VALIDATORS.includes(validator.name),
+          ),
+        });
+        assert.equal(report.ran.length, RAILS_FILE_VALIDATORS.length);
+        assert.deepEqual(
+          [...report.findings, ...report.failed],
+          [],
+          formatReport(report),
+        );
+      });
     });
+
+  it("rails-aws check passes on an onboarded app, every validator run", async function () {
+    requireTool(this, VALIDATOR_TOOLS);
+    this.timeout(300_000);
+    const { dir } = await onboard("sidekiq");
+    keepTheAppsSide(dir);
+    const run = await runCli(["check", dir]);
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.match(run.stdout, /^No findings\.$/m);
+  });
 
   it("keeps a conflict a conflict until the proposal is dealt with, even when the output changes", async () => {
     const { dir } = await onboard("rails-7.2");
@@ -421,7 +468,7 @@ const TOPICS: [
   [
     "rails-aws's Capistrano deploy",
     (dir) => has(dir, "docs/DEPLOY.md"),
-    /\bcap\b|Capistrano|docs\/DEPLOY\.md|lib\/capistrano|workflows\/deploy\.yml/,
+    /\bcap\b|Capistrano|docs\/DEPLOY\.md|lib\/capistrano|workflows\/deploy\.yml|staging from `?main|release tag|deploys every commit/,
   ],
   ["the systemd units", (dir) => has(dir, "config/systemd"), /systemd/],
   [
@@ -434,14 +481,26 @@ const TOPICS: [
     (dir) => has(dir, "app/models/scratchpad.rb"),
     /scratchpad/i,
   ],
+  ["RuboCop", (dir) => has(dir, "bin/rubocop"), /RuboCop/],
+  [".ruby-version", (dir) => has(dir, ".ruby-version"), /\.ruby-version/],
+  [
+    "rails-aws's CI workflow",
+    (dir) => ".github/workflows/ci.yml" in manifestFiles(dir),
+    /workflows\/ci\.yml|CloudFormation lint/,
+  ],
 ];
+
+/** The files of the run's manifest, by path. */
+const manifestFiles = (dir: string) =>
+  (
+    JSON.parse(read(dir, ".rails-aws/manifest.json")) as {
+      files: Record<string, { base: string }>;
+    }
+  ).files;
 
 /** The docs a run wrote (or proposed beside the app's own): Markdown, Procfile.dev, bin/dev, .env.example. */
 function generatedDocs(dir: string): string[] {
-  const manifest = JSON.parse(read(dir, ".rails-aws/manifest.json")) as {
-    files: Record<string, unknown>;
-  };
-  return Object.keys(manifest.files)
+  return Object.keys(manifestFiles(dir))
     .filter((path) =>
       /\.md$|^Procfile\.dev$|^bin\/dev$|^\.env\.example$/.test(path),
     )
@@ -453,14 +512,12 @@ describe("the docs of an onboarded app", () => {
   for (const shape of ["new app", ...Object.keys(SHAPES)])
     it(`speak only of what the repo has: ${shape}`, async () => {
       const dir =
-        shape === "new app"
-          ? await generateRepo()
-          : (
-              await onboard(
-                shape,
-                shape === "sidekiq" ? ["--cable-adapter", "redis"] : [],
-              )
-            ).dir;
+        shape === "new app" ? await generateRepo() : (await onboard(shape)).dir;
+      if (shape === "new app")
+        assert.match(
+          read(dir, "README.md"),
+          /^Data, cache and jobs live in PostgreSQL \d+\.$/m,
+        );
       const docs = generatedDocs(dir);
       assert.ok(
         docs.some((path) => path.startsWith("README.md")),
@@ -476,6 +533,14 @@ describe("the docs of an onboarded app", () => {
         ),
       );
       assert.deepEqual(said, []);
+      // Nor of a document the repo does not have (a docs/DEPLOY.md without the deploy).
+      assert.deepEqual(
+        foreignReferences(
+          new Map(docs.map((path) => [path, read(dir, path)])),
+          (path) => has(dir, path),
+        ),
+        [],
+      );
     });
 });
 
@@ -582,6 +647,46 @@ describe("what an existing app is", () => {
       "app.yaml": "apiVersion: v1\nkind: Config\n",
     });
     assert.deepEqual(app.deployTools, []);
+  });
+});
+
+describe("how the generated repo fits an app's backends", () => {
+  const fitOf = (files: Record<string, string>, cableAdapter = "solid_cable") =>
+    fitApp(detectApp({ read: (path) => files[path], list: () => [] }), {
+      cableAdapter,
+      rubyVersion: "3.4.7",
+    });
+  const RAILS_8 = {
+    "Gemfile.lock": "GEM\n  specs:\n    railties (8.0.2)\n",
+    "config/database.yml": "production:\n  adapter: postgresql\n",
+  };
+
+  it("runs the app's GoodJob or Delayed Job worker as the jobs service, without Solid Queue", () => {
+    for (const [gem, command] of [
+      ["good_job", "good_job start"],
+      ["delayed_job_active_record", "rake jobs:work"],
+    ]) {
+      const fit = fitOf({ ...RAILS_8, Gemfile: `gem "${gem}"\n` });
+      assert.equal(fit.worker.command, command, gem);
+      assert.equal(fit.uses.solidQueue, false, gem);
+      assert.equal(fit.uses.solidCache, true, gem);
+    }
+  });
+
+  it("keeps a Redis cache store: no Solid Cache, and says the stacks need --cable-adapter redis for Redis", () => {
+    const app = {
+      ...RAILS_8,
+      "config/environments/production.rb":
+        'Rails.application.configure do\n  config.cache_store = :redis_cache_store, { url: ENV["REDIS_URL"] }\nend\n',
+    };
+    const fit = fitOf(app);
+    assert.equal(fit.uses.solidCache, false);
+    assert.equal(fit.uses.solidQueue, true);
+    assert.match(
+      fit.notAdapted.join("\n"),
+      /run rails-aws again with --cable-adapter redis/,
+    );
+    assert.doesNotMatch(fitOf(app, "redis").notAdapted.join("\n"), /Redis:/);
   });
 });
 

@@ -2,9 +2,9 @@
 // (issue 11): the suite proves each on real hosts; these are the quick checks of the same.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { generateRepo } from "./helpers/repo.js";
+import { generateRepo, read as readIn } from "./helpers/repo.js";
 import { requireTool } from "./helpers/tools.js";
 
 /** Passwords RDS may generate or rotate in: each breaks or changes the YAML if spliced in bare. */
@@ -42,7 +42,7 @@ describe("the generated Rails config boots production", function () {
     this.timeout(60_000);
     dir = await generateRepo(["--defaults"]);
   });
-  const read = (path: string) => readFileSync(join(dir, path), "utf8");
+  const read = (path: string) => readIn(dir, path);
 
   it("reads any database password and user name from the environment verbatim", function () {
     requireTool(this, "ruby");

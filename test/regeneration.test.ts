@@ -4,10 +4,8 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { MANIFEST_PATH } from "../core/manifest.js";
 import { packageRoot } from "../core/paths.js";
-import { generateRepo, readTree, runCli } from "./helpers/repo.js";
+import { generateRepo, read, readTree, runCli } from "./helpers/repo.js";
 
-const read = (dir: string, path: string) =>
-  readFileSync(join(dir, path), "utf8");
 const edit = (dir: string, path: string, change: (text: string) => string) =>
   writeFileSync(join(dir, path), change(read(dir, path)));
 const actionLine = (action: string, path: string) =>

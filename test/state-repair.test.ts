@@ -14,10 +14,14 @@ import {
 import { join } from "node:path";
 import { MANIFEST_PATH } from "../core/manifest.js";
 import { packageRoot } from "../core/paths.js";
-import { generateRepo, readTree, runCli, tempDir } from "./helpers/repo.js";
+import {
+  generateRepo,
+  read,
+  readTree,
+  runCli,
+  tempDir,
+} from "./helpers/repo.js";
 
-const read = (dir: string, path: string) =>
-  readFileSync(join(dir, path), "utf8");
 const modeOf = (dir: string, path: string) =>
   statSync(join(dir, path)).mode & 0o777;
 const actionLine = (action: string, path: string) =>

@@ -251,6 +251,7 @@ const KUBERNETES_DIRS = [
   "kubernetes",
   "kube",
   "helm",
+  "chart",
   "charts",
   "deploy",
   "manifests",

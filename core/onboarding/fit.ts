@@ -11,6 +11,11 @@ export interface Uses {
   solidQueue: boolean;
   solidCable: boolean;
   actionCable: boolean;
+  /**
+   * config/cable.yml: where Action Cable loads and its adapter can run here (Redis, Solid Cable or
+   * Action Cable's postgresql adapter, which all need PostgreSQL or Redis).
+   */
+  cableConfig: boolean;
   actionMailer: boolean;
   activeStorage: boolean;
   tailwind: boolean;
@@ -46,7 +51,7 @@ const inWords = (items: string[]) =>
     : `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
 
 /** The repo's Solid gems and databases in the generated docs' words: only those it has. */
-export function stackWords(uses: Uses) {
+export function stackWords(uses: Uses, redis: boolean) {
   const solid = SOLID_GEMS.filter(([use]) => uses[use]);
   const databases = ["primary", ...solid.map(([, , database]) => database)];
   const stored = [
@@ -55,6 +60,14 @@ export function stackWords(uses: Uses) {
     ...(uses.solidQueue ? ["jobs"] : []),
   ];
   return {
+    /** What carries Action Cable's broadcasts from one Puma process to the others. */
+    broadcastsThrough: redis
+      ? "Redis"
+      : uses.solidCable
+        ? "the database (Solid Cable)"
+        : uses.cableConfig
+          ? "PostgreSQL (Action Cable's postgresql adapter)"
+          : "the app's own Action Cable adapter (config/cable.yml)",
     /** "Solid Cache, Solid Queue and Solid Cable"; empty when there is none. */
     solidGems: inWords(solid.map(([, gem]) => gem)),
     /** "primary, cache, queue and cable". */
@@ -166,7 +179,7 @@ function devProcesses(app: ExistingApp, notAdapted: string[]): DevProcess[] {
         },
       ];
     notAdapted.push(
-      `Procfile.dev: the app has ${gem} but its package.json has no "${script}" script, so bin/dev runs no ${name === "js" ? "JavaScript" : "CSS"} watcher. Add the script (${gem}'s installer writes it) and run rails-aws again.`,
+      `Procfile.dev: the app has ${gem} but ${app.node ? `its package.json has no "${script}" script` : "no package.json"}, so bin/dev runs no ${name === "js" ? "JavaScript" : "CSS"} watcher. Add the script (${gem}'s installer writes it) and run rails-aws again.`,
     );
     return [];
   };
@@ -198,6 +211,7 @@ export const NEW_APP_FIT: Fit = {
     solidQueue: true,
     solidCable: true,
     actionCable: true,
+    cableConfig: true,
     actionMailer: true,
     activeStorage: true,
     tailwind: true,
@@ -293,7 +307,7 @@ export function fitApp(
     );
   if (!postgres)
     notAdapted.push(
-      `database: the app uses ${app.database!.adapters.join(", ")} (${app.database!.file}) and the AWS stacks run RDS PostgreSQL: config/database.yml and the pg gem were left as they are. Move the app to PostgreSQL (gem "pg", adapter: postgresql) before its first deploy, then run rails-aws again for its database.yml.`,
+      `database: the app uses ${app.database!.adapters.join(", ")} (${app.database!.file}) and the AWS stacks run RDS PostgreSQL: config/database.yml${loads(app, "action_cable") && !redis ? ", config/cable.yml" : ""} and the pg gem were left as they are. Move the app to PostgreSQL (gem "pg", adapter: postgresql) before its first deploy, then run rails-aws again for its database.yml.`,
     );
   // Solid Cache, Queue and Cable 1.x need Rails 7.2 (their gemspecs), and PostgreSQL databases here.
   const solid = postgres && atLeast(rails, "7.2");
@@ -340,6 +354,7 @@ export function fitApp(
     solidQueue: solid && !ownBackend,
     solidCable: solid && actionCable && !redis,
     actionCable,
+    cableConfig: actionCable && (postgres || redis),
     actionMailer: loads(app, "action_mailer"),
     activeStorage: loads(app, "active_storage"),
     tailwind: app.assets.tailwind,

@@ -1,6 +1,7 @@
 // Helpers for tests that run the generator and look at what landed on disk.
 import {
   cpSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -34,6 +35,21 @@ export function writeRepo(dir: string, files: Record<string, string>): void {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), contents);
   }
+}
+
+/** A file of a repo, as text. */
+export function read(dir: string, path: string): string {
+  return readFileSync(join(dir, path), "utf8");
+}
+
+/** Whether a repo has a file or folder at path. */
+export function has(dir: string, path: string): boolean {
+  return existsSync(join(dir, path));
+}
+
+/** The answers a run stored in the repo's .yo-rc.json. */
+export function storedAnswers(dir: string): Record<string, unknown> {
+  return JSON.parse(read(dir, ".yo-rc.json"))["generator-rails-aws"];
 }
 
 /** Every file below dir (but .git/) with its bytes and mode, keyed by relative path. */

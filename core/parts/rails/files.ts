@@ -49,7 +49,7 @@ export const files: FileTable = {
   "config/application.rb": always,
   "config/boot.rb": always,
   "config/bundler-audit.yml": always,
-  "config/cable.yml": ifUses("actionCable"),
+  "config/cable.yml": ifUses("cableConfig"),
   "config/cache.yml": ifUses("solidCache"),
   "config/database.yml": ifUses("postgres"),
   "config/environment.rb": always,
