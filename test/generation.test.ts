@@ -55,7 +55,8 @@ describe("generation", () => {
     );
     assert.ok(
       steps.some((step) =>
-        /^name your GitHub repository: rails-aws \S+ --github-repository OWNER\/NAME$/.test(
+        // In the folder the first step went into.
+        /^name your GitHub repository: rails-aws \. --github-repository OWNER\/NAME$/.test(
           step,
         ),
       ),
