@@ -178,6 +178,17 @@ describe("generation", () => {
       "",
       "everything generated is committed",
     );
+    // Written as one fast-import stream: a sound repository, scripts committed executable.
+    assert.equal(
+      spawnSync("git", ["fsck", "--strict"], { cwd: dir }).status,
+      0,
+      "git fsck",
+    );
+    assert.match(git(dir, "ls-files", "--stage", "bin/dev"), /^100755 /);
+    assert.match(
+      git(dir, "log", "-1", "--format=%an <%ae>"),
+      /^Test <test@example\.com>$/m,
+    );
     const again = generate(dir, "--cable-adapter", "redis");
     assert.equal(again.status, 0, again.stderr);
     assert.doesNotMatch(again.stdout, /git:/);
