@@ -12,6 +12,8 @@ import {
   fitApp,
   NEW_APP_FIT,
   solidCableRuns,
+  stackWords,
+  type DevProcess,
   type JobsWorker,
   type Uses,
 } from "./onboarding/fit.js";
@@ -274,12 +276,19 @@ export interface Context {
   bastion: boolean;
   cpuTarget: number;
   puma: { workers: number; threads: number };
-  /** The jobs service: its threads, and the worker it runs (the app's Active Job backend). */
-  jobs: { threads: number; worker: JobsWorker };
+  /**
+   * The jobs service: its threads, the worker it runs (the app's Active Job backend), and whether
+   * the repo has that worker (not an app left without Solid Queue: too old a Rails, no PostgreSQL).
+   */
+  jobs: { threads: number; worker: JobsWorker; runs: boolean };
   /** What the generated files may assume of the app: everything in a new app (core/onboarding/fit.ts). */
   uses: Uses;
+  /** The Solid gems and databases the repo has, in the generated docs' words. */
+  stack: ReturnType<typeof stackWords>;
   /** How CI runs the app's tests (RSpec's in an app that has them). */
   testCommand: string;
+  /** The asset watchers bin/dev runs beside Rails (Procfile.dev): the app's own. */
+  devProcesses: DevProcess[];
   /** An existing app being onboarded: what was found in it and what could not be adapted. */
   onboarding: { detected: string[]; notAdapted: string[] } | false;
   postgres: { version: string; image: string };
@@ -438,6 +447,13 @@ export function deriveContext(
   const byName = (name: EnvironmentName) =>
     environments.find((env) => env.name === name) ?? false;
   const deployPath = `/var/www/${answers.appName}`;
+  const uses: Uses = {
+    ...fit.uses,
+    solidCable:
+      fit.uses.solidCable &&
+      answers.cableAdapter === "solid_cable" &&
+      solidCableRuns(answers.rubyVersion),
+  };
   // Not asked when no group scales; the CPU alarm still reads it.
   const cpuTarget =
     answers.cpuTarget ?? settings.cpuTarget.default({}, { folderName: "" });
@@ -487,15 +503,15 @@ export function deriveContext(
     bastion: answers.shellAccess === "bastion",
     cpuTarget,
     puma: { workers: answers.pumaWorkers, threads: answers.pumaThreads },
-    jobs: { threads: answers.jobThreads, worker: fit.worker },
-    uses: {
-      ...fit.uses,
-      solidCable:
-        fit.uses.solidCable &&
-        answers.cableAdapter === "solid_cable" &&
-        solidCableRuns(answers.rubyVersion),
+    jobs: {
+      threads: answers.jobThreads,
+      worker: fit.worker,
+      runs: uses.solidQueue || fit.worker.adapter !== "solid_queue",
     },
+    uses,
+    stack: stackWords(uses),
     testCommand: fit.testCommand,
+    devProcesses: fit.devProcesses,
     onboarding: existingApp
       ? { detected: fit.detected, notAdapted: fit.notAdapted }
       : false,

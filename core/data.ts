@@ -182,10 +182,13 @@ export function monthlyPrice(
   return hourly * prices.hoursPerMonth * regionPrices(region).factor;
 }
 
+/** Each released Ruby the generated app can run on, oldest first: its source tarball's SHA-256. */
+export const rubySourceSha256 = readData<{
+  sourceSha256: Record<string, string>;
+}>("ruby-versions.json").sourceSha256;
+
 /** Released Ruby versions the generated app can run on, oldest first. */
-export const rubyVersions = readData<{ versions: string[] }>(
-  "ruby-versions.json",
-).versions;
+export const rubyVersions = Object.keys(rubySourceSha256);
 
 /** App names rails new refuses, and the constants an app's module must not reopen. */
 export const reservedAppNames = readData<{

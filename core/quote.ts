@@ -43,6 +43,33 @@ export function systemdValue(value: string): string {
   return value.replaceAll("%", "%%");
 }
 
+/**
+ * Markdown text (CommonMark with GitHub's extensions): each character that can start emphasis, a
+ * link, an HTML tag, an entity, a table cell or strikethrough is backslash-escaped, and so is a
+ * first character that would start a heading, a list or a quote when the value begins a line.
+ */
+export function markdownText(value: string): string {
+  return value
+    .replace(/[\\`*_[\]<>!|~&{}()]/g, (char) => `\\${char}`)
+    .replace(
+      /^[#+\-=>]|^(\d+)([.)])/,
+      (char, digits?: string, mark?: string) =>
+        digits ? `${digits}\\${mark}` : `\\${char}`,
+    )
+    .replace(UNPRINTABLE, " ");
+}
+
+/** A Markdown code span: fenced by more backticks than any run inside, so nothing in it is markup. */
+export function markdownCode(value: string): string {
+  const longestRun = Math.max(
+    0,
+    ...(value.match(/`+/g) ?? []).map((run) => run.length),
+  );
+  const fence = "`".repeat(longestRun + 1);
+  const padding = /^`|`$|^ .* $/.test(value) ? " " : "";
+  return `${fence}${padding}${value.replace(UNPRINTABLE, " ")}${padding}${fence}`;
+}
+
 /** The Handlebars helpers the templates quote answers with. */
 export const quotingHelpers = {
   yaml: (value: unknown) => jsonString(String(value)),
@@ -50,6 +77,8 @@ export const quotingHelpers = {
   sh: (value: unknown) => shellWord(String(value)),
   ruby: (value: unknown) => rubyString(String(value)),
   systemd: (value: unknown) => systemdValue(String(value)),
+  md: (value: unknown) => markdownText(String(value)),
+  mdCode: (value: unknown) => markdownCode(String(value)),
   /** Joins its arguments (the last one is Handlebars' options): `(concat "no-reply@" app.domain)`. */
   concat: (...args: unknown[]) => args.slice(0, -1).map(String).join(""),
 };

@@ -33,6 +33,11 @@ const APP_SEGMENT = "[app]";
 const HELPERS = {
   and: (...args: unknown[]) => args.slice(0, -1).every(Boolean),
   ...quotingHelpers,
+  // {{#sha256}}...{{/sha256}}: the SHA-256 of what the block renders, for a file the template
+  // holds and names by its digest (the launch template's boot files).
+  sha256(this: unknown, options: HandlebarsType.HelperOptions) {
+    return createHash("sha256").update(options.fn(this)).digest("hex");
+  },
 };
 
 /**

@@ -24,7 +24,8 @@ import type { ExistingApp } from "./onboarding/detect.js";
 import { needsRedis } from "./onboarding/fit.js";
 
 /**
- * data/ruby-versions.json lists the releases from 3.2.0 on (Rails 8 needs Ruby 3.2). Solid Cable 4
+ * data/ruby-versions.json lists the releases from 3.2.0 on (Rails 8 needs Ruby 3.2), each with the
+ * SHA-256 of its source, which the instances check before building it. Solid Cable 4
  * needs 3.3: on 3.2, Action Cable uses PostgreSQL's own adapter (core/onboarding/fit.ts).
  */
 const newestPerSeries = [
@@ -32,7 +33,7 @@ const newestPerSeries = [
     rubyVersions.map((v) => [v.split(".").slice(0, 2).join("."), v]),
   ).values(),
 ];
-const RUBY_VERSIONS_ALLOWED = `a released Ruby from ${rubyVersions[0]} on as X.Y.Z, one of data/ruby-versions.json (up to ${newestPerSeries.join(", ")}), or X.Y for the newest X.Y.Z`;
+const RUBY_VERSIONS_ALLOWED = `a Ruby release from ${rubyVersions[0]} on whose source checksum the instances can check, as X.Y.Z (data/ruby-versions.json lists them, up to ${newestPerSeries.join(", ")}), or X.Y for the newest X.Y.Z`;
 
 /** `3.4` → the newest 3.4.x the data lists; anything else as given. */
 function newestOfSeries(raw: string): string {

@@ -83,6 +83,9 @@ function existingAppName(destination: string): string | undefined {
     .replaceAll("_", "-");
 }
 
+/** Folders detection never looks into: git's, and installed packages. */
+const SKIPPED_FOLDERS = new Set([".git", "node_modules", "vendor", "tmp"]);
+
 /**
  * An existing app's files, as detection reads them: the files the generator owns (its manifest)
  * read as absent, so that its own Capfile is not taken for the app's deploy tool.
@@ -93,18 +96,23 @@ function appFilesOn(destination: string, manifest: Manifest): AppFiles {
     const full = join(destination, path);
     return !generated.has(path) && existsSync(full) && statSync(full).isFile();
   };
+  const list = (dir: string, depth = 0): string[] => {
+    const full = join(destination, dir);
+    if (!existsSync(full) || !statSync(full).isDirectory()) return [];
+    return readdirSync(full, { withFileTypes: true }).flatMap((entry) => {
+      const path = dir === "." ? entry.name : `${dir}/${entry.name}`;
+      if (!entry.isDirectory()) return isAppFile(path) ? [path] : [];
+      return depth > 0 && !SKIPPED_FOLDERS.has(entry.name)
+        ? list(path, depth - 1)
+        : [];
+    });
+  };
   return {
     read: (path) =>
       isAppFile(path)
         ? readFileSync(join(destination, path), "utf8")
         : undefined,
-    list: (dir) => {
-      const full = join(destination, dir);
-      if (!existsSync(full) || !statSync(full).isDirectory()) return [];
-      return readdirSync(full)
-        .map((name) => `${dir}/${name}`)
-        .filter(isAppFile);
-    },
+    list,
   };
 }
 

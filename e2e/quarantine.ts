@@ -2,9 +2,6 @@
 // on its own branch; e2e/.mocharc.json leaves them out (grep, inverted) until they are mended, and
 // this hook says so on every run, so that no one takes their absence for a pass.
 export const QUARANTINED = [
-  // cap now installs the gems from the artifact's vendor/cache on the host (bundle install
-  // --local): bigdecimal's native extension does not build there.
-  "e2e: cap production deploy of the real app over SSM",
   "e2e: the --shell-access bastion variant",
   "e2e: the --cable-adapter redis variant",
   "e2e: the database password rotates",

@@ -5,13 +5,16 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { isScalar, parseAllDocuments, visit, type Node } from "yaml";
+import { marked } from "marked";
+import { isScalar, parse, parseAllDocuments, visit, type Node } from "yaml";
 import { checkRepo } from "../check/check.js";
 import { formatReport } from "../check/report.js";
 import { resolveAnswers } from "../core/answers.js";
 import { deriveContext } from "../core/context.js";
 import {
   jsonString,
+  markdownCode,
+  markdownText,
   rubyString,
   shellWord,
   systemdValue,
@@ -35,6 +38,24 @@ function valuesToFind(): Record<string, string> {
   assert.ok(resolution.ok, JSON.stringify(resolution));
   const { app } = deriveContext(resolution.answers);
   return { ...hostileAnswers, module: app.module, dbName: app.dbName };
+}
+
+const ENTITIES: Record<string, string> = {
+  "&amp;": "&",
+  "&lt;": "<",
+  "&gt;": ">",
+  "&quot;": '"',
+  "&#39;": "'",
+};
+
+/** The text a reader sees of Markdown, rendered as GitHub does (GFM): the HTML without its tags. */
+function renderedText(markdown: string, inline = false): string {
+  const html = inline
+    ? marked.parseInline(markdown, { async: false })
+    : marked.parse(markdown, { async: false, gfm: true });
+  return html
+    .replace(/<[^>]*>/g, "")
+    .replace(/&(amp|lt|gt|quot|#39);/g, (entity) => ENTITIES[entity]!);
 }
 
 const ERB_TAG = /<%[\s\S]*?%>/g;
@@ -284,6 +305,46 @@ describe("answers are data, never code", () => {
     }
   });
 
+  it("workflows' run blocks hold every answer in a single-quoted word or a comment, as shell scripts do", function () {
+    requireTool(this, "bash");
+    const workflows = holding((path) => path.startsWith(".github/workflows/"));
+    for (const [path, text] of workflows) {
+      const workflow = parse(text) as {
+        jobs: Record<string, { steps: { run?: string }[] }>;
+      };
+      for (const [job, { steps }] of Object.entries(workflow.jobs))
+        for (const { run } of steps.filter((step) => step.run)) {
+          const syntax = spawnSync("bash", ["-n"], { input: run });
+          assert.equal(syntax.status, 0, `${path} ${job}: ${syntax.stderr}`);
+          for (const [name, value] of Object.entries(values))
+            assert.deepEqual(
+              unquotedInShell(run!, value),
+              [],
+              `${path} ${job}: ${name} outside a literal in\n${run}`,
+            );
+        }
+    }
+  });
+
+  it("Markdown documents render every answer as the text it is: no emphasis, link or tag made of one", () => {
+    for (const [path, text] of holding((path) => path.endsWith(".md"))) {
+      const rendered = renderedText(text);
+      for (const [name, value] of Object.entries(values)) {
+        // As written: escaped in text, as is inside code.
+        const written =
+          count(text, value) +
+          (markdownText(value) === value
+            ? 0
+            : count(text, markdownText(value)));
+        assert.equal(
+          count(rendered, value),
+          written,
+          `${path}: ${name} does not read back as written`,
+        );
+      }
+    }
+  });
+
   it("every validator of rails-aws check (cfn-lint, shellcheck, systemd-analyze, actionlint, Ruby, ERB...) finds nothing", async function () {
     requireTool(this, VALIDATOR_TOOLS);
     this.timeout(300_000);
@@ -346,6 +407,25 @@ describe("quoting helpers", () => {
     const run = spawnSync("ruby", ["-e", program], { encoding: "utf8" });
     assert.equal(run.status, 0, run.stderr);
     assert.deepEqual(run.stdout.split("\u0001").slice(0, -1), nasty);
+  });
+
+  it("Markdown text and a code span render as the value, with no markup", () => {
+    for (const value of [
+      ...nasty.slice(0, 3),
+      "- item",
+      "# title",
+      "1. one",
+      "a_b_ *c* `d`",
+    ]) {
+      for (const markdown of [markdownText(value), markdownCode(value)]) {
+        assert.equal(renderedText(`x ${markdown}`, true), `x ${value}`);
+        assert.equal(
+          marked.parse(markdown, { async: false }).trim().slice(0, 3),
+          "<p>",
+          `${markdown} starts a block`,
+        );
+      }
+    }
   });
 
   it("a systemd value doubles % and refuses what would need quoting", () => {

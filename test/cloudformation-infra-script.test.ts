@@ -3,87 +3,40 @@
 // named ones and refuses stale ones; discard cleans a pull request's previews. (Waiting out a
 // stack's operation, and the refusals of any run, are bin-infra.test.ts's.)
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { packageRoot } from "../core/paths.js";
-import { generateRepo, tempDir } from "./helpers/repo.js";
+import {
+  cloudformationCalls as calls,
+  deployedStack,
+  fakeAccount,
+  runInfra,
+  stackKey as stackKeyOf,
+  type FakeAwsState,
+  type FakeChangeSet,
+  type InfraRun,
+} from "./helpers/fake-aws.js";
+import { generateRepo } from "./helpers/repo.js";
 import { requireTool } from "./helpers/tools.js";
 
-const FAKE_AWS = join(packageRoot, "test/fixtures/cloudformation/fake-aws.mjs");
-const REGION = "us-east-1";
 const NO_CHANGES =
   "The submitted information didn't contain changes. Submit different information to create a change set.";
-const LONG_AGO = "2025-01-01T00:00:00+00:00";
 /** The fake's clock starts here and moves a second per call. */
 const BEFORE_THE_FAKE_CLOCK = "2025-12-31T23:59:00+00:00";
 const AFTER_THE_FAKE_CLOCK = "2026-06-01T00:00:00+00:00";
 
-interface ChangeSet {
-  ChangeSetName: string;
-  Status: string;
-  ExecutionStatus: string;
-  CreationTime: string;
-  StatusReason?: string;
-  Changes?: unknown[];
-}
-
-interface FakeState {
-  account: string;
-  hostedZones: unknown[];
-  oidcProvider: boolean;
-  clock: number;
-  stacks: Record<string, Record<string, unknown>>;
-  changeSets: Record<string, ChangeSet>;
-  plans: Record<string, { changes?: unknown[]; fails?: string }>;
-  executions: Record<string, { pollsLeft?: number; outcome?: string }>;
-  events?: Record<string, unknown[]>;
-  denied?: string[];
-  calls: string[];
-}
-
-interface InfraRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  state: FakeState;
-}
-
-const stackKey = (stack: string) => `${REGION}/demo-staging-${stack}`;
+const stackKey = (stack: string) => stackKeyOf(`demo-staging-${stack}`);
 
 /** An account with staging's network stack deployed long ago and nothing else. */
-function account(changes: Partial<FakeState> = {}): FakeState {
-  return {
-    account: "123456789012",
-    hostedZones: [
-      {
-        Id: "/hostedzone/Z0EXAMPLE",
-        Name: "example.com.",
-        Config: { PrivateZone: false },
-      },
-    ],
-    oidcProvider: true,
-    clock: 0,
-    stacks: {
-      [stackKey("network")]: {
-        StackStatus: "UPDATE_COMPLETE",
-        CreationTime: LONG_AGO,
-        LastUpdatedTime: LONG_AGO,
-      },
-    },
-    changeSets: {},
-    plans: {},
-    executions: {},
-    calls: [],
+function account(changes: Partial<FakeAwsState> = {}): FakeAwsState {
+  return fakeAccount({
+    stacks: { [stackKey("network")]: deployedStack() },
     ...changes,
-  };
+  });
 }
 
 /** A change set of staging's network stack in the given state, created before the fake's clock. */
 function networkChangeSet(
   name: string,
-  changes: Partial<ChangeSet> = {},
-): Record<string, ChangeSet> {
+  changes: Partial<FakeChangeSet> = {},
+): Record<string, FakeChangeSet> {
   return {
     [`${stackKey("network")}/${name}`]: {
       ChangeSetName: name,
@@ -96,45 +49,16 @@ function networkChangeSet(
   };
 }
 
-const calls = (run: InfraRun, operation: string) =>
-  run.state.calls.filter((call) =>
-    call.startsWith(`cloudformation ${operation} `),
-  );
-
 describe("bin/infra, against a stand-in for the AWS CLI", function () {
   let repo: string;
-  let bin: string;
 
   before(async function () {
     requireTool(this, "jq");
     repo = await generateRepo(["--github-repository", "acme/demo"]);
-    bin = tempDir();
-    writeFileSync(
-      join(bin, "aws"),
-      `#!/bin/sh\nexec "${process.execPath}" "${FAKE_AWS}" "$@"\n`,
-      { mode: 0o755 },
-    );
   });
 
-  function infra(state: FakeState, args: string[]): InfraRun {
-    const statePath = join(tempDir(), "aws-state.json");
-    writeFileSync(statePath, JSON.stringify(state));
-    const run = spawnSync(join(repo, "bin/infra"), args, {
-      encoding: "utf8",
-      env: {
-        ...process.env,
-        PATH: `${bin}:${process.env.PATH}`,
-        FAKE_AWS_STATE: statePath,
-        INFRA_POLL_SECONDS: "0",
-      },
-    });
-    return {
-      code: run.status,
-      stdout: run.stdout,
-      stderr: run.stderr,
-      state: JSON.parse(readFileSync(statePath, "utf8")) as FakeState,
-    };
-  }
+  const infra = (state: FakeAwsState, args: string[]): InfraRun =>
+    runInfra(repo, state, args);
 
   it("plan creates the named change sets, waits for them, shows their changes, and executes nothing", () => {
     const run = infra(
@@ -202,12 +126,9 @@ describe("bin/infra, against a stand-in for the AWS CLI", function () {
       ["staging", "plan", "main-0a1b2c", "app"],
     );
     assert.equal(run.code, 0, run.stderr);
-    const request = (
-      run.state.changeSets[`${stackKey("app")}/main-0a1b2c`] as unknown as {
-        request: { parameters: string };
-      }
-    ).request;
-    const parameters = JSON.parse(request.parameters) as {
+    const request =
+      run.state.changeSets[`${stackKey("app")}/main-0a1b2c`]!.request!;
+    const parameters = JSON.parse(request.parameters!) as {
       ParameterKey: string;
       ParameterValue: string;
     }[];
@@ -355,7 +276,9 @@ describe("bin/infra, against a stand-in for the AWS CLI", function () {
       account({
         changeSets: networkChangeSet("main-0a1b2c"),
         executions: {
-          "demo-staging-network": { outcome: "UPDATE_ROLLBACK_COMPLETE" },
+          "demo-staging-network": {
+            looks: ["UPDATE_IN_PROGRESS", "UPDATE_ROLLBACK_COMPLETE"],
+          },
         },
         events: {
           "demo-staging-network": [
@@ -400,7 +323,11 @@ describe("bin/infra, against a stand-in for the AWS CLI", function () {
   });
 
   it("stops on an AWS error other than a missing stack, rather than plan to create the stack", () => {
-    const run = infra(account({ denied: ["describe-stacks"] }), [
+    const denied = {
+      code: "AccessDenied",
+      message: "not authorized to perform describe-stacks",
+    };
+    const run = infra(account({ failing: { "describe-stacks": denied } }), [
       "staging",
       "plan",
       "main-0a1b2c",

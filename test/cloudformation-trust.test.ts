@@ -2,20 +2,16 @@
 // refusing, before it changes anything, to deploy a trust of no real repository or an
 // environment into an account other than its own.
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
-import { chmodSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { promisify } from "node:util";
 import { parseCloudFormationFile } from "../check/cloudformation/template.js";
 import { RepoFile } from "../check/repo.js";
+import { fakeAccount, runInfra } from "./helpers/fake-aws.js";
+import { join } from "node:path";
 import {
   answerSetRepo,
   generateRepo,
   runCli,
   tempDir,
 } from "./helpers/repo.js";
-
-const execFileAsync = promisify(execFile);
 const IDS = ["--github-owner-id", "1111", "--github-repository-id", "2222"];
 const REPOSITORY = ["--github-repository", "acme/board"];
 
@@ -28,39 +24,13 @@ function trustConditions(repo: string, role: string): unknown {
     .Condition;
 }
 
-interface InfraRun {
-  code: number;
-  stderr: string;
-  /** The AWS CLI calls the run made. */
-  awsCalls: string[];
-}
-
 /**
- * Runs the generated bin/infra with a stand-in for the AWS CLI (AWS cannot be reached here): it
- * records each call and answers only `sts get-caller-identity`, with `account`.
+ * Runs the generated bin/infra against the AWS CLI stand-in, in an account with no hosted zone
+ * (a run that gets that far stops there), and returns the AWS calls it made.
  */
-async function runInfra(
-  repo: string,
-  args: string[],
-  account = "111122223333",
-): Promise<InfraRun> {
-  const bin = tempDir();
-  const log = join(bin, "aws-calls");
-  writeFileSync(log, "");
-  writeFileSync(
-    join(bin, "aws"),
-    `#!/bin/sh\necho "$*" >> '${log}'\n[ "$1 $2" = "sts get-caller-identity" ] && echo ${account}\nexit 0\n`,
-  );
-  chmodSync(join(bin, "aws"), 0o755);
-  const env = { ...process.env, PATH: `${bin}:${process.env.PATH}` };
-  const awsCalls = () => readFileSync(log, "utf8").split("\n").filter(Boolean);
-  try {
-    await execFileAsync("bash", [join(repo, "bin/infra"), ...args], { env });
-    return { code: 0, stderr: "", awsCalls: awsCalls() };
-  } catch (error) {
-    const failure = error as { code: number; stderr: string };
-    return { code: failure.code, stderr: failure.stderr, awsCalls: awsCalls() };
-  }
+function infraCalls(repo: string, args: string[], account = "111122223333") {
+  const run = runInfra(repo, fakeAccount({ account, hostedZones: [] }), args);
+  return { ...run, awsCalls: run.state.calls };
 }
 
 describe("cloudformation part: the roles' GitHub trust, and bin/infra's refusals", function () {
@@ -143,7 +113,7 @@ describe("cloudformation part: the roles' GitHub trust, and bin/infra's refusals
 
   it("bin/infra refuses to deploy a trust of a placeholder, saying how to set the repository, before any AWS call", async () => {
     const placeholder = await answerSetRepo("defaults");
-    const run = await runInfra(placeholder, ["production", "deploy"]);
+    const run = infraCalls(placeholder, ["production", "deploy"]);
     assert.equal(run.code, 1);
     assert.match(run.stderr, /trust your-org\/demo, a placeholder/);
     assert.match(
@@ -153,7 +123,7 @@ describe("cloudformation part: the roles' GitHub trust, and bin/infra's refusals
     assert.deepEqual(run.awsCalls, []);
 
     const noIds = await generateRepo(REPOSITORY);
-    const withoutIds = await runInfra(noIds, ["staging"]);
+    const withoutIds = infraCalls(noIds, ["staging"]);
     assert.equal(withoutIds.code, 1);
     assert.match(
       withoutIds.stderr,
@@ -165,7 +135,7 @@ describe("cloudformation part: the roles' GitHub trust, and bin/infra's refusals
 
   it("bin/infra deploys an environment only into its own account", async () => {
     const repo = withIds;
-    const wrong = await runInfra(repo, ["production"], "222222222222");
+    const wrong = infraCalls(repo, ["production"], "222222222222");
     assert.equal(wrong.code, 1);
     assert.match(
       wrong.stderr,
@@ -175,7 +145,7 @@ describe("cloudformation part: the roles' GitHub trust, and bin/infra's refusals
       "sts get-caller-identity --query Account --output text",
     ]);
     // In its own account it goes on to look the hosted zone up (and, here, finds none).
-    const right = await runInfra(repo, ["staging"], "222222222222");
+    const right = infraCalls(repo, ["staging"], "222222222222");
     assert.ok(
       right.awsCalls.some((call) => call.startsWith("route53 ")),
       right.stderr,

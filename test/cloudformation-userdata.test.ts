@@ -1,5 +1,6 @@
 // The cloudformation-userdata validator: shellcheck on the user data once Fn::Sub's variables are
-// rendered, and on the scripts it writes with a quoted heredoc, each finding at its template line.
+// rendered, on the scripts it writes with a quoted heredoc and on those its launch template keeps
+// in its Metadata, each finding at its template line.
 import assert from "node:assert/strict";
 import { renderSub } from "../check/cloudformation/user-data.js";
 import { cloudformationUserData } from "../check/validators/cloudformation-userdata.js";
@@ -90,6 +91,43 @@ describe("check: cloudformation-userdata validator", function () {
           "SC2086 (info) in the script that the user data of Template writes (heredoc SCRIPT): Double quote to prevent globbing and word splitting.",
       },
     ]);
+  });
+
+  it("checks a shell script the launch template keeps in its Metadata for its user data to install", async () => {
+    const template = [
+      "Resources:",
+      "  Template:",
+      "    Type: AWS::EC2::LaunchTemplate",
+      "    Metadata:",
+      "      /usr/local/sbin/refresh: |",
+      "        #!/bin/bash",
+      "        rm -rf $1/tmp",
+      "      /etc/systemd/system/refresh.timer: |",
+      "        [Timer]",
+      "        OnBootSec=$1",
+      "    Properties:",
+      "      LaunchTemplateData:",
+      '        UserData: !Base64 "#!/bin/bash\\ntrue\\n"',
+    ].join("\n");
+    const report = await checkFiles(
+      { "infra/cloudformation/app.yml": template },
+      [cloudformationUserData],
+    );
+    assert.deepEqual(
+      report.findings.map(({ line, column, message }) => ({
+        line,
+        column,
+        message,
+      })),
+      [
+        {
+          line: 7,
+          column: 16,
+          message:
+            "SC2086 (info) in the file /usr/local/sbin/refresh of Template's Metadata: Double quote to prevent globbing and word splitting.",
+        },
+      ],
+    );
   });
 
   it("leaves user data that is not a shell script alone", async () => {

@@ -353,6 +353,12 @@ const stagingInstanceAndFunction: Row[] = [
         "app stack",
         () => ({}),
       ],
+      [
+        "cloudformation:DescribeStackResource",
+        (env: Env) => arn.stack(env, "app"),
+        "app stack's boot files",
+        () => ({}),
+      ],
     ] as const
   ).flatMap(([action, resource, what, context]) =>
     ownNotProduction("staging instance", what, (env) => ({

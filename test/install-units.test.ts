@@ -1,5 +1,5 @@
-// The instance's install-units script (written by the launch template's user data) runs as root,
-// through sudo, on unit files the deploy user writes. Its check of each unit runs here for real
+// The instance's install-units script (a file of the launch template's Metadata, which the user
+// data installs) runs as root, through sudo, on unit files the deploy user writes. Its check of each unit runs here for real
 // (bash and awk) on the generated units and on units a compromised deploy could write.
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { answerSetRepo, tempDir } from "./helpers/repo.js";
-import { heredoc } from "./helpers/ssh-hosts.js";
+import { bootFiles } from "../e2e/harness/app.js";
 
 const execFileAsync = promisify(execFile);
 
@@ -21,7 +21,7 @@ describe("install-units: installs only the app's units, as the deploy user, with
       join(repo, "infra/cloudformation/app.yml"),
       "utf8",
     );
-    const script = heredoc(appYml, "cat > /usr/local/sbin/demo-install-units");
+    const script = bootFiles(appYml)["/usr/local/sbin/demo-install-units"]!;
     // Its variables and check_unit: everything before it reads the release.
     checkUnit = script.split("\nsource=")[0]!;
   });
@@ -83,6 +83,11 @@ describe("install-units: installs only the app's units, as the deploy user, with
         "EnvironmentFile=",
         "EnvironmentFile=/root/.aws/credentials\nEnvironmentFile=",
         /line \d+: EnvironmentFile= must be /,
+      ],
+      [
+        "LimitNOFILE=16384",
+        "LimitNOFILE=infinity",
+        /line \d+: LimitNOFILE= must be a number up to 65536/,
       ],
       ["User=deploy\n", "", /line -: a service must set User=deploy once/],
       [

@@ -15,6 +15,7 @@ import { filesInScope } from "../check/check.js";
 import { proposalPath } from "../core/changes.js";
 import { mergeThreeWay } from "../core/merge.js";
 import { detectApp } from "../core/onboarding/detect.js";
+import { fitApp } from "../core/onboarding/fit.js";
 import { railsAdoption } from "../core/parts/rails/adoption.js";
 import { existingAppFiles, writeExistingApp } from "./helpers/existing-apps.js";
 import { generateRepo, readTree, runCli, tempDir } from "./helpers/repo.js";
@@ -101,11 +102,19 @@ const SHAPES: Record<string, Shape> = {
       [proposalPath("config/environments/production.rb"), /assume_ssl/, true],
       // max_connections is Rails 8.1's name; 7.2 reads pool.
       [proposalPath("config/database.yml"), /^ {2}pool:/m, true],
+      // jsbundling: bin/dev runs its package.json build in watch mode, and no CSS watcher
+      // without a CSS gem.
+      ["Procfile.dev", /^js: yarn build --watch$/m, true],
+      ["Procfile.dev", /^css:/m, false],
     ],
   },
   mysql: {
-    detected: [/database: mysql2 \(config\/database\.yml\)/],
-    written: [],
+    detected: [
+      /database: mysql2 \(config\/database\.yml\)/,
+      // Its k8s/ folder holds no manifest.
+      /deploy: none found/,
+    ],
+    written: ["Capfile", ".github/workflows/deploy.yml"],
     notWritten: [proposalPath("config/database.yml")],
     notAdapted: [/app uses mysql2 .* RDS PostgreSQL/],
     contents: [["Gemfile", /gem "pg"/, false]],
@@ -169,6 +178,17 @@ const SHAPES: Record<string, Shape> = {
       ["Gemfile", /capistrano/, false],
       ["Procfile.dev", /tailwindcss:watch/, true],
     ],
+  },
+  kubernetes: {
+    detected: [/deploy: Kubernetes \(charts\/shop-front\/Chart\.yaml\)/],
+    written: [".github/workflows/ci.yml"],
+    notWritten: [
+      "Capfile",
+      "config/deploy.rb",
+      "config/systemd/shop-front-web.service",
+      ".github/workflows/deploy.yml",
+    ],
+    notAdapted: [/deploys with Kubernetes \(charts\/shop-front\/Chart\.yaml\)/],
   },
   capistrano: {
     detected: [/deploy: Capistrano \(Capfile\)/],
@@ -374,6 +394,91 @@ describe("onboarding an existing Rails app", () => {
   });
 });
 
+/**
+ * What the generated docs may speak of, each only where the repo has it: the file that shows it is
+ * there (the app's or the generator's), and the words that speak of it.
+ */
+const TOPICS: [
+  topic: string,
+  shownBy: (dir: string) => boolean,
+  words: RegExp,
+][] = [
+  [
+    "Solid Queue",
+    (dir) => has(dir, "config/queue.yml"),
+    /Solid ?Queue|SOLID_QUEUE|queue_schema/i,
+  ],
+  [
+    "Solid Cache",
+    (dir) => has(dir, "config/cache.yml"),
+    /Solid ?Cache|cache_schema/i,
+  ],
+  [
+    "Solid Cable",
+    (dir) => has(dir, "db/cable_schema.rb"),
+    /Solid ?Cable|cable_schema/i,
+  ],
+  [
+    "rails-aws's Capistrano deploy",
+    (dir) => has(dir, "docs/DEPLOY.md"),
+    /\bcap\b|Capistrano|docs\/DEPLOY\.md|lib\/capistrano|workflows\/deploy\.yml/,
+  ],
+  ["the systemd units", (dir) => has(dir, "config/systemd"), /systemd/],
+  [
+    "Tailwind",
+    (dir) => /tailwindcss-rails/.test(read(dir, "Gemfile")),
+    /tailwind/i,
+  ],
+  [
+    "the scratchpad demo",
+    (dir) => has(dir, "app/models/scratchpad.rb"),
+    /scratchpad/i,
+  ],
+];
+
+/** The docs a run wrote (or proposed beside the app's own): Markdown, Procfile.dev, bin/dev, .env.example. */
+function generatedDocs(dir: string): string[] {
+  const manifest = JSON.parse(read(dir, ".rails-aws/manifest.json")) as {
+    files: Record<string, unknown>;
+  };
+  return Object.keys(manifest.files)
+    .filter((path) =>
+      /\.md$|^Procfile\.dev$|^bin\/dev$|^\.env\.example$/.test(path),
+    )
+    .map((path) => (has(dir, proposalPath(path)) ? proposalPath(path) : path))
+    .filter((path) => has(dir, path));
+}
+
+describe("the docs of an onboarded app", () => {
+  for (const shape of ["new app", ...Object.keys(SHAPES)])
+    it(`speak only of what the repo has: ${shape}`, async () => {
+      const dir =
+        shape === "new app"
+          ? await generateRepo()
+          : (
+              await onboard(
+                shape,
+                shape === "sidekiq" ? ["--cable-adapter", "redis"] : [],
+              )
+            ).dir;
+      const docs = generatedDocs(dir);
+      assert.ok(
+        docs.some((path) => path.startsWith("README.md")),
+        docs.join(),
+      );
+      const said = docs.flatMap((path) =>
+        TOPICS.filter(([, shownBy]) => !shownBy(dir)).flatMap(
+          ([topic, , words]) =>
+            read(dir, path)
+              .split("\n")
+              .filter((line) => words.test(line))
+              .map((line) => `${path} speaks of ${topic}: ${line.trim()}`),
+        ),
+      );
+      assert.deepEqual(said, []);
+    });
+});
+
 describe("the routes an existing app gets", () => {
   const addRoutes = railsAdoption("config/routes.rb");
   const generated =
@@ -419,8 +524,14 @@ describe("what an existing app is", () => {
   const appOf = (files: Record<string, string>) =>
     detectApp({
       read: (path) => files[path],
-      list: (dir) =>
-        Object.keys(files).filter((path) => path.startsWith(`${dir}/`)),
+      list: (dir, depth = 0) =>
+        Object.keys(files).filter((path) => {
+          const below = dir === "." ? path : path.slice(dir.length + 1);
+          return (
+            (dir === "." || path.startsWith(`${dir}/`)) &&
+            below.split("/").length <= depth + 1
+          );
+        }),
     });
 
   it("reads Ruby from .mise.toml or the Gemfile's ruby line, and says which", () => {
@@ -440,13 +551,88 @@ describe("what an existing app is", () => {
     );
   });
 
-  it("finds Kubernetes manifests and other CI", () => {
+  it("finds Kubernetes by its manifests, Helm charts and Kustomize files, and other CI", () => {
     const app = appOf({
-      "k8s/deployment.yaml": "kind: Deployment\n",
+      "k8s/deployment.yaml":
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n",
       ".gitlab-ci.yml": "test:\n  script: bin/rails test\n",
     });
-    assert.deepEqual(app.deployTools, [{ name: "Kubernetes", file: "k8s/" }]);
+    assert.deepEqual(app.deployTools, [
+      { name: "Kubernetes", file: "k8s/deployment.yaml" },
+    ]);
     assert.deepEqual(app.ci, [".gitlab-ci.yml"]);
+    for (const file of [
+      "charts/shop-front/Chart.yaml",
+      "deploy/overlays/production/kustomization.yaml",
+      "kustomization.yaml",
+    ])
+      assert.deepEqual(
+        appOf({ [file]: "resources:\n  - web.yaml\n" }).deployTools,
+        [{ name: "Kubernetes", file }],
+      );
+  });
+
+  it("does not take a folder for Kubernetes by its name: a k8s or deploy folder without manifests is not", () => {
+    const app = appOf({
+      "k8s/README.md": "We might move to Kubernetes one day.\n",
+      "k8s/notes.yml": "todo:\n  - pick a cluster\n",
+      "deploy/restart.sh": "#!/bin/sh\nsystemctl restart shop\n",
+      "kube/values.yaml": "replicas: 2\n",
+      // A root YAML that looks like a manifest is not enough: the root holds many YAML files.
+      "app.yaml": "apiVersion: v1\nkind: Config\n",
+    });
+    assert.deepEqual(app.deployTools, []);
+  });
+});
+
+describe("the asset watchers of bin/dev", () => {
+  const fitOf = (files: Record<string, string>) =>
+    fitApp(
+      detectApp({
+        read: (path) => files[path],
+        list: () => [],
+      }),
+      { cableAdapter: "solid_cable", rubyVersion: "3.4.7" },
+    );
+  const gemfile = (...gems: string[]) =>
+    gems.map((gem) => `gem "${gem}"\n`).join("");
+
+  it("runs the app's package.json build scripts with its package manager, and the CSS gem's watcher", () => {
+    const fit = fitOf({
+      Gemfile: gemfile("jsbundling-rails", "cssbundling-rails"),
+      "package.json": JSON.stringify({
+        scripts: { build: "esbuild app/javascript/*.*", "build:css": "sass" },
+      }),
+      "package-lock.json": "{}",
+    });
+    assert.deepEqual(
+      fit.devProcesses.map(({ name, command }) => `${name}: ${command}`),
+      ["js: npm run build -- --watch", "css: npm run build:css -- --watch"],
+    );
+    assert.deepEqual(
+      fitOf({
+        Gemfile: gemfile("jsbundling-rails", "dartsass-rails"),
+        "package.json":
+          '{"packageManager": "pnpm@9.1.0", "scripts": {"build": "rollup -c"}}',
+      }).devProcesses.map(({ command }) => command),
+      ["pnpm build --watch", "bin/rails dartsass:watch"],
+    );
+  });
+
+  it("runs no watcher the app has no gem for, and names a bundler gem without its build script", () => {
+    assert.deepEqual(
+      fitOf({ Gemfile: gemfile("importmap-rails") }).devProcesses,
+      [],
+    );
+    const fit = fitOf({
+      Gemfile: gemfile("jsbundling-rails"),
+      "package.json": '{"scripts": {"test": "jest"}}',
+    });
+    assert.deepEqual(fit.devProcesses, []);
+    assert.match(
+      fit.notAdapted.join("\n"),
+      /jsbundling-rails but its package\.json has no "build" script, so bin\/dev runs no JavaScript watcher/,
+    );
   });
 });
 

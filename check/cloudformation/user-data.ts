@@ -1,7 +1,8 @@
 // The user data scripts of a template's launch templates, instances and launch configurations,
 // as an instance would run them: Fn::Sub variables rendered with placeholder values, and each
 // line traceable to the template. Scripts that the user data writes with a quoted heredoc and
-// that start with a shebang (helper scripts it installs) are scripts too.
+// that start with a shebang (helper scripts it installs) are scripts too, and so are the shell
+// scripts a launch template keeps in its Metadata (by path) for its user data to install.
 import { isScalar, Scalar } from "yaml";
 import { shebangInterpreter } from "../repo.js";
 import { SHELLS } from "../shellcheck.js";
@@ -84,6 +85,42 @@ export function userDataScripts(
       }),
     };
     scripts.push(main, ...heredocScripts(main));
+  }
+  scripts.push(...bootFileScripts(parsed, source));
+  return scripts;
+}
+
+/**
+ * Scripts a launch template keeps in its Metadata for its user data to install (keyed by their
+ * absolute path), that start with a shell shebang.
+ */
+function bootFileScripts(parsed: ParsedFile, source: string): UserDataScript[] {
+  const scripts: UserDataScript[] = [];
+  for (const [id, resource] of Object.entries(
+    section(parsed.body, "Resources"),
+  )) {
+    if (!isObject(resource) || resource.Type !== "AWS::EC2::LaunchTemplate")
+      continue;
+    const files = valueAt(resource, ["Metadata"]);
+    if (!isObject(files)) continue;
+    for (const [path, script] of Object.entries(files)) {
+      if (!path.startsWith("/") || typeof script !== "string") continue;
+      const interpreter = shebangInterpreter(script.split("\n")[0]!);
+      if (!interpreter || !SHELLS.has(interpreter)) continue;
+      const node = parsed.nodeAt(["Resources", id, "Metadata", path]);
+      if (!isScalar(node) || !node.range) continue;
+      const origin = originOf(parsed, node, source);
+      scripts.push({
+        file: parsed.file,
+        label: `the file ${path} of ${id}'s Metadata`,
+        interpreter,
+        script,
+        position: (line, column) => ({
+          line: origin.line + line - 1,
+          column: column + origin.indent,
+        }),
+      });
+    }
   }
   return scripts;
 }

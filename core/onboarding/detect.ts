@@ -5,9 +5,14 @@
 /** The app's files as detection reads them: the generator's own files read as absent. */
 export interface AppFiles {
   read(path: string): string | undefined;
-  /** Paths of the files directly in a folder, relative to the app; none when it is absent. */
-  list(dir: string): string[];
+  /**
+   * Paths of the files in a folder, relative to the app, and in its subfolders down to `depth`
+   * levels (0: the folder's own files); `.` is the app's root; none when it is absent.
+   */
+  list(dir: string, depth?: number): string[];
 }
+
+export type NodeManager = "yarn" | "npm" | "pnpm" | "bun";
 
 export interface RubySource {
   version: string;
@@ -28,7 +33,15 @@ export interface ExistingApp {
   cacheStore?: string;
   /** `all` for require "rails/all", else the frameworks config/application.rb requires. */
   frameworks: "all" | string[];
-  assets: { pipeline?: string; javascript?: string; tailwind: boolean };
+  assets: {
+    pipeline?: string;
+    javascript?: string;
+    /** The CSS build gem: tailwindcss-rails, cssbundling or dartsass. */
+    css?: string;
+    tailwind: boolean;
+  };
+  /** The app's package.json: its scripts, and the package manager that installs it. */
+  node?: { manager: NodeManager; scripts: string[] };
   testFramework?: "rspec" | "minitest";
   /** Deploy tools found, each with the file that shows it. */
   deployTools: { name: string; file: string }[];
@@ -170,8 +183,46 @@ function assets(gems: string[]): ExistingApp["assets"] {
       ["webpacker", "webpacker"],
       ["vite_rails", "vite"],
     ]),
+    css: first([
+      ["tailwindcss-rails", "tailwindcss-rails"],
+      ["cssbundling-rails", "cssbundling"],
+      ["dartsass-rails", "dartsass"],
+    ]),
     tailwind: gems.includes("tailwindcss-rails"),
   };
+}
+
+/** Each package manager's lockfile; yarn is what jsbundling-rails installs with by default. */
+const LOCKFILES: [string, NodeManager][] = [
+  ["yarn.lock", "yarn"],
+  ["package-lock.json", "npm"],
+  ["pnpm-lock.yaml", "pnpm"],
+  ["bun.lock", "bun"],
+  ["bun.lockb", "bun"],
+];
+
+function node(files: AppFiles): ExistingApp["node"] {
+  const text = files.read("package.json");
+  if (text === undefined) return undefined;
+  let manifest: { scripts?: unknown; packageManager?: unknown } = {};
+  try {
+    manifest = JSON.parse(text) ?? {};
+  } catch {
+    // An unreadable package.json has no scripts to run.
+  }
+  const scripts =
+    typeof manifest.scripts === "object" && manifest.scripts !== null
+      ? Object.keys(manifest.scripts)
+      : [];
+  // Corepack's `"packageManager": "pnpm@9.1.0"` names it; else the lockfile does.
+  const declared = /^(yarn|npm|pnpm|bun)@/.exec(
+    String(manifest.packageManager ?? ""),
+  )?.[1] as NodeManager | undefined;
+  const manager =
+    declared ??
+    LOCKFILES.find(([lockfile]) => files.read(lockfile) !== undefined)?.[1] ??
+    "yarn";
+  return { manager, scripts };
 }
 
 function testFramework(files: AppFiles, gems: string[]) {
@@ -194,25 +245,46 @@ const DEPLOY_MARKERS: [string, string[]][] = [
   ["Heroku", ["app.json"]],
 ];
 
-/** Folders that hold Kubernetes manifests or charts. */
+/** Folders where apps keep Kubernetes manifests, Kustomize overlays or Helm charts. */
 const KUBERNETES_DIRS = [
   "k8s",
   "kubernetes",
   "kube",
   "helm",
   "charts",
-  "deploy/k8s",
-  "deploy/kubernetes",
+  "deploy",
+  "manifests",
+  ".",
 ];
+
+/** A Kubernetes manifest has a top-level `apiVersion:` and `kind:` (in one of its documents). */
+const isManifest = (text: string) =>
+  /^apiVersion:\s*\S/m.test(text) && /^kind:\s*\S/m.test(text);
+
+/**
+ * The first file that shows the app deploys to Kubernetes: a Helm chart (Chart.yaml), a Kustomize
+ * file, or a manifest; a folder named k8s holding anything else is not taken for it.
+ */
+function kubernetesFile(files: AppFiles): string | undefined {
+  for (const dir of KUBERNETES_DIRS)
+    for (const path of files.list(dir, dir === "." ? 0 : 3)) {
+      const name = path.split("/").pop()!;
+      if (!/\.ya?ml$/.test(name)) continue;
+      if (/^(Chart|kustomization)\.ya?ml$/.test(name)) return path;
+      // The app's root holds many YAML files: there, only a chart or a Kustomize file counts.
+      if (dir !== "." && isManifest(files.read(path) ?? "")) return path;
+    }
+  return undefined;
+}
 
 function deployTools(files: AppFiles): ExistingApp["deployTools"] {
   const found = DEPLOY_MARKERS.flatMap(([name, markers]) => {
     const file = markers.find((path) => files.read(path) !== undefined);
     return file ? [{ name, file }] : [];
   });
-  const kubernetes = KUBERNETES_DIRS.find((dir) => files.list(dir).length > 0);
+  const kubernetes = kubernetesFile(files);
   return kubernetes
-    ? [...found, { name: "Kubernetes", file: `${kubernetes}/` }]
+    ? [...found, { name: "Kubernetes", file: kubernetes }]
     : found;
 }
 
@@ -259,6 +331,7 @@ export function detectApp(files: AppFiles): ExistingApp {
     ),
     frameworks: frameworks(files),
     assets: assets(gems),
+    node: node(files),
     testFramework: testFramework(files, gems),
     deployTools: deployTools(files),
     ci: ci(files),

@@ -1,7 +1,7 @@
 // How the generated repo fits an existing app (detect.ts): which of its pieces the app can take,
 // what adapts to the app's own choices, and what could not be adapted, with the way forward.
 // Pure: an app's description and the answers in, decisions and sentences out.
-import type { ExistingApp } from "./detect.js";
+import type { ExistingApp, NodeManager } from "./detect.js";
 
 /** What the generated files may assume of the app. A new app has every one. */
 export interface Uses {
@@ -30,6 +30,48 @@ export interface Uses {
   deploy: boolean;
 }
 
+/** The Solid gems, each with the database of its own it gets (database.yml, db/<name>_schema.rb). */
+const SOLID_GEMS: [use: keyof Uses, gem: string, database: string][] = [
+  ["solidCache", "Solid Cache", "cache"],
+  ["solidQueue", "Solid Queue", "queue"],
+  ["solidCable", "Solid Cable", "cable"],
+];
+
+const NUMBER_WORDS = ["no", "one", "two", "three", "four"];
+
+/** `a`, `a and b`, `a, b and c`. */
+const inWords = (items: string[]) =>
+  items.length < 2
+    ? (items[0] ?? "")
+    : `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
+
+/** The repo's Solid gems and databases in the generated docs' words: only those it has. */
+export function stackWords(uses: Uses) {
+  const solid = SOLID_GEMS.filter(([use]) => uses[use]);
+  const databases = ["primary", ...solid.map(([, , database]) => database)];
+  const stored = [
+    "Data",
+    ...(uses.solidCache ? ["cache"] : []),
+    ...(uses.solidQueue ? ["jobs"] : []),
+  ];
+  return {
+    /** "Solid Cache, Solid Queue and Solid Cable"; empty when there is none. */
+    solidGems: inWords(solid.map(([, gem]) => gem)),
+    /** "primary, cache, queue and cable". */
+    databases: inWords(databases),
+    /** "cache, queue and cable": the Solid gems' own. */
+    solidDatabases: inWords(databases.slice(1)),
+    /** "Data, cache and jobs live", "Data lives": what is kept in PostgreSQL. */
+    stored: `${inWords(stored)} ${stored.length > 1 ? "live" : "lives"}`,
+    /** "four". */
+    databaseCount: NUMBER_WORDS[databases.length]!,
+    /** "`db/cache_schema.rb`, `db/queue_schema.rb`". */
+    schemaFiles: solid
+      .map(([, , database]) => `\`db/${database}_schema.rb\``)
+      .join(", "),
+  };
+}
+
 /** The jobs service on the instances: the app's Active Job backend. */
 export interface JobsWorker {
   name: string;
@@ -39,9 +81,19 @@ export interface JobsWorker {
   command: string;
 }
 
+/** A process Procfile.dev runs beside Rails' server: an asset watcher. */
+export interface DevProcess {
+  name: string;
+  command: string;
+  /** What it is, in the README's words. */
+  what: string;
+}
+
 export interface Fit {
   uses: Uses;
   worker: JobsWorker;
+  /** The asset watchers of Procfile.dev: those of the app's own asset gems. */
+  devProcesses: DevProcess[];
   /** How CI runs the app's tests. */
   testCommand: string;
   /** What was found in the app, one line each, for the summary. */
@@ -83,6 +135,62 @@ const WORKERS: Record<string, JobsWorker> = {
 /** Backends that keep their jobs in Redis. */
 const REDIS_BACKENDS = new Set(["sidekiq", "resque"]);
 
+const TAILWIND_WATCHER: DevProcess = {
+  name: "css",
+  command: "bin/rails tailwindcss:watch",
+  what: "the Tailwind watcher",
+};
+
+/** How each package manager runs a package.json script in watch mode. */
+const WATCH_SCRIPT: Record<NodeManager, (script: string) => string> = {
+  yarn: (script) => `yarn ${script} --watch`,
+  npm: (script) => `npm run ${script} -- --watch`,
+  pnpm: (script) => `pnpm ${script} --watch`,
+  bun: (script) => `bun run ${script} --watch`,
+};
+
+/**
+ * The watchers that rebuild the app's assets in development, as the installers of its asset
+ * gems write them into Procfile.dev: jsbundling-rails and cssbundling-rails run the package.json
+ * build scripts with --watch. A bundler gem without its script is named in `notAdapted`.
+ */
+function devProcesses(app: ExistingApp, notAdapted: string[]): DevProcess[] {
+  const scripts = app.node?.scripts ?? [];
+  const watchScript = (gem: string, name: string, script: string) => {
+    if (scripts.includes(script))
+      return [
+        {
+          name,
+          command: WATCH_SCRIPT[app.node?.manager ?? "yarn"](script),
+          what: `the ${name === "js" ? "JavaScript" : "CSS"} watcher`,
+        },
+      ];
+    notAdapted.push(
+      `Procfile.dev: the app has ${gem} but its package.json has no "${script}" script, so bin/dev runs no ${name === "js" ? "JavaScript" : "CSS"} watcher. Add the script (${gem}'s installer writes it) and run rails-aws again.`,
+    );
+    return [];
+  };
+  const css =
+    app.assets.css === "tailwindcss-rails"
+      ? [TAILWIND_WATCHER]
+      : app.assets.css === "dartsass"
+        ? [
+            {
+              name: "css",
+              command: "bin/rails dartsass:watch",
+              what: "the Sass watcher",
+            },
+          ]
+        : app.assets.css === "cssbundling"
+          ? watchScript("cssbundling-rails", "css", "build:css")
+          : [];
+  const js =
+    app.assets.javascript === "jsbundling"
+      ? watchScript("jsbundling-rails", "js", "build")
+      : [];
+  return [...js, ...css];
+}
+
 export const NEW_APP_FIT: Fit = {
   uses: {
     postgres: true,
@@ -102,6 +210,7 @@ export const NEW_APP_FIT: Fit = {
     deploy: true,
   },
   worker: SOLID_QUEUE,
+  devProcesses: [TAILWIND_WATCHER],
   testCommand: "bin/rails test",
   detected: [],
   notAdapted: [],
@@ -161,7 +270,7 @@ function describe(app: ExistingApp): string[] {
     `Active Job: ${app.jobAdapter ?? "no backend (in-process)"}`,
     `cache store: ${app.cacheStore ?? "not set for production"}`,
     `frameworks: ${app.frameworks === "all" ? 'all (require "rails/all")' : app.frameworks.join(", ") || "none required"}`,
-    `assets: ${[assets.pipeline ?? "no pipeline gem", assets.javascript ?? "no JavaScript bundler gem", ...(assets.tailwind ? ["tailwindcss-rails"] : [])].join(", ")}`,
+    `assets: ${[assets.pipeline ?? "no pipeline gem", assets.javascript ?? "no JavaScript bundler gem", ...(assets.css ? [assets.css] : [])].join(", ")}${app.node ? ` (package.json with ${app.node.manager})` : ""}`,
     `tests: ${app.testFramework ?? "none found"}`,
     `deploy: ${app.deployTools.map((tool) => `${tool.name} (${tool.file})`).join(", ") || "none found"}`,
     `CI: ${app.ci.join(", ") || "none found"}`,
@@ -222,6 +331,7 @@ export function fitApp(
     notAdapted.push(
       `CI: the app has its own (${app.ci.join(", ")}): .github/workflows/ci.yml was not written beside it. Its checks (brakeman, bundler-audit, the tests) are worth adding to yours.`,
     );
+  const watchers = devProcesses(app, notAdapted);
   const uses: Uses = {
     postgres,
     solidCache:
@@ -245,6 +355,7 @@ export function fitApp(
   return {
     uses,
     worker: worker ?? SOLID_QUEUE,
+    devProcesses: watchers,
     testCommand:
       app.testFramework === "rspec"
         ? "bundle exec rspec"

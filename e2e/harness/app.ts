@@ -214,17 +214,43 @@ export async function precompileAssets(
 /** Fn::Sub's variables in the user data: the test's stand-ins for the stack's values. */
 export type StackValues = Record<string, string>;
 
-/** The launch template's user data from infra/cloudformation/app.yml, rendered with `values`. */
-export function userData(repo: string, values: StackValues): string {
-  const path = "infra/cloudformation/app.yml";
+interface LaunchTemplate {
+  /** The files the user data installs, by path. */
+  Metadata: Record<string, string>;
+  Properties: { LaunchTemplateData: { UserData: unknown } };
+}
+
+/** The launch template of infra/cloudformation/app.yml's text `contents`. */
+function launchTemplate(contents: string): LaunchTemplate {
   const parsed = parseCloudFormationFile({
-    path,
-    contents: readFileSync(join(repo, path), "utf8"),
+    path: "infra/cloudformation/app.yml",
+    contents,
   } as Parameters<typeof parseCloudFormationFile>[0]);
   const template = parsed.body as { Resources: Record<string, unknown> };
-  const launch = Object.values(template.Resources).find(
+  return Object.values(template.Resources).find(
     (r) => isObject(r) && r.Type === "AWS::EC2::LaunchTemplate",
-  ) as { Properties: { LaunchTemplateData: { UserData: unknown } } };
+  ) as LaunchTemplate;
+}
+
+const appYml = (repo: string) =>
+  readFileSync(join(repo, "infra/cloudformation/app.yml"), "utf8");
+
+/**
+ * The files the user data installs from the launch template's Metadata, by path, as
+ * CloudFormation's describe-stack-resource gives them: `contents` is app.yml's text.
+ */
+export function bootFiles(contents: string): Record<string, string> {
+  return launchTemplate(contents).Metadata;
+}
+
+/** The launch template's Metadata as describe-stack-resource gives it, for the AWS stand-in. */
+export function launchTemplateMetadata(repo: string): string {
+  return JSON.stringify(launchTemplate(appYml(repo)).Metadata);
+}
+
+/** The launch template's user data from infra/cloudformation/app.yml, rendered with `values`. */
+export function userData(repo: string, values: StackValues): string {
+  const launch = launchTemplate(appYml(repo));
   const base64 = launch.Properties.LaunchTemplateData.UserData as Record<
     string,
     unknown
@@ -244,7 +270,7 @@ export function userData(repo: string, values: StackValues): string {
 
 /**
  * The user data without the steps that download from the internet (packages, the AWS CLI, the
- * CloudWatch agent, Ruby from ruby-build): the root file system has the packages, and stand-ins
+ * CloudWatch agent, Ruby's source): the root file system has the packages, and stand-ins
  * play the AWS CLI and Ruby in /usr/local. Returns the script and the lines it leaves out.
  */
 export function offlineUserData(script: string): {

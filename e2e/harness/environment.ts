@@ -18,6 +18,7 @@ import { join } from "node:path";
 import { packageRoot } from "../../core/paths.js";
 import {
   buildBundle,
+  launchTemplateMetadata,
   offlineUserData,
   precompileAssets,
   prepareApp,
@@ -35,6 +36,15 @@ import type { Timings } from "./timing.js";
 
 /** A password with every character that YAML, a shell or an env file could take for syntax. */
 export const HOSTILE_PASSWORD = `*&x !tag %y #{[|>,]} ~ 'q' "d" $HOME \`id\` \\ 007:`;
+
+/** What a deploy writes to the current-release parameter (lib/capistrano/tasks/release.rake). */
+export interface ReleasePointer {
+  release: string;
+  /** The artifact's key in the release bucket. */
+  key: string;
+  sha256: string;
+  versionId: string;
+}
 
 export interface EnvironmentOptions {
   hosts: number;
@@ -123,6 +133,19 @@ export class Environment {
       rmSync(shared, { recursive: true, force: true });
       throw error;
     }
+  }
+
+  /** The pointer the current-release parameter holds: the published artifact instances install. */
+  currentRelease(): ReleasePointer {
+    return JSON.parse(
+      readFileSync(
+        join(
+          this.awsState,
+          parameterPath(this.values.CurrentReleaseParameterName!),
+        ),
+        "utf8",
+      ),
+    ) as ReleasePointer;
   }
 
   /** The EC2 instance id `host` has, in the metadata and to the AWS stand-in. */
@@ -237,7 +260,7 @@ function stackValues(database: Host): StackValues {
 }
 
 /**
- * What a deploy leaves in AWS: the release artifact in S3 under its own key, with its version
+ * What a deploy leaves in AWS (and the app stack's launch template): the release artifact in S3 under its own key, with its version
  * and SHA-256 beside it as the stand-in keeps them (s3-meta/), the pointer to it in SSM; and
  * the secrets. The artifact is the app's folder, packed here as cap packs a commit.
  */
@@ -277,6 +300,8 @@ async function publish(
       ChecksumSHA256: digest.digest("base64"),
     }),
   );
+  // What the app stack holds for the boot: the files of its launch template's Metadata.
+  put("stack-resources/LaunchTemplate.json", launchTemplateMetadata(app.dir));
   put(parameterPath(values.ReleaseBucketParameterName!), RELEASE_BUCKET);
   put(
     parameterPath(values.CurrentReleaseParameterName!),

@@ -9,11 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { offlineUserData, userData } from "../harness/app.js";
-import {
-  Environment,
-  parameterPath,
-  RELEASE_BUCKET,
-} from "../harness/environment.js";
+import { Environment, RELEASE_BUCKET } from "../harness/environment.js";
 import { run } from "../harness/process.js";
 import { log, requireSuite, timings } from "../harness/suite.js";
 
@@ -46,15 +42,7 @@ describe("e2e: a swapped release artifact is refused at boot", function () {
 
   it("refuses an artifact whose bytes are not the SHA-256 the pointer names, before unpacking it", async function () {
     this.timeout(15 * 60_000);
-    const pointer = JSON.parse(
-      readFileSync(
-        join(
-          env.awsState,
-          parameterPath(env.values.CurrentReleaseParameterName!),
-        ),
-        "utf8",
-      ),
-    ) as { key: string; sha256: string; versionId: string };
+    const pointer = env.currentRelease();
     const object = join(env.awsState, "s3", RELEASE_BUCKET, pointer.key);
     genuine = readFileSync(object);
 
@@ -111,15 +99,11 @@ describe("e2e: a swapped release artifact is refused at boot", function () {
   it("installs the genuine artifact on the same host: gems from the release, assets compiled, /health 200", async function () {
     this.timeout(15 * 60_000);
     assert.ok(genuine, "the swap scenario ran first");
-    const pointer = readFileSync(
-      join(
-        env.awsState,
-        parameterPath(env.values.CurrentReleaseParameterName!),
-      ),
-      "utf8",
+    const pointer = env.currentRelease();
+    writeFileSync(
+      join(env.awsState, "s3", RELEASE_BUCKET, pointer.key),
+      genuine,
     );
-    const { key } = JSON.parse(pointer) as { key: string };
-    writeFileSync(join(env.awsState, "s3", RELEASE_BUCKET, key), genuine);
     await timings.time("artifact: boot with the genuine artifact", () =>
       boot().catch(async (error: Error) => {
         const output = await env.hosts[0]!.run(
@@ -137,7 +121,11 @@ describe("e2e: a swapped release artifact is refused at boot", function () {
     );
     const [current, kept, assets, health] = state.stdout.split("---\n");
     assert.equal(current!.trim(), `${APP_ROOT}/releases/${env.releaseName}`);
-    assert.equal(kept!.trim(), pointer, "the release keeps its pointer");
+    assert.deepEqual(
+      JSON.parse(kept!),
+      pointer,
+      "the release keeps its pointer",
+    );
     assert.ok(Number(assets) > 0, "assets compiled at boot");
     assert.equal(health!.trim(), "200");
     const signals = readFileSync(join(env.awsState, "signals"), "utf8");

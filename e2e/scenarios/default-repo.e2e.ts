@@ -52,7 +52,7 @@ describe("e2e: the default repo on Debian 13 hosts with real systemd", function 
     await timings.time("a: user data boot path (2 hosts)", async () => {
       const { skipped } = offlineUserData(userData(env.app.dir, env.values));
       log(
-        `running the user data without its ${skipped.length} download lines (packages, AWS CLI, CloudWatch agent, ruby-build)`,
+        `running the user data without its ${skipped.length} download lines (packages, AWS CLI, CloudWatch agent, Ruby's source)`,
       );
       await Promise.all(
         env.hosts.map(async (host) => {

@@ -4,10 +4,11 @@
 // /health is polled on both hosts through each deploy; figures (wall time, SSH sessions per
 // host) are printed.
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Deployer, sshSessions, type CapRun } from "../harness/deployer.js";
-import { Environment, parameterPath } from "../harness/environment.js";
+import { Environment, RELEASE_BUCKET } from "../harness/environment.js";
 import type { Host } from "../harness/fleet.js";
 import { get, watchHosts } from "../harness/http.js";
 import { log, timings, withEnvironment } from "../harness/suite.js";
@@ -51,14 +52,6 @@ describe("e2e: cap production deploy of the real app over SSM, to hosts with rea
     (await host.run(`ls ${APP_ROOT}/releases`)).stdout
       .split("\n")
       .filter(Boolean);
-  const currentParameter = () =>
-    readFileSync(
-      join(
-        env.awsState,
-        parameterPath(env.values.CurrentReleaseParameterName!),
-      ),
-      "utf8",
-    ).trim();
 
   /** When each host's Puma stopped for the restart and was ready again (µs, one clock). */
   const restartTimes = (host: Host) =>
@@ -123,16 +116,17 @@ describe("e2e: cap production deploy of the real app over SSM, to hosts with rea
       );
     }
     deployed.push({ name, commit });
-    assert.equal(currentParameter(), `releases/${name}.tar.gz`);
+    const pointer = env.currentRelease();
+    assert.equal(pointer.release, name);
+    const published = join(env.awsState, "s3", RELEASE_BUCKET, pointer.key);
     assert.ok(
-      existsSync(
-        join(
-          env.awsState,
-          "s3/app-production-releases/releases",
-          `${name}.tar.gz`,
-        ),
-      ),
+      existsSync(published),
       "the release is published for instances launched later",
+    );
+    assert.equal(
+      createHash("sha256").update(readFileSync(published)).digest("hex"),
+      pointer.sha256,
+      "the published artifact has the SHA-256 the pointer names",
     );
 
     // One host at a time: the second stopped only once the first was ready again.
@@ -235,7 +229,7 @@ describe("e2e: cap production deploy of the real app over SSM, to hosts with rea
         `${host.name} removed the failed ${failedRelease}`,
       );
     }
-    assert.equal(currentParameter(), `releases/${older.name}.tar.gz`);
+    assert.equal(env.currentRelease().release, older.name);
     log(
       `rollback of 2 hosts after a failed deploy: ${rollback.seconds.toFixed(1)} s`,
     );

@@ -141,12 +141,18 @@ export const EXISTING_APPS: Record<string, Files> = {
   "rails-7.2": baseApp("7.2.2", {
     Gemfile: gemfile("7.2.2", ["pg", "propshaft", "jsbundling-rails"]),
     "config/application.rb": application("7.2.2"),
+    // As jsbundling-rails' installer writes it (esbuild), installed with yarn.
+    "package.json":
+      '{\n  "name": "app",\n  "private": true,\n  "scripts": {\n    "build": "esbuild app/javascript/*.* --bundle --sourcemap --format=esm --outdir=app/assets/builds --public-path=/assets"\n  }\n}\n',
+    "yarn.lock": "# yarn lockfile v1\n",
     "config/cable.yml":
       "development:\n  adapter: async\n\ntest:\n  adapter: test\n\nproduction:\n  adapter: postgresql\n",
   }),
   mysql: baseApp("8.0.2", {
     Gemfile: gemfile("8.0.2", ["mysql2", "propshaft", "importmap-rails"]),
     "config/database.yml": databaseYml("mysql2"),
+    // A folder named for Kubernetes without a manifest in it: not a Kubernetes deploy.
+    "k8s/README.md": "Notes for a move to Kubernetes, some day.\n",
   }),
   sqlite: baseApp("8.0.2", {
     Gemfile: gemfile("8.0.2", ["sqlite3", "propshaft", "importmap-rails"]),
@@ -187,6 +193,14 @@ export const EXISTING_APPS: Record<string, Files> = {
     "config/database.yml.sample": databaseYml("postgresql"),
     ".gitignore": "/.bundle\n/log/*\n/tmp/*\n/config/database.yml\n",
     ".rubocop.yml": "inherit_gem:\n  rubocop-rails-omakase: rubocop.yml\n",
+  }),
+  kubernetes: baseApp("8.0.2", {
+    // A Helm chart, as `helm create` lays it out.
+    "charts/shop-front/Chart.yaml":
+      "apiVersion: v2\nname: shop-front\ntype: application\nversion: 0.1.0\n",
+    "charts/shop-front/values.yaml": "replicaCount: 2\n",
+    "charts/shop-front/templates/deployment.yaml":
+      "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}-web\n",
   }),
   capistrano: baseApp("8.0.2", {
     Gemfile: gemfile("8.0.2", ["pg", "propshaft", "capistrano"]),

@@ -21,6 +21,7 @@ import { connect } from "node:net";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { packageRoot } from "../../core/paths.js";
+import { bootFiles } from "../../e2e/harness/app.js";
 import { writeRepo } from "./repo.js";
 
 const execFileAsync = promisify(execFile);
@@ -98,11 +99,14 @@ export function heredoc(text: string, opener: string): string {
   return body.map((line) => line.slice(indent)).join("\n") + "\n";
 }
 
-/** The lines from the one starting with `from` to the one before `to`, dedented. */
+/** The lines from the last one that is `from` before the one that is `to`, dedented. */
 function heredocBody(text: string, from: string, to: string): string {
   const lines = text.split("\n");
-  const start = lines.findIndex((line) => line.trim() === from);
-  const end = lines.findIndex((line, i) => i > start && line.trim() === to);
+  const end = lines.findIndex((line) => line.trim() === to);
+  const start = lines
+    .slice(0, end)
+    .map((line) => line.trim())
+    .lastIndexOf(from);
   const body = lines.slice(start, end);
   const indent = /^ */.exec(body[0]!)![0].length;
   return body.map((line) => line.slice(indent)).join("\n");
@@ -234,7 +238,7 @@ export class Fleet {
       await newKey(join(this.home, ".ssh/id_ed25519"));
     return {
       sudoers: heredoc(appYml, "cat > /tmp/sudoers"),
-      installUnits: heredoc(appYml, `cat > ${this.app.installUnits}`),
+      installUnits: bootFiles(appYml)[this.app.installUnits]!,
       linkedDirs,
     };
   }

@@ -1,10 +1,13 @@
 // Values only the cloudformation part's templates need. What other parts also read (stacks, the
 // CDN, hosts, alarms, sizes, the instance contract) is in the shared context.
+import { dirname } from "node:path";
 import type { Context } from "../../context.js";
-import { bootDownloads, cfnLint } from "../../data.js";
+import { bootDownloads, cfnLint, rubySourceSha256 } from "../../data.js";
 import {
   INSTALLABLE_DIRECTIVE_FAMILIES,
   INSTALLABLE_DIRECTIVES,
+  INSTALLABLE_OPEN_FILES_MAX,
+  PUMA_OPEN_FILES,
   webSocketUnit,
 } from "../systemd/context.js";
 
@@ -133,12 +136,49 @@ function dashboardBody(namespace: string): string {
   return JSON.stringify({ widgets });
 }
 
-/** systemd's default soft limit of open files for a service's process (LimitNOFILE=). */
-const FILES_PER_PROCESS = 1024;
 const CABLE_ALARM_SHARE = 0.8;
 
-export function cloudformationContext(context: Context) {
+/** Where the instances download Ruby's source, and the SHA-256 they check it against. */
+function rubySource(version: string) {
+  const sha256 = rubySourceSha256[version];
+  if (!sha256)
+    throw new Error(
+      `Ruby ${version} has no source checksum in data/ruby-versions.json`,
+    );
+  const series = version.split(".").slice(0, 2).join(".");
   return {
+    url: `https://cache.ruby-lang.org/pub/ruby/${series}/ruby-${version}.tar.gz`,
+    sha256,
+    /** Where the tarball unpacks. */
+    dir: `/tmp/ruby-${version}`,
+  };
+}
+
+/**
+ * Where the user data installs the files of the launch template's Metadata (keyed by path): the
+ * services' environment writer, the metrics script and its units, and install-units.
+ */
+function bootFiles(context: Context) {
+  const { name, installUnitsScript } = context.app;
+  return {
+    refreshEnv: `/usr/local/sbin/${name}-refresh-env`,
+    publishMetrics: `/usr/local/sbin/${name}-publish-metrics`,
+    metricsService: `/etc/systemd/system/${name}-metrics.service`,
+    metricsTimer: `/etc/systemd/system/${name}-metrics.timer`,
+    installUnits: installUnitsScript,
+  };
+}
+
+export function cloudformationContext(context: Context) {
+  const configDir = dirname(context.app.envFile);
+  return {
+    rubySource: rubySource(context.app.rubyVersion),
+    bootFiles: bootFiles(context),
+    /** The instance's configuration: the services' environment file and the stack's values. */
+    configDir,
+    /** The stack's values for this instance (no secrets), one KEY=value a line, as the user data writes them. */
+    stackValuesFile: `${configDir}/stack-values`,
+    installableOpenFilesMax: INSTALLABLE_OPEN_FILES_MAX,
     /** ElastiCache's Redis engine: the newest 7.x, as docker-compose runs redis:7 locally. */
     redisEngineVersion: "7.1",
     sudoCommands: sudoCommands(context),
@@ -158,11 +198,11 @@ export function cloudformationContext(context: Context) {
     metricsNamespace: context.app.name,
     dashboardBody: dashboardBody(context.app.name),
     /**
-     * WebSocket connections on one instance that raise an alarm: 80 % of the 1024 open files
-     * systemd allows each Puma worker process by default.
+     * WebSocket connections on one instance that raise an alarm: 80 % of the open files the web
+     * unit allows each Puma worker process (LimitNOFILE=).
      */
     cableConnectionsAlarm: Math.floor(
-      FILES_PER_PROCESS * CABLE_ALARM_SHARE * context.puma.workers,
+      PUMA_OPEN_FILES * CABLE_ALARM_SHARE * context.puma.workers,
     ),
   };
 }

@@ -30,6 +30,7 @@ export const INSTALLABLE_DIRECTIVES = [
   "ExecStart",
   "Group",
   "KillMode",
+  "LimitNOFILE",
   "ListenStream",
   "LockPersonality",
   "NoDelay",
@@ -50,6 +51,16 @@ export const INSTALLABLE_DIRECTIVES = [
   "WorkingDirectory",
 ] as const;
 
+/**
+ * Open files each Puma process may hold (LimitNOFILE=): every WebSocket is one, and systemd's
+ * default of 1024 would cap a worker near a thousand. At a few tens of KB per idle connection,
+ * this many fill a worker's share of an instance's memory before the limit matters.
+ */
+export const PUMA_OPEN_FILES = 16_384;
+
+/** The most open files install-units lets a release's unit ask for (LimitNOFILE=). */
+export const INSTALLABLE_OPEN_FILES_MAX = 65_536;
+
 /** systemd's name for Puma's socket: foo.socket activates foo.service. */
 export function webSocketUnit(context: Context): string {
   return context.app.units.web.replace(/\.service$/, ".socket");
@@ -65,5 +76,6 @@ export function systemdContext(context: Context) {
       .join(" "),
     jobsMaxThreads: context.jobs.threads + JOB_EXTRA_CONNECTIONS,
     solidQueueShutdownTimeout: SOLID_QUEUE_SHUTDOWN_TIMEOUT,
+    pumaOpenFiles: PUMA_OPEN_FILES,
   };
 }
