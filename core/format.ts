@@ -115,15 +115,6 @@ export function alignTables(markdown: string): string {
   return out.join("\n");
 }
 
-/**
- * Empties lines that hold only spaces, as prettier does. Handlebars indents every line of an
- * indented partial, blank ones too (a script in a YAML block scalar); an empty line means the same
- * there.
- */
-export function withoutBlankLineIndent(yaml: string): string {
-  return yaml.replace(/^[ \t]+$/gm, "");
-}
-
 export async function formatFiles(
   files: PlannedFile[],
 ): Promise<PlannedFile[]> {
@@ -134,10 +125,8 @@ export async function formatFiles(
           ...file,
           contents: await formatFile(file.path, file.contents),
         };
-      if (file.path.endsWith(".md"))
-        return { ...file, contents: alignTables(file.contents) };
-      return parserFor(file.path, file.contents) === "yaml"
-        ? { ...file, contents: withoutBlankLineIndent(file.contents) }
+      return file.path.endsWith(".md")
+        ? { ...file, contents: alignTables(file.contents) }
         : file;
     }),
   );
