@@ -184,7 +184,18 @@ try {
 const fileCount = Number(
   execFileSync(
     "find",
-    [fullDir(0), "-type", "f", "-not", "-path", "*/.rails-aws/*"],
+    // The generated files: neither the generator's state nor git's objects.
+    [
+      fullDir(0),
+      "-type",
+      "f",
+      "-not",
+      "-path",
+      "*/.rails-aws/*",
+      "-not",
+      "-path",
+      "*/.git/*",
+    ],
     {
       encoding: "utf8",
     },
@@ -237,7 +248,7 @@ const line = (name: string, ms: number, note = "") =>
 line("start-up", phaseMedian("started"), "(node, the command line's modules)");
 const notes: Partial<Record<Phase, string>> = {
   load: "(the modules of a run)",
-  git: "(git init, add, commit: a child process)",
+  git: "(git init and the first commit: child processes)",
 };
 for (const phase of phases) line(phase, phaseMedian(phase), notes[phase]);
 line("the rest", fullMs - accounted, "(deciding outside the phases, exit)");

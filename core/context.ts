@@ -6,6 +6,7 @@ import {
   instanceType,
   instanceTypes,
   prices,
+  regions,
 } from "./data.js";
 import type { ExistingApp } from "./onboarding/detect.js";
 import {
@@ -111,6 +112,11 @@ export interface InstanceContract {
    * through it as the deploy user, with the same pushed key.
    */
   bastionRoleTag: string;
+  /**
+   * The last part of the SSM parameter `/<app>/<env>/<this>` where the bastion publishes its SSH
+   * host keys when it boots: the deploy checks the bastion it connects to against them.
+   */
+  bastionHostKeysParameter: string;
   /** The release tree under app.deployPath. */
   current: string;
   shared: string;
@@ -177,7 +183,15 @@ export interface EnvironmentContext extends PurchaseSplit {
   groupMaxSize: number;
   /** Alarm when the database holds more than 80 % of its max_connections. */
   dbConnectionsAlarm: number;
+  /** Days the logs are kept: log groups, the database's exported logs, the access logs. */
   logRetentionDays: number;
+  /**
+   * Elastic Load Balancing's account that writes access logs in the region, or "" where its
+   * service principal does (regions opened from August 2022).
+   */
+  elbLogAccount: string;
+  /** Whether CloudFront's standard logs reach the log bucket: a CDN, and not an opt-in region, where CloudFront delivers none. */
+  cdnAccessLogs: boolean;
   /** ElastiCache nodes: two with Multi-AZ (a replica in the other zone), else one. */
   redisNodes: number;
   /** A NAT gateway in each zone, rather than one for both. */
@@ -324,12 +338,14 @@ function environmentContext(
   const multiAz = Boolean(pick("MultiAz"));
   const dbMax = dbMaxConnections(dbClass);
   const cdn = name === "production";
+  const region = String(pick("Region"));
+  const regionData = regions.find((known) => known.code === region)!;
   const ubuntu = ubuntuRelease(answers);
   const groupMaxSize = groupMaxSizeOf(asgMin, asgMax);
   return {
     name,
     isProduction: name === "production",
-    region: String(pick("Region")),
+    region,
     accountId: String(pick("AccountId")),
     host,
     instanceType: type,
@@ -361,6 +377,8 @@ function environmentContext(
     ),
     dbConnectionsAlarm: Math.floor(dbMax * 0.8),
     logRetentionDays: name === "production" ? 90 : 30,
+    elbLogAccount: regionData.elbLogAccount ?? "",
+    cdnAccessLogs: cdn && !regionData.optIn,
     redisNodes: multiAz ? 2 : 1,
     natPerAz:
       answers.natGateways === "per-az" ||
@@ -494,6 +512,7 @@ export function deriveContext(
       linkedDirs: ["log", "tmp", "storage", "node_modules", ".bundle"],
       writableLinkedDirs: ["log", "tmp", "storage"],
       bastionRoleTag: "bastion",
+      bastionHostKeysParameter: "bastion-host-keys",
       current: `${deployPath}/current`,
       shared: `${deployPath}/shared`,
     },

@@ -7,6 +7,8 @@ export interface Region {
   code: string;
   name: string;
   optIn: boolean;
+  /** Elastic Load Balancing's account writing access logs here; none in regions opened from August 2022. */
+  elbLogAccount?: string;
 }
 export interface InstanceType {
   type: string;

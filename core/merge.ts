@@ -1,7 +1,7 @@
 // The three-way merge that keeps users' edits: the user's file, the generator's previous output
 // (the base) and its new output. Line-based, with git's conflict markers where both changed the
 // same lines.
-import { merge } from "node-diff3";
+import { diff3 } from "./lazy.js";
 
 /** The labels of the two sides in conflict markers: `<<<<<<< yours` … `>>>>>>> rails-aws`. */
 const LABELS = { a: "yours", b: "rails-aws" };
@@ -24,7 +24,7 @@ export function mergeThreeWay(
   base: string,
   generated: string,
 ): MergeResult {
-  const { conflict, result } = merge(
+  const { conflict, result } = diff3().merge(
     linesOf(yours),
     linesOf(base),
     linesOf(generated),

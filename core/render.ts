@@ -29,8 +29,33 @@ const TEMPLATE_SUFFIX = ".hbs";
 const ENV_SEGMENT = "[env]";
 const APP_SEGMENT = "[app]";
 
-/** How every template is compiled: a missing value fails the render; nothing is HTML-escaped. */
-export const COMPILE_OPTIONS = { strict: true, noEscape: true } as const;
+/** The templates' helpers beyond Handlebars' own. */
+const HELPERS = {
+  and: (...args: unknown[]) => args.slice(0, -1).every(Boolean),
+  ...quotingHelpers,
+  // {{#sha256}}...{{/sha256}}: the SHA-256 of what the block renders, for a file the template
+  // holds and names by its digest (the launch template's boot files).
+  sha256(this: unknown, options: HandlebarsType.HelperOptions) {
+    return createHash("sha256").update(options.fn(this)).digest("hex");
+  },
+  // {{#indent N}}...{{/indent}}: the block with N spaces before each line that is not empty, as
+  // a YAML block scalar holds a file (a partial's own indentation would pad empty lines too).
+  indent(this: unknown, spaces: number, options: HandlebarsType.HelperOptions) {
+    return options.fn(this).replace(/^(?=.)/gm, " ".repeat(spaces));
+  },
+};
+
+/**
+ * How every template is compiled: a missing value fails the render; nothing is HTML-escaped; the
+ * generator's helpers are called directly rather than looked up on each use.
+ */
+export const COMPILE_OPTIONS = {
+  strict: true,
+  noEscape: true,
+  knownHelpers: Object.fromEntries(
+    Object.keys(HELPERS).map((name) => [name, true]),
+  ),
+};
 
 /** Where the build (npm run build) puts the built-in templates, precompiled. */
 export const PRECOMPILED_PATH = join(
@@ -63,18 +88,7 @@ const precompiled: Record<string, TemplateSpec> = existsSync(PRECOMPILED_PATH)
   : {};
 
 const withHelpers = <E extends typeof HandlebarsRuntime>(env: E): E => {
-  env.registerHelper("and", (...args: unknown[]) =>
-    args.slice(0, -1).every(Boolean),
-  );
-  env.registerHelper(quotingHelpers);
-  // {{#sha256}}...{{/sha256}}: the SHA-256 of what the block renders, for a file the template
-  // holds and names by its digest (the launch template's boot files).
-  env.registerHelper(
-    "sha256",
-    function (this: unknown, options: HandlebarsType.HelperOptions) {
-      return createHash("sha256").update(options.fn(this)).digest("hex");
-    },
-  );
+  env.registerHelper(HELPERS);
   return env;
 };
 

@@ -130,7 +130,7 @@ async function decideAndWrite(
       };
     writeFiles(destination, decision.files, decision.removals);
     const git = decision.gitInit
-      ? timed("git", () => initialCommit(destination))
+      ? timed("git", () => initialCommit(destination, decision.files))
       : undefined;
     const notes = [
       ...(resumed.completed.length
@@ -156,8 +156,31 @@ async function decideAndWrite(
   }
 }
 
-function git(destination: string, args: string[]) {
-  return spawnSync("git", args, { cwd: destination, encoding: "utf8" });
+function git(destination: string, args: string[], input?: string) {
+  return spawnSync("git", args, { cwd: destination, encoding: "utf8", input });
+}
+
+/**
+ * The first commit as one `git fast-import` stream: the files, then the trees and the commit, go
+ * into one pack file. `git add` and `git commit` wrote a loose object, in a folder of its own, for
+ * each file and each folder, which took longer than rendering and writing the whole repo.
+ */
+function firstCommitStream(
+  files: PlannedFile[],
+  author: string,
+  committer: string,
+): string {
+  const data = (text: string) => `data ${Buffer.byteLength(text)}\n${text}\n`;
+  return [
+    "commit HEAD\n",
+    `author ${author}\n`,
+    `committer ${committer}\n`,
+    data("New Rails app from generator-rails-aws"),
+    ...files.map(
+      (file) =>
+        `M ${file.mode & 0o111 ? "100755" : "100644"} inline ${file.path}\n${data(file.contents)}`,
+    ),
+  ].join("");
 }
 
 /**
@@ -165,31 +188,33 @@ function git(destination: string, args: string[]) {
  * `rails new` does, so that the next regeneration's merges show as a diff. A folder already
  * inside a repository is left to it; without a git identity, the files are only staged.
  */
-function initialCommit(destination: string): string | undefined {
+function initialCommit(
+  destination: string,
+  files: PlannedFile[],
+): string | undefined {
   const inside = git(destination, ["rev-parse", "--is-inside-work-tree"]);
   if (inside.error)
     return "git: not installed, so the project is not a repository yet.";
   if (inside.status === 0) return undefined;
   if (git(destination, ["init", "--quiet"]).status !== 0)
     return "git: git init failed; the project is not a repository yet.";
-  // Everything written, not the lock this run still holds. Blobs over core.bigFileThreshold go
-  // into one pack file instead of a loose object (and a folder) each: a quarter of the time.
-  git(destination, [
-    "-c",
-    "core.bigFileThreshold=1",
-    "add",
-    "--all",
-    "--",
-    ".",
-    `:!${LOCK_PATH}`,
-  ]);
-  const commit = git(destination, [
-    "commit",
-    "--quiet",
-    "--message",
-    "New Rails app from generator-rails-aws",
-  ]);
-  return commit.status === 0
+  // Who git says commits, by its own rules (environment, then configuration); it fails as
+  // `git commit` would when it cannot tell.
+  const [author, committer] = ["GIT_AUTHOR_IDENT", "GIT_COMMITTER_IDENT"].map(
+    (name) => git(destination, ["var", name]),
+  );
+  const committed =
+    author!.status === 0 &&
+    committer!.status === 0 &&
+    git(
+      destination,
+      ["fast-import", "--quiet"],
+      firstCommitStream(files, author!.stdout.trim(), committer!.stdout.trim()),
+    ).status === 0;
+  // The index as the commit left it, or everything written staged for a commit of the user's.
+  if (committed) git(destination, ["read-tree", "HEAD"]);
+  else git(destination, ["add", "--all", "--", ".", `:!${LOCK_PATH}`]);
+  return committed
     ? "git: a new repository, with the generated files as its first commit."
     : "git: a new repository with the generated files staged; commit them once git knows who you are (git config user.name and user.email).";
 }

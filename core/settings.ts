@@ -33,7 +33,7 @@ const newestPerSeries = [
     rubyVersions.map((v) => [v.split(".").slice(0, 2).join("."), v]),
   ).values(),
 ];
-const RUBY_VERSIONS_ALLOWED = `a Ruby release from ${rubyVersions[0]} on whose source checksum the instances can check, as X.Y.Z (data/ruby-versions.json lists them, up to ${newestPerSeries.join(", ")}), or X.Y for the newest X.Y.Z`;
+const RUBY_VERSIONS_ALLOWED = `a Ruby release from ${rubyVersions[0]} on whose source checksum the generator knows (up to ${newestPerSeries.join(", ")}), as X.Y.Z, or X.Y for the newest X.Y.Z; a newer release needs its SHA-256 added to the generator's data/ruby-versions.json`;
 
 /** `3.4` → the newest 3.4.x the data lists; anything else as given. */
 function newestOfSeries(raw: string): string {
@@ -690,6 +690,8 @@ export const settings = {
     default: (_answers, facts) => facts.rubyVersion ?? "3.4.7",
     // The pattern cannot tell a release from a typo such as 3.4.58.
     normalize: newestOfSeries,
+    // 3.4.58 → the newest 3.4.x listed.
+    suggest: (raw) => newestOfSeries(raw.split(".").slice(0, 2).join(".")),
     rule: (value) =>
       rubyVersions.includes(value) ? undefined : RUBY_VERSIONS_ALLOWED,
   }),

@@ -1,5 +1,5 @@
 // "Did you mean …?" for a mistyped flag, answers-file key or command.
-import { closest, distance } from "fastest-levenshtein";
+import { levenshtein } from "./lazy.js";
 
 /** The known word nearest to what was typed, when it is near enough to be a typo. */
 export function nearest(
@@ -10,6 +10,7 @@ export function nearest(
   const lower = typed.toLowerCase();
   const sameLetters = known.find((word) => word.toLowerCase() === lower);
   if (sameLetters) return sameLetters;
+  const { closest, distance } = levenshtein();
   const best = closest(typed, [...known]);
   // A third of the word may be wrong: `domian` → `domain`, not `vpc` → `app`.
   return distance(typed, best) <= Math.max(1, Math.floor(best.length / 3))

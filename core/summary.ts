@@ -81,9 +81,10 @@ function nextSteps(
   steps.push(
     `# once bin/infra has created an environment: follow the link AWS mails ${context.app.alertEmail}, or no alarm reaches anyone (bin/infra warns until then)`,
   );
+  // Run from the project's folder, where the first step went.
   if (context.app.githubRepository.startsWith("your-org/"))
     steps.push(
-      `name your GitHub repository: rails-aws ${destinationLabel === "." ? "" : `${shellQuoted(destinationLabel)} `}--github-repository OWNER/NAME`,
+      "name your GitHub repository: rails-aws . --github-repository OWNER/NAME",
     );
   return steps;
 }

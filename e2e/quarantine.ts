@@ -4,8 +4,6 @@
 export const QUARANTINED = [
   "e2e: the --shell-access bastion variant",
   "e2e: the --cable-adapter redis variant",
-  "e2e: the database password rotates",
-  "f: tabs in headless Chromium on both hosts",
 ];
 
 export const mochaHooks = {

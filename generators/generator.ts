@@ -23,7 +23,9 @@ export function railsAwsGenerator(
     asked = false;
 
     constructor(args: string[], opts: Record<string, unknown>) {
-      super(args, opts as never);
+      // The core writes every file itself and the generated app installs its own packages (its
+      // README says how): Yeoman's install task has nothing to do and would only say so.
+      super(args, opts as never, { customInstallTask: true });
       declareOptions(this);
     }
 

@@ -8,6 +8,9 @@ import { join } from "node:path";
 import { marked } from "marked";
 import { isScalar, parse, parseAllDocuments, visit, type Node } from "yaml";
 import { checkRepo } from "../check/check.js";
+import { parseCloudFormationFile } from "../check/cloudformation/template.js";
+import { userDataScripts } from "../check/cloudformation/user-data.js";
+import { RepoFile } from "../check/repo.js";
 import { formatReport } from "../check/report.js";
 import { resolveAnswers } from "../core/answers.js";
 import { deriveContext } from "../core/context.js";
@@ -187,6 +190,18 @@ describe("answers are data, never code", () => {
 
   let dir: string;
 
+  /** The script parses, and every answer in it sits in a literal (quoted word, comment, quoted here-document). */
+  function assertAnswersQuotedInShell(label: string, script: string): void {
+    const syntax = spawnSync("bash", ["-n"], { input: script });
+    assert.equal(syntax.status, 0, `${label}: ${syntax.stderr}`);
+    for (const [name, value] of Object.entries(values))
+      assert.deepEqual(
+        unquotedInShell(script, value),
+        [],
+        `${label}: ${name} outside a literal on these lines`,
+      );
+  }
+
   before(async function () {
     dir = join(tempDir(), "demo");
     const run = await runCli([dir, ...hostileFlags]);
@@ -294,14 +309,7 @@ describe("answers are data, never code", () => {
   it("shell scripts parse, and hold every answer in a single-quoted word, a comment or a quoted here-document", function () {
     requireTool(this, "bash");
     for (const [path, text] of holding(isShellScript)) {
-      const syntax = spawnSync("bash", ["-n"], { input: text });
-      assert.equal(syntax.status, 0, `${path}: ${syntax.stderr}`);
-      for (const [name, value] of Object.entries(values))
-        assert.deepEqual(
-          unquotedInShell(text, value),
-          [],
-          `${path}: ${name} outside a literal on these lines`,
-        );
+      assertAnswersQuotedInShell(path, text);
     }
   });
 
@@ -313,16 +321,8 @@ describe("answers are data, never code", () => {
         jobs: Record<string, { steps: { run?: string }[] }>;
       };
       for (const [job, { steps }] of Object.entries(workflow.jobs))
-        for (const { run } of steps.filter((step) => step.run)) {
-          const syntax = spawnSync("bash", ["-n"], { input: run });
-          assert.equal(syntax.status, 0, `${path} ${job}: ${syntax.stderr}`);
-          for (const [name, value] of Object.entries(values))
-            assert.deepEqual(
-              unquotedInShell(run!, value),
-              [],
-              `${path} ${job}: ${name} outside a literal in\n${run}`,
-            );
-        }
+        for (const { run } of steps.filter((step) => step.run))
+          assertAnswersQuotedInShell(`${path} ${job}`, run!);
     }
   });
 
@@ -343,6 +343,15 @@ describe("answers are data, never code", () => {
         );
       }
     }
+  });
+
+  it("the launch template's user data and the scripts it installs hold every answer in a single-quoted word, a comment or a quoted here-document", function () {
+    requireTool(this, "bash");
+    const app = new RepoFile(dir, "infra/cloudformation/app.yml");
+    const scripts = userDataScripts(parseCloudFormationFile(app), app.contents);
+    assert.ok(scripts.length > 1, "the user data and its boot files");
+    for (const { label, script } of scripts)
+      assertAnswersQuotedInShell(label, script);
   });
 
   it("every validator of rails-aws check (cfn-lint, shellcheck, systemd-analyze, actionlint, Ruby, ERB...) finds nothing", async function () {

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { resolveAnswers } from "../core/answers.js";
 import { deriveContext } from "../core/context.js";
-import { instanceType } from "../core/data.js";
+import { instanceType, regions } from "../core/data.js";
 import { answerSets } from "./helpers/answer-sets.js";
 import { answerSetRepo, tempDir, writeRepo } from "./helpers/repo.js";
 import { STACKS, templateResources } from "./helpers/templates.js";
@@ -220,6 +220,75 @@ describe("cloudformation part: operations, over every answer set", function () {
           env === "production" ? "90" : "30",
           `${name}: ${env}`,
         );
+      }
+    }
+  });
+
+  it("logs every request of the load balancer and the CDN to an encrypted, private bucket that expires them with the other logs", () => {
+    for (const [name, repo] of repos) {
+      const bucket = templateResources(repo, "data").LogBucket!;
+      const properties = bucket.Properties as Record<string, any>;
+      assert.deepEqual(
+        properties.LifecycleConfiguration.Rules.map(
+          (rule: Record<string, unknown>) => rule.ExpirationInDays,
+        ),
+        ["LogRetentionDays"],
+        name,
+      );
+      assert.equal(
+        properties.BucketEncryption.ServerSideEncryptionConfiguration[0]
+          .ServerSideEncryptionByDefault.SSEAlgorithm,
+        "AES256",
+        `${name}: the only encryption the load balancer's log delivery supports`,
+      );
+      assert.deepEqual(
+        Object.values(properties.PublicAccessBlockConfiguration),
+        [true, true, true, true],
+        name,
+      );
+      assert.equal(bucket.DeletionPolicy, "Retain", name);
+      const app = templateResources(repo, "app");
+      const attributes = Object.fromEntries(
+        (
+          app.LoadBalancer!.Properties!.LoadBalancerAttributes as {
+            Key: string;
+            Value: unknown;
+          }[]
+        ).map(({ Key, Value }) => [Key, Value]),
+      );
+      assert.equal(attributes["access_logs.s3.enabled"], "true", name);
+      assert.deepEqual(
+        attributes["access_logs.s3.bucket"],
+        { "Fn::ImportValue": "${StackPrefix}-data-LogBucket" },
+        name,
+      );
+      const answers = JSON.parse(
+        readFileSync(join(repo, ".yo-rc.json"), "utf8"),
+      )["generator-rails-aws"];
+      for (const env of ["production", "staging"]) {
+        const path = join(repo, `infra/parameters/${env}/data.json`);
+        if (!existsSync(path)) continue;
+        const region = regions.find(
+          (known) => known.code === answers[`${env}Region`],
+        )!;
+        const parameters = JSON.parse(readFileSync(path, "utf8"));
+        assert.match(parameters.ElbLogAccount, /^\d{12}$/, `${name}: ${env}`);
+        assert.equal(parameters.ElbLogAccount, region.elbLogAccount);
+        const appParameters = JSON.parse(
+          readFileSync(join(repo, `infra/parameters/${env}/app.json`), "utf8"),
+        );
+        if (appParameters.AssetHost)
+          assert.equal(
+            appParameters.CdnAccessLogs,
+            String(!region.optIn),
+            `${name}: ${env}`,
+          );
+      }
+      if (app.AssetDistribution) {
+        const config = app.AssetDistribution.Properties!.DistributionConfig as {
+          Logging: unknown[];
+        };
+        assert.equal(config.Logging[0], "HasCdnLogs", name);
       }
     }
   });

@@ -92,19 +92,20 @@ describe("the docs part", () => {
     });
   }
 
-  it("docs/SECURITY.md names each environment's deploy role and release pointer, and the bastion's risks only with a bastion", () => {
+  it("docs/SECURITY.md names each environment's deploy, plan and CloudFormation roles and release pointer, and the bastion's risks only with a bastion", () => {
     const security = (name: string) =>
       readFileSync(join(repos[name]!, "docs/SECURITY.md"), "utf8");
     const defaults = security("defaults");
     for (const env of ["production", "staging"]) {
-      assert.match(defaults, new RegExp(`\`demo-${env}-github-deploy\``));
+      for (const role of ["github-deploy", "github-plan", "cloudformation"])
+        assert.match(defaults, new RegExp(`\`demo-${env}-${role}\``));
       assert.match(defaults, new RegExp(`/demo/${env}/current-release`));
     }
     assert.match(defaults, /^## Accepted risks$/m);
-    assert.doesNotMatch(defaults, /StrictHostKeyChecking/);
+    assert.doesNotMatch(defaults, /bastion/i);
     assert.match(
       security("NAT per AZ, bastion, read replicas, on-demand"),
-      /The bastion's host key is not checked/,
+      /The bastion's host key is trusted on first publication[^]*\/demo\/<environment>\/bastion-host-keys/,
     );
     assert.doesNotMatch(
       security("staging only"),

@@ -58,7 +58,8 @@ describe("generation", () => {
     );
     assert.ok(
       steps.some((step) =>
-        /^name your GitHub repository: rails-aws \S+ --github-repository OWNER\/NAME$/.test(
+        // In the folder the first step went into.
+        /^name your GitHub repository: rails-aws \. --github-repository OWNER\/NAME$/.test(
           step,
         ),
       ),
@@ -179,6 +180,17 @@ describe("generation", () => {
       git(dir, "status", "--porcelain"),
       "",
       "everything generated is committed",
+    );
+    // Written as one fast-import stream: a sound repository, scripts committed executable.
+    assert.equal(
+      spawnSync("git", ["fsck", "--strict"], { cwd: dir }).status,
+      0,
+      "git fsck",
+    );
+    assert.match(git(dir, "ls-files", "--stage", "bin/dev"), /^100755 /);
+    assert.match(
+      git(dir, "log", "-1", "--format=%an <%ae>"),
+      /^Test <test@example\.com>$/m,
     );
     const again = generate(dir, "--cable-adapter", "redis");
     assert.equal(again.status, 0, again.stderr);

@@ -1,10 +1,12 @@
 // The deploy workflow's gates, run as GitHub runs a step (bash -eo pipefail) in a real git
-// repository, with a stand-in for the `gh` CLI that answers GitHub's API from a canned response:
+// repository, with a stand-in for the `gh` CLI that answers GitHub's API from canned responses:
 // production deploys only a commit of main whose CI passed; staging skips a commit older than
-// one it already runs.
+// one it already runs; every deploy takes the release artifact CI built, only when its bytes are
+// those GitHub recorded the digest of.
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { execFileSync, spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { answerSetRepo, tempDir } from "./helpers/repo.js";
@@ -21,6 +23,8 @@ interface GateRun {
   stdout: string;
   /** What the step wrote to $GITHUB_OUTPUT. */
   output: string;
+  /** What the step wrote to $GITHUB_ENV. */
+  env: string;
   /** The arguments of each `gh` call. */
   gh: string[];
 }
@@ -81,18 +85,41 @@ describe("deploy workflow gates, run in a git repository", function () {
         "staging",
         "Skip a commit older than the one staging runs",
       ),
+      fetch: named(
+        "production",
+        "Fetch the release artifact CI built from this commit, by its digest",
+      ),
     };
     repo = history();
     bin = tempDir();
-    // Stand-in for the gh CLI: GitHub's API is not reachable from tests.
+    // Stand-in for the gh CLI: GitHub's API is not reachable from tests. It answers a call from
+    // the first of GH_ROUTES ([pattern, body]) whose pattern it matches, else GH_RESPONSE; a body
+    // "@<file>" is that file's bytes. --jq filters as gh does (jq, raw strings).
     writeFileSync(
       join(bin, "gh"),
-      `#!/bin/sh\necho "$*" >> "$GH_CALLS"\nprintf '%s\\n' "$GH_RESPONSE"\n`,
+      `#!/usr/bin/env node
+const { appendFileSync, readFileSync } = require("node:fs");
+const { execFileSync } = require("node:child_process");
+const args = process.argv.slice(2);
+appendFileSync(process.env.GH_CALLS, args.join(" ") + "\\n");
+const route = JSON.parse(process.env.GH_ROUTES || "[]").find(([pattern]) => new RegExp(pattern).test(args.join(" ")));
+const body = route ? route[1] : JSON.parse(process.env.GH_RESPONSE);
+if (typeof body === "string" && body.startsWith("@")) process.stdout.write(readFileSync(body.slice(1)));
+else if (args.includes("--jq"))
+  process.stdout.write(execFileSync("jq", ["-r", args[args.indexOf("--jq") + 1]], { input: JSON.stringify(body) }));
+else process.stdout.write(JSON.stringify(body) + "\\n");
+`,
       { mode: 0o755 },
     );
   });
 
-  function gate(step: Step, revision: string, response: unknown): GateRun {
+  function gate(
+    step: Step,
+    revision: string,
+    response: unknown,
+    routes: [string, unknown][] = [],
+    env: Record<string, string> = {},
+  ): GateRun {
     const scratch = tempDir();
     const output = join(scratch, "output");
     const calls = join(scratch, "gh-calls");
@@ -120,13 +147,20 @@ describe("deploy workflow gates, run in a git repository", function () {
           GH_TOKEN: "stand-in",
           GH_CALLS: calls,
           GH_RESPONSE: JSON.stringify(response),
+          GH_ROUTES: JSON.stringify(routes),
+          RUNNER_TEMP: scratch,
+          GITHUB_ENV: join(scratch, "env"),
+          ...env,
         },
       },
     );
     return {
       code: run.status,
-      stdout: run.stdout,
+      stdout: run.stdout + run.stderr,
       output: readFileSync(output, "utf8"),
+      env: existsSync(join(scratch, "env"))
+        ? readFileSync(join(scratch, "env"), "utf8")
+        : "",
       gh: readFileSync(calls, "utf8").split("\n").filter(Boolean),
     };
   }
@@ -230,4 +264,92 @@ describe("deploy workflow gates, run in a git repository", function () {
       assert.equal(run.output, "");
     });
   }
+
+  describe("the release artifact", () => {
+    const RUN_ID = 4242;
+    /** CI's artifact of the commit, zipped as GitHub stores it: the zip and its SHA-256. */
+    function stored(revision: string) {
+      const dir = tempDir();
+      writeFileSync(join(dir, `${revision}.tar.gz`), "the artifact's bytes");
+      execFileSync("zip", ["-q", "artifact.zip", `${revision}.tar.gz`], {
+        cwd: dir,
+      });
+      const zip = join(dir, "artifact.zip");
+      return {
+        zip,
+        digest: createHash("sha256").update(readFileSync(zip)).digest("hex"),
+      };
+    }
+    const routes = (
+      revision: string,
+      zip: string,
+      digest: string,
+      artifacts = [{ id: 7, digest: `sha256:${digest}`, expired: false }],
+    ): [string, unknown][] => [
+      ["ci\\.yml/runs\\?", { workflow_runs: [{ id: RUN_ID }] }],
+      [`runs/${RUN_ID}/artifacts\\?name=release-${revision} `, { artifacts }],
+      ["artifacts/7/zip", `@${zip}`],
+    ];
+
+    it("takes the artifact CI's run of the commit built, when its bytes match GitHub's digest, and names it for cap", () => {
+      const { third } = repo.commits;
+      const { zip, digest } = stored(third!);
+      const run = gate(steps.fetch!, third!, {}, routes(third!, zip, digest));
+      assert.equal(run.code, 0, run.stdout);
+      const path = /^CI_ARTIFACT_FILE=(.*)$/m.exec(run.env)?.[1];
+      assert.ok(path?.endsWith(`/release/${third}.tar.gz`), run.env);
+      assert.equal(readFileSync(path!, "utf8"), "the artifact's bytes");
+      assert.deepEqual(run.gh, [
+        `api repos/acme/demo/actions/workflows/ci.yml/runs?head_sha=${third}&event=push&status=success --jq .workflow_runs[0].id // empty`,
+        `api repos/acme/demo/actions/runs/${RUN_ID}/artifacts?name=release-${third} --jq .artifacts[0] | select(. != null and (.expired | not)) | "\\(.id) \\(.digest)"`,
+        "api repos/acme/demo/actions/artifacts/7/zip",
+      ]);
+    });
+
+    it("refuses bytes that are not those GitHub recorded, and sets no artifact", () => {
+      const { third } = repo.commits;
+      const { zip } = stored(third!);
+      const other = createHash("sha256").update("other").digest("hex");
+      const run = gate(steps.fetch!, third!, {}, routes(third!, zip, other));
+      assert.notEqual(run.code, 0);
+      assert.match(run.stdout, /FAILED/);
+      assert.equal(run.env, "");
+    });
+
+    it("refuses a commit CI built no artifact for (or one expired), saying what to deploy", () => {
+      const { third } = repo.commits;
+      const { zip, digest } = stored(third!);
+      for (const artifacts of [
+        [],
+        [{ id: 7, digest: `sha256:${digest}`, expired: true }],
+      ]) {
+        const run = gate(
+          steps.fetch!,
+          third!,
+          {},
+          routes(third!, zip, digest, artifacts),
+        );
+        assert.equal(run.code, 1);
+        assert.match(
+          run.stdout,
+          /::error::No release artifact release-\w+: CI builds one for each commit pushed to main/,
+        );
+        assert.equal(run.env, "");
+      }
+    });
+
+    it("staging takes the artifact of the CI run that triggered it, without looking for another", () => {
+      const { second } = repo.commits;
+      const { zip, digest } = stored(second!);
+      const run = gate(
+        steps.fetch!,
+        second!,
+        {},
+        routes(second!, zip, digest),
+        { CI_RUN_ID: String(RUN_ID) },
+      );
+      assert.equal(run.code, 0, run.stdout);
+      assert.ok(!run.gh.some((call) => call.includes("ci.yml/runs")));
+    });
+  });
 });

@@ -272,17 +272,48 @@ for (const [setName, { args, regions }] of Object.entries(answerSets)) {
       }
     });
 
-    it("install the deploy's gems afresh from Gemfile.lock, restoring no cache", () => {
+    /** The Gemfile's deploy group alone (no development or test gem), restoring no cache. */
+    function installsDeployGemsAfresh(job: Job) {
+      assert.equal(job.env!.BUNDLE_ONLY, "deploy");
+      const ruby = job.steps.find((step) =>
+        step.uses?.startsWith("ruby/setup-ruby@"),
+      )!;
+      assert.equal(ruby.with, undefined);
+      assert.ok(runs(job).includes("bundle install"));
+      assert.ok(
+        !job.steps.some((step) => step.uses?.startsWith("actions/cache")),
+      );
+    }
+
+    it("install only the deploy's gems, afresh from Gemfile.lock, restoring no cache", () => {
       for (const job of Object.values(generated.workflow.deploy.jobs)) {
         assert.equal(job.env!.BUNDLE_DEPLOYMENT, "true");
-        const ruby = job.steps.find((step) =>
-          step.uses?.startsWith("ruby/setup-ruby@"),
-        )!;
-        assert.equal(ruby.with, undefined);
-        assert.ok(runs(job).includes("bundle install"));
-        assert.ok(
-          !job.steps.some((step) => step.uses?.startsWith("actions/cache")),
+        installsDeployGemsAfresh(job);
+      }
+    });
+
+    it("deploy the artifact CI built once from the commit, fetched by its digest before cap runs; CI builds it on main only, from no cache", () => {
+      const ci = generated.workflow.ci.jobs.artifact!;
+      assert.equal(ci.if, "github.event_name == 'push'");
+      assert.equal(ci.env!.REVISION, "${{ github.sha }}");
+      installsDeployGemsAfresh(ci);
+      assert.ok(
+        runs(ci).some((run) =>
+          /^bundle exec cap \w+ git_archive:build$/.test(run),
+        ),
+      );
+      const upload = ci.steps.find((step) =>
+        step.uses?.startsWith("actions/upload-artifact@"),
+      )!;
+      assert.equal(upload.with!.name, "release-${{ github.sha }}");
+      for (const [env, job] of Object.entries(generated.workflow.deploy.jobs)) {
+        const names = job.steps.map((step) => step.name);
+        const fetch = names.indexOf(
+          "Fetch the release artifact CI built from this commit, by its digest",
         );
+        assert.ok(fetch >= 0 && fetch < names.indexOf("Deploy"), env);
+        assert.match(job.steps[fetch]!.run!, /sha256sum --check --strict/);
+        assert.match(job.steps[fetch]!.run!, /CI_ARTIFACT_FILE=/);
       }
     });
 
@@ -450,7 +481,13 @@ for (const [setName, { args, regions }] of Object.entries(answerSets)) {
 
     it("scan, lint, and lint the CloudFormation templates for the regions they deploy to", () => {
       const { ci } = generated.workflow;
-      assert.deepEqual(Object.keys(ci.jobs), ["scan", "lint", "test", "infra"]);
+      assert.deepEqual(Object.keys(ci.jobs), [
+        "scan",
+        "lint",
+        "test",
+        "infra",
+        "artifact",
+      ]);
       assert.deepEqual(runs(ci.jobs.scan!), [
         "bin/brakeman --no-pager",
         "bin/bundler-audit check --update",
@@ -497,12 +534,13 @@ for (const [setName, { args, regions }] of Object.entries(answerSets)) {
         assert.deepEqual(workflow.permissions, {}, name);
         for (const [id, job] of Object.entries(workflow.jobs)) {
           const oidc = name !== "ci";
-          // Production's deploy reads the commit's CI runs; staging's, its past deployments.
+          // A deploy reads the commit's CI runs and their artifacts; staging's, its past
+          // deployments too.
           const gate =
             name === "deploy"
               ? id === "production"
                 ? { actions: "read" }
-                : { deployments: "read" }
+                : { actions: "read", deployments: "read" }
               : {};
           assert.deepEqual(
             job.permissions,

@@ -14,7 +14,9 @@ import {
   type Policies,
   type Request,
 } from "./helpers/stack-policies.js";
-import { generateRepo } from "./helpers/repo.js";
+import { cpSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { generateRepo, tempDir } from "./helpers/repo.js";
 
 const REGION = "us-east-1";
 const OWNER_ID = "1111";
@@ -496,9 +498,10 @@ const releases = (bucket: string): Row[] => [
 describe("IAM policies as AWS evaluates them (iam-simulate), both environments in one account", function () {
   this.timeout(120_000);
   const deployed = new Map<Env, DeployedStacks>();
+  let repo: string;
 
   before(async () => {
-    const repo = await generateRepo([
+    repo = await generateRepo([
       ...["--app-name", "board", "--github-repository", "acme/board"],
       ...[
         "--github-owner-id",
@@ -609,6 +612,77 @@ describe("IAM policies as AWS evaluates them (iam-simulate), both environments i
           row.expect,
           `${row.action} (${row.why})`,
         );
+    });
+  });
+  describe("the access logs' bucket", () => {
+    const ELB_US_EAST_1 = "arn:aws:iam::127311923021:root";
+    const ELB_SERVICE = "logdelivery.elasticloadbalancing.amazonaws.com";
+    const allowAll = [
+      {
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }],
+      },
+    ];
+    /** A log file as the load balancer names it, or another key of the bucket. */
+    const key = (bucket: string, path = "load-balancer") =>
+      `arn:aws:s3:::${bucket}/${path}/AWSLogs/${ACCOUNT}/elasticloadbalancing/${REGION}/2026/01/01/${ACCOUNT}_elasticloadbalancing_${REGION}_app.board.log.gz`;
+
+    /** Whether principal may write resource, with its own account's policies allowing it everything. */
+    function write(
+      stacks: DeployedStacks,
+      principal: string,
+      resource: string,
+      secure = true,
+    ) {
+      const bucket = resource.match(/^arn:aws:s3:::([^/]+)/)![1]!;
+      return decide(
+        {
+          principal,
+          action: "s3:PutObject",
+          resource,
+          context: { "aws:SecureTransport": String(secure) },
+        },
+        {
+          identity: principal.startsWith("arn:") ? allowAll : [],
+          resource: stacks.bucketPolicies.get(bucket),
+        },
+      );
+    }
+
+    it("lets the region's Elastic Load Balancing account write the load balancer's logs, over TLS, under its prefix only; no other account", async () => {
+      const stacks = deployed.get("staging")!;
+      const bucket = stacks.names.get("board-staging-data.LogBucket")!;
+      assert.equal(await write(stacks, ELB_US_EAST_1, key(bucket)), "Allowed");
+      assert.equal(
+        await write(stacks, ELB_US_EAST_1, key(bucket, "releases")),
+        "Denied",
+      );
+      assert.equal(
+        await write(stacks, ELB_US_EAST_1, key(bucket), false),
+        "Denied",
+      );
+      assert.equal(
+        await write(stacks, `arn:aws:iam::${OTHER_ACCOUNT}:root`, key(bucket)),
+        "Denied",
+      );
+      assert.equal(await write(stacks, ELB_SERVICE, key(bucket)), "Denied");
+    });
+
+    it("in a region opened since August 2022, lets Elastic Load Balancing's log delivery service write instead of an account", async () => {
+      // The same stacks, with the parameter a region without an ELB account gets.
+      const newer = join(tempDir(), "board");
+      cpSync(repo, newer, { recursive: true });
+      const path = join(newer, "infra/parameters/staging/data.json");
+      const parameters = JSON.parse(readFileSync(path, "utf8"));
+      writeFileSync(path, JSON.stringify({ ...parameters, ElbLogAccount: "" }));
+      const stacks = deployedStacks(newer, "staging", [
+        "deploy",
+        "network",
+        "data",
+      ]);
+      const bucket = stacks.names.get("board-staging-data.LogBucket")!;
+      assert.equal(await write(stacks, ELB_SERVICE, key(bucket)), "Allowed");
+      assert.equal(await write(stacks, ELB_US_EAST_1, key(bucket)), "Denied");
     });
   });
 });

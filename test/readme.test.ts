@@ -67,4 +67,21 @@ describe("the README's commands", () => {
     assert.ok(existsSync(join(project, "demo/docker-compose.yml")));
     assert.ok(existsSync(join(project, "demo/config/database.yml")));
   });
+
+  it("the test command's formatting check leaves out the demo/ the set-up command writes in the clone", () => {
+    // Asked of prettier's own ignore rules, so that no demo/ is written into the clone to find out.
+    for (const path of ["demo/README.md", "demo/config/database.yml"]) {
+      const info = spawnSync(
+        process.execPath,
+        [
+          join(packageRoot, "node_modules/prettier/bin/prettier.cjs"),
+          "--file-info",
+          path,
+        ],
+        { cwd: packageRoot, encoding: "utf8" },
+      );
+      assert.equal(info.status, 0, info.stderr);
+      assert.equal(JSON.parse(info.stdout).ignored, true, path);
+    }
+  });
 });

@@ -78,19 +78,20 @@ describe("release artifact: built once from the commit, refused at boot unless i
     state = tempDir("aws-state-");
   });
 
-  /** Builds the release artifact of HEAD as a deploy does: its SHA-256 and path. */
-  async function build(): Promise<{ sha256: string; path: string }> {
+  /**
+   * Builds the release artifact of HEAD as a deploy does, or takes the one CI built
+   * (CI_ARTIFACT_FILE), as CI's artifact job runs it (no hosts): its SHA-256 and path.
+   */
+  async function build(
+    env: Record<string, string> = {},
+  ): Promise<{ sha256: string; path: string }> {
     const { stdout } = await execFileAsync(
       "cap",
       ["production", "git_archive:build"],
       {
         cwd: repo,
         // Capistrano's Rails and Bundler plugins as the check runs them (not in Debian).
-        env: {
-          ...process.env,
-          ...STAND_INS_ENV,
-          DEPLOY_HOSTS: "i-0123456789abcdef0",
-        },
+        env: { ...process.env, ...STAND_INS_ENV, DEPLOY_HOSTS: "", ...env },
       },
     );
     const built = /^([0-9a-f]{64}) {2}(\S+)$/m.exec(stdout);
@@ -184,6 +185,38 @@ describe("release artifact: built once from the commit, refused at boot unless i
       await execFileAsync("git", ["rev-parse", "HEAD"], { cwd: repo })
     ).stdout;
     assert.equal(revision, head);
+  });
+
+  it("deploys the artifact CI built as it is, and refuses one of another commit", async () => {
+    await commit(repo, { "app/NEW": "release ci\n" }, "release ci");
+    const head = (
+      await execFileAsync("git", ["rev-parse", "HEAD"], { cwd: repo })
+    ).stdout.trim();
+    // Not what cap would build here: its bytes show which artifact was taken.
+    const ciBuilt = join(tempDir("ci-artifact-"), `${head}.tar.gz`);
+    const tree = tempDir("ci-tree-");
+    writeFileSync(join(tree, "REVISION"), `${head}\n`);
+    writeFileSync(join(tree, "BUILT_BY_CI"), "");
+    await execFileAsync("tar", [
+      "-czf",
+      ciBuilt,
+      "-C",
+      tree,
+      "REVISION",
+      "BUILT_BY_CI",
+    ]);
+    const taken = await build({ CI_ARTIFACT_FILE: ciBuilt });
+    assert.equal(
+      taken.sha256,
+      createHash("sha256").update(readFileSync(ciBuilt)).digest("hex"),
+    );
+    await commit(repo, { "app/NEW": "release after ci\n" }, "release after ci");
+    await assert.rejects(
+      build({ CI_ARTIFACT_FILE: ciBuilt }),
+      new RegExp(
+        `is the release artifact of "${head}", not of [0-9a-f]{40}, the commit to deploy`,
+      ),
+    );
   });
 
   it("downloads the artifact the pointer names when its bytes match, and refuses a tampered one before unpacking anything", async () => {

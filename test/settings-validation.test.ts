@@ -111,15 +111,23 @@ describe("settings validation", () => {
     assert.equal(lines.length, 3, run.stderr);
   });
 
-  it("rejects a Ruby version that was never released, and those before 3.2", () => {
-    for (const rubyVersion of ["3.4.58", "3.1.6", "3.3.99", "4.9.0"]) {
+  it("rejects a Ruby version that was never released, or whose source checksum it lacks, and those before 3.2, offering the newest of the series", () => {
+    for (const [rubyVersion, offered] of [
+      ["3.4.58", "3.4.7"],
+      ["3.1.6", undefined],
+      ["3.3.99", "3.3.11"],
+      ["4.9.0", undefined],
+    ] as const) {
       const result = resolveAnswers(
         { domain: "example.com", rubyVersion },
         facts,
       );
       assert.equal(result.ok, false, rubyVersion);
-      if (!result.ok)
-        assert.match(result.problems.join("\n"), /data\/ruby-versions\.json/);
+      if (result.ok) continue;
+      const message = result.problems.join("\n");
+      assert.match(message, /whose source checksum the generator knows/);
+      if (offered) assert.ok(message.endsWith(`try "${offered}"`), message);
+      else assert.doesNotMatch(message, /try/);
     }
   });
 

@@ -121,6 +121,20 @@ describe("systemd part: the units", () => {
     );
   });
 
+  it("let each Puma process hold thousands of WebSockets, and alarm at 80% of that over an instance's workers", () => {
+    const web = settings(read("demo-web.service"));
+    assert.equal(one(web, "LimitNOFILE"), "16384");
+    const monitoring = readFileSync(
+      join(dir, "infra/cloudformation/monitoring.yml"),
+      "utf8",
+    );
+    const workers = Number(environment(web).get("WEB_CONCURRENCY"));
+    const alarm = /CableConnectionsAlarm:[\s\S]*?Threshold: (\d+)/.exec(
+      monitoring,
+    )?.[1];
+    assert.equal(Number(alarm), Math.floor(16384 * 0.8 * workers));
+  });
+
   it("run the Solid Queue worker as Type=exec, stopping after its shutdown timeout, with its own pool", () => {
     const jobs = settings(read("demo-jobs.service"));
     assert.equal(one(jobs, "Type"), "exec");
@@ -169,7 +183,7 @@ describe("systemd part: the units", () => {
     }
   });
 
-  it("leave the variables that differ per process out of the instance's environment file (the cloudformation part's user data)", () => {
+  it("leave the variables that differ per process out of the instance's environment file (the cloudformation part's user data and boot files)", () => {
     const userData = readFileSync(
       join(dir, "infra/cloudformation/app.yml"),
       "utf8",

@@ -1,6 +1,14 @@
 import assert from "node:assert/strict";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { spawnSync } from "node:child_process";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { dirname, join } from "node:path";
 import helpers from "yeoman-test";
 import { packageRoot } from "../core/paths.js";
 import { flagOf, settingNames, type SettingName } from "../core/settings.js";
@@ -37,6 +45,37 @@ describe("the Yeoman generators", () => {
     assert.deepEqual([...fromYo.keys()].sort(), [...fromCli.keys()].sort());
     for (const [path, contents] of fromCli)
       assert.equal(fromYo.get(path), contents, path);
+  });
+
+  it("yo rails-aws, the real command, prints the generator's report and none of Yeoman's install notes", () => {
+    // The generator found as `npm link` leaves it. As root, yo runs as an unprivileged user, who
+    // needs a home of its own and folders it may write.
+    const root = tempDir();
+    mkdirSync(join(root, "node_modules"));
+    symlinkSync(packageRoot, join(root, "node_modules", "generator-rails-aws"));
+    const [home, app] = ["home", "app"].map((name) => join(root, name));
+    for (const dir of [home!, app!]) mkdirSync(dir);
+    chmodSync(dirname(root), 0o711);
+    for (const dir of [root, home!, app!]) chmodSync(dir, 0o777);
+    const yo = spawnSync(
+      process.execPath,
+      [
+        join(packageRoot, "node_modules", "yo", "lib", "cli.js"),
+        "rails-aws",
+        "--defaults",
+        "--domain",
+        "example.com",
+        "--no-insight",
+      ],
+      { cwd: app, encoding: "utf8", env: { ...process.env, HOME: home } },
+    );
+    assert.equal(yo.status, 0, yo.stderr);
+    assert.match(yo.stdout + yo.stderr, /Estimated AWS cost/);
+    assert.ok(existsSync(join(app!, "config", "cable.yml")));
+    assert.doesNotMatch(
+      yo.stdout + yo.stderr,
+      /package\.json was detected|package manager install/,
+    );
   });
 
   it("asks for every setting that applies, with its validation, then confirms, and stores the answers", async () => {

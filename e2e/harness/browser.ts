@@ -9,9 +9,8 @@ import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import tls from "node:tls";
-import type { Host } from "./fleet.js";
+import { splice, type Host } from "./fleet.js";
 import { selfSigned } from "./certificates.js";
-import { sleep } from "./process.js";
 
 interface Pending {
   resolve: (value: Record<string, unknown>) => void;
@@ -24,7 +23,12 @@ export class Browser {
   private readonly listeners: ((message: Record<string, unknown>) => void)[] =
     [];
   private readonly servers: net.Server[] = [];
-  private certificate?: { key: string; cert: string };
+  /** The listeners' open connections: a server's close() leaves them open. */
+  private readonly sockets = new Set<net.Socket>();
+  /** Made once for every listener: listeners started together must not make it twice at once. */
+  private certificate?: Promise<{ key: string; cert: string }>;
+  /** Set once Chromium is gone: every call in flight or made later fails, so no loop outlives it. */
+  private gone?: Error;
 
   private constructor(
     private readonly chromium: ChildProcess,
@@ -50,6 +54,11 @@ export class Browser {
         }
         for (const listener of this.listeners) listener(message);
       }
+    });
+    chromium.once("exit", (code, signal) => {
+      this.gone = new Error(`Chromium exited (${signal ?? `code ${code}`})`);
+      for (const waiting of this.pending.values()) waiting.reject(this.gone);
+      this.pending.clear();
     });
   }
 
@@ -78,13 +87,17 @@ export class Browser {
     let stderr = "";
     chromium.stderr!.on("data", (chunk: Buffer) => (stderr += chunk));
     const browser = new Browser(chromium, dir);
+    let timer: NodeJS.Timeout | undefined;
     const started = await Promise.race([
-      browser.send("Browser.getVersion").then(() => true),
-      new Promise<boolean>((resolve) =>
-        chromium.once("exit", () => resolve(false)),
+      browser.send("Browser.getVersion").then(
+        () => true,
+        () => false,
       ),
-      sleep(60_000).then(() => false),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), 60_000);
+      }),
     ]);
+    clearTimeout(timer);
     if (!started) {
       await browser.close();
       throw new Error(`Chromium did not start:\n${stderr.slice(-2000)}`);
@@ -97,6 +110,7 @@ export class Browser {
     params: Record<string, unknown> = {},
     sessionId?: string,
   ): Promise<Record<string, unknown>> {
+    if (this.gone) return Promise.reject(this.gone);
     const id = this.nextId++;
     const input = this.chromium.stdio[3] as NodeJS.WritableStream;
     return new Promise((resolve, reject) => {
@@ -111,28 +125,30 @@ export class Browser {
    * and passes the bytes to Puma on the host, as the listener passes them to the target group.
    */
   async loadBalancer(host: Host, port: number): Promise<number> {
-    this.certificate ??= await selfSigned(
+    this.certificate ??= selfSigned(
       this.dir,
       "load-balancer",
       "/CN=load balancer stand-in",
     );
-    const { key, cert } = this.certificate;
+    // Made here, so that a bad key fails this call rather than a connection's handler.
+    const secureContext = tls.createSecureContext(await this.certificate);
     const server = http.createServer((_, response) => {
       response.writeHead(405).end("only CONNECT");
     });
     server.on("connect", (_request, client: net.Socket, head: Buffer) => {
       client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
-      const secure = new tls.TLSSocket(client, { isServer: true, key, cert });
+      const secure = new tls.TLSSocket(client, {
+        isServer: true,
+        secureContext,
+      });
       const upstream = net.connect(port, host.address);
+      for (const socket of [client, upstream]) {
+        this.sockets.add(socket);
+        socket.once("close", () => this.sockets.delete(socket));
+      }
       if (head.length) secure.unshift(head);
-      secure.pipe(upstream).pipe(secure);
-      const close = () => {
-        secure.destroy();
-        upstream.destroy();
-      };
-      secure.on("error", close);
-      upstream.on("error", close);
-      client.on("error", close);
+      splice(secure, upstream);
+      client.on("error", (error) => secure.destroy(error));
     });
     this.servers.push(server);
     await new Promise<void>((resolve) =>
@@ -168,21 +184,18 @@ export class Browser {
     this.listeners.push(listener);
   }
 
+  /** Stops Chromium (by its process id, killed after 5 s) and the listeners with their connections. */
   async close(): Promise<void> {
     for (const server of this.servers) server.close();
+    for (const socket of this.sockets) socket.destroy();
     if (this.chromium.exitCode === null && this.chromium.signalCode === null) {
       const exited = new Promise((resolve) =>
         this.chromium.once("exit", resolve),
       );
       this.send("Browser.close").catch(() => undefined);
-      const closed = await Promise.race([
-        exited.then(() => true),
-        sleep(5000).then(() => false),
-      ]);
-      if (!closed) {
-        this.chromium.kill("SIGKILL");
-        await exited;
-      }
+      const timer = setTimeout(() => this.chromium.kill("SIGKILL"), 5000);
+      await exited;
+      clearTimeout(timer);
     }
     rmSync(this.dir, { recursive: true, force: true });
   }

@@ -4,7 +4,7 @@
 // It reaches the instances as the generated deploy does: it finds them in the Auto Scaling group
 // and connects by instance id over SSM, with a key EC2 Instance Connect pushes, all through the
 // AWS stand-in, which bridges each session to the instance's real sshd on the fleet's bridge.
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { SHARED } from "./app.js";
 import type { Environment } from "./environment.js";
@@ -80,13 +80,17 @@ export class Deployer {
     );
   }
 
-  /** Writes `files` (path in the repo → content) and commits them; returns the commit. */
+  /**
+   * Writes `files` (path in the repo → content; null removes the file) and commits them;
+   * returns the commit.
+   */
   async commit(
-    files: Record<string, string>,
+    files: Record<string, string | null>,
     message: string,
   ): Promise<string> {
     for (const [path, content] of Object.entries(files))
-      this.host.writeFile(join(DEPLOYER_REPO, path), content);
+      if (content === null) rmSync(join(this.host.merged, DEPLOYER_REPO, path));
+      else this.host.writeFile(join(DEPLOYER_REPO, path), content);
     const { stdout } = await this.host.run(
       `cd ${DEPLOYER_REPO} && git add --all && ${GIT} commit -q --allow-empty -m ${JSON.stringify(message)} && git rev-parse HEAD`,
     );

@@ -228,12 +228,18 @@ async function serveDatabase(host: Host, subnet: string): Promise<void> {
   );
 }
 
+/** Where the AWS stand-in keeps a secret, relative to its state folder. */
+export function secretPath(arn: string): string {
+  return `secrets/${arn.replace(/[^A-Za-z0-9._-]/g, "_")}`;
+}
+
 /** Where the AWS stand-in keeps an SSM parameter, relative to its state folder. */
 export function parameterPath(name: string): string {
   return `parameters/${name.slice(1).replaceAll("/", "%")}`;
 }
 
-const DATABASE_SECRET =
+/** The database's secret (RDS's managed credentials), as the stack names it. */
+export const DATABASE_SECRET =
   "arn:aws:secretsmanager:us-east-1:123456789012:secret:app-production-db";
 const SECRET_KEY_BASE =
   "arn:aws:secretsmanager:us-east-1:123456789012:secret:app-production-skb";
@@ -276,13 +282,17 @@ async function publish(
     mkdirSync(join(state, path, ".."), { recursive: true });
     writeFileSync(join(state, path), content, { mode: 0o600 });
   };
-  const secret = (id: string) =>
-    `secrets/${id.replace(/[^A-Za-z0-9._-]/g, "_")}`;
+  // Any process of an instance calls AWS with its role (the app reads the database secret as
+  // the deploy user), and the stand-in logs each call: its logs are writable by all.
+  for (const log of ["calls.log", "metrics"]) {
+    put(log, "");
+    chmodSync(join(state, log), 0o666);
+  }
   put(
-    secret(DATABASE_SECRET),
+    secretPath(DATABASE_SECRET),
     JSON.stringify({ username: "app", password: HOSTILE_PASSWORD }),
   );
-  put(secret(SECRET_KEY_BASE), randomBytes(64).toString("hex"));
+  put(secretPath(SECRET_KEY_BASE), randomBytes(64).toString("hex"));
   writeFileSync(join(app.dir, "REVISION"), `${revision}\n`);
   const packed = join(shared, "release.tar.gz");
   await run("tar", ["-czf", packed, "-C", app.dir, "."]);

@@ -16,6 +16,7 @@ import {
 } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
+import type { Duplex } from "node:stream";
 import { join } from "node:path";
 import { run, sleep, type RunResult } from "./process.js";
 
@@ -284,16 +285,9 @@ export class Fleet {
 
   /** A port on 127.0.0.1 that leads to `port` on the host; closed by stop(). */
   async forward(host: Host, port: number): Promise<number> {
-    const server = net.createServer((client) => {
-      const upstream = net.connect(port, host.address);
-      client.pipe(upstream).pipe(client);
-      const close = () => {
-        client.destroy();
-        upstream.destroy();
-      };
-      client.on("error", close);
-      upstream.on("error", close);
-    });
+    const server = net.createServer((client) =>
+      splice(client, net.connect(port, host.address)),
+    );
     this.servers.push(server);
     await new Promise<void>((resolve) =>
       server.listen(0, "127.0.0.1", resolve),
@@ -438,4 +432,15 @@ function stopOnSignals(fleet: Fleet): void {
       void fleet.stop().finally(() => process.exit(130));
     });
   process.once("exit", () => fleet.stopNow());
+}
+
+/** Passes the bytes of each stream to the other; an error on either ends both. */
+export function splice(a: Duplex, b: Duplex): void {
+  a.pipe(b).pipe(a);
+  const close = () => {
+    a.destroy();
+    b.destroy();
+  };
+  a.on("error", close);
+  b.on("error", close);
 }

@@ -56,12 +56,14 @@ export function pollHealth(
       ),
     );
   }, 100);
+  let stopped: Promise<Answer[]> | undefined;
   return {
-    async stop() {
-      await sleep(500);
-      clearInterval(timer);
-      return Promise.all(answers);
-    },
+    // Once, however often it is asked (a failing scenario's clean-up asks again).
+    stop: () =>
+      (stopped ??= sleep(500).then(() => {
+        clearInterval(timer);
+        return Promise.all(answers);
+      })),
   };
 }
 
@@ -94,7 +96,7 @@ export function watchHosts(
     );
   }, 200);
   return {
-    async stop() {
+    stop() {
       clearInterval(timer);
       return Promise.all(rounds);
     },

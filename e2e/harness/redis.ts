@@ -15,6 +15,17 @@ export function redisUrl(host: Host): string {
   return `rediss://${host.address}:${REDIS_PORT}/0`;
 }
 
+/** redis-cli's command line for Redis on `host`, over TLS as the app connects. */
+export function redisCli(host: Host): string {
+  return `redis-cli --tls --cacert /etc/ssl/certs/ca-certificates.crt -h ${host.address} -p ${REDIS_PORT}`;
+}
+
+/** How many PUBLISH commands Redis on `host` has run: Action Cable's broadcasts, with its adapter. */
+export async function redisPublishes(host: Host): Promise<number> {
+  const { stdout } = await host.run(`${redisCli(host)} INFO commandstats`);
+  return Number(/^cmdstat_publish:calls=(\d+)/m.exec(stdout)?.[1] ?? 0);
+}
+
 export async function serveRedis(fleet: Fleet, host: Host): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "rails-aws-e2e-ca-"));
   try {
@@ -68,7 +79,7 @@ export async function serveRedis(fleet: Fleet, host: Host): Promise<void> {
        --tls-cert-file /etc/rails-aws-e2e-redis/redis.crt --tls-key-file /etc/rails-aws-e2e-redis/redis.key \\
        --tls-auth-clients no
      for _ in $(seq 50); do
-       redis-cli --tls --cacert /etc/ssl/certs/ca-certificates.crt -h ${host.address} -p ${REDIS_PORT} ping 2>/dev/null | grep -q PONG && exit 0
+       ${redisCli(host)} ping 2>/dev/null | grep -q PONG && exit 0
        sleep 0.1
      done
      echo "Redis did not answer over TLS" >&2; journalctl -u e2e-redis --no-pager -n 20 >&2; exit 1`,

@@ -45,20 +45,25 @@ after(function () {
 /**
  * Starts an environment for the scenarios of the describe block this is called in, hands it to
  * `started` (which may prepare more: boot instances, a deployer), and stops it after them.
+ * Returns the environment's getter, for the scenarios.
  */
 export function withEnvironment(
   options: Omit<EnvironmentOptions, "tarball" | "timings" | "log">,
-  started: (env: Environment) => void | Promise<void>,
-): void {
+  started?: (env: Environment) => void | Promise<void>,
+): () => Environment {
   let env: Environment | undefined;
   before(async function () {
     this.timeout(60 * 60_000);
     const tarball = requireSuite(this);
     env = await Environment.start({ ...options, tarball, timings, log });
-    await started(env);
+    await started?.(env);
   });
   after(async function () {
     this.timeout(120_000);
     await env?.stop();
   });
+  return () => {
+    if (!env) throw new Error("the environment did not start");
+    return env;
+  };
 }

@@ -231,12 +231,29 @@ describe("e2e: the default repo on Debian 13 hosts with real systemd", function 
       // backlog, none is refused. Asked at the host's own address, not through a forwarder,
       // so that a refusal shows as one.
       const polling = pollHealth(host.address, 3000);
-      await host.run("systemctl restart app-web.service");
+      await host
+        .run("systemctl restart app-web.service")
+        .finally(() => polling.stop());
       const answers = await polling.stop();
       const answered = answers.filter((a) => a.status === 200);
       const others = answers.filter((a) => a.status !== 200);
+      // Where a request's wait goes: the old Puma stopping, then the new one booting to ready.
+      const phases = await host.run(
+        "systemctl show app-web.service -p ActiveExitTimestampMonotonic -p InactiveEnterTimestampMonotonic -p InactiveExitTimestampMonotonic -p ActiveEnterTimestampMonotonic",
+      );
+      const at = Object.fromEntries(
+        phases.stdout
+          .trim()
+          .split("\n")
+          .map((line) => line.split("="))
+          .map(([name, value]) => [name, Number(value) / 1e6]),
+      ) as Record<string, number>;
+      const stopping =
+        at.InactiveEnterTimestampMonotonic! - at.ActiveExitTimestampMonotonic!;
+      const booting =
+        at.ActiveEnterTimestampMonotonic! - at.InactiveExitTimestampMonotonic!;
       log(
-        `restart under load: ${answers.length} requests, ${answered.length} answered 200, worst ${Math.max(...answers.map((a) => a.seconds)).toFixed(1)} s` +
+        `restart under load: ${answers.length} requests, ${answered.length} answered 200, worst ${Math.max(...answers.map((a) => a.seconds)).toFixed(1)} s; the old Puma stopped in ${stopping.toFixed(1)} s, the new one was ready ${booting.toFixed(1)} s after it started` +
           (others.length ? `; not answered: ${JSON.stringify(others)}` : ""),
       );
       assert.ok(answers.length > 3, "requests were made during the restart");

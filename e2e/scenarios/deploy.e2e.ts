@@ -7,7 +7,12 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { Deployer, sshSessions, type CapRun } from "../harness/deployer.js";
+import {
+  Deployer,
+  DEPLOYER_REPO,
+  sshSessions,
+  type CapRun,
+} from "../harness/deployer.js";
 import { Environment, RELEASE_BUCKET } from "../harness/environment.js";
 import type { Host } from "../harness/fleet.js";
 import { get, watchHosts } from "../harness/http.js";
@@ -88,9 +93,10 @@ describe("e2e: cap production deploy of the real app over SSM, to hosts with rea
       group.map((host) => host.address),
       3000,
     );
-    const run = await timings.time(`deploy: ${label}`, () =>
-      deployer.cap(["production", "deploy"]),
-    );
+    // Stopped however cap ends: no polling outlives the scenario.
+    const run = await timings
+      .time(`deploy: ${label}`, () => deployer.cap(["production", "deploy"]))
+      .finally(() => watch.stop());
     const rounds = await watch.stop();
     if (run.code !== 0) fail(run);
     const sessions = (await Promise.all(group.map(sshSessions))).map(
@@ -161,6 +167,29 @@ describe("e2e: cap production deploy of the real app over SSM, to hosts with rea
     );
     return { seconds: run.seconds, sessions };
   }
+
+  it("deploy: a commit without Gemfile.lock is refused before any host is reached, with the command that makes one", async function () {
+    this.timeout(5 * 60_000);
+    const lockfile = join(deployer.host.merged, DEPLOYER_REPO, "Gemfile.lock");
+    const locked = readFileSync(lockfile, "utf8");
+    const sessionsBefore = await Promise.all(group.map(sshSessions));
+    await deployer.commit({ "Gemfile.lock": null }, "no Gemfile.lock");
+    try {
+      const run = await deployer.cap(["production", "deploy"]);
+      assert.notEqual(run.code, 0, "the deploy fails");
+      assert.match(
+        run.output,
+        /Gemfile\.lock is not committed in [0-9a-f]{40}: the hosts install gems in Bundler's deployment mode, which needs it\. Create it with `bundle lock --add-platform x86_64-linux`, then commit it\./,
+      );
+      assert.deepEqual(
+        await Promise.all(group.map(sshSessions)),
+        sessionsBefore,
+        "no host was reached",
+      );
+    } finally {
+      await deployer.commit({ "Gemfile.lock": locked }, "Gemfile.lock back");
+    }
+  });
 
   it("deploy: cap production deploy finds the group's hosts, restarts them one at a time (never both down), runs db:prepare on the first only, in at most 3 SSH sessions per host", async function () {
     this.timeout(20 * 60_000);

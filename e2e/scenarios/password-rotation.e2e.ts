@@ -7,17 +7,18 @@
 import assert from "node:assert/strict";
 import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { offlineUserData, userData } from "../harness/app.js";
-import { Environment } from "../harness/environment.js";
+import {
+  DATABASE_SECRET,
+  secretPath,
+  type Environment,
+} from "../harness/environment.js";
 import type { Host } from "../harness/fleet.js";
 import { sleep } from "../harness/process.js";
-import { log, requireSuite, timings } from "../harness/suite.js";
+import { log, timings, withEnvironment } from "../harness/suite.js";
 
 const APP_ROOT = "/var/www/app";
 /** As hostile as the first, and different: RDS generates any printable character. */
 const ROTATED_PASSWORD = `rotated: ~!@#$%^&*()_+{}|:"<>? [x] 'y' \`z\` \\ 42`;
-const DATABASE_SECRET =
-  "arn:aws:secretsmanager:us-east-1:123456789012:secret:app-production-db";
 
 /** A job that records, in the cache, the token it was given: proves the worker still works. */
 const ROTATION_PROBE_JOB = `# Added by the e2e suite: proves the worker ran a job after the rotation.
@@ -32,40 +33,25 @@ describe("e2e: the database password rotates, and every connection drops, under 
   let env: Environment;
   let host: Host;
 
-  before(async function () {
-    this.timeout(60 * 60_000);
-    const tarball = requireSuite(this);
-    env = await Environment.start({
+  withEnvironment(
+    {
       hosts: 1,
-      tarball,
       extraFiles: { "app/jobs/rotation_probe_job.rb": ROTATION_PROBE_JOB },
-      timings,
-      log,
-    });
-    host = env.hosts[0]!;
-    // The metrics timer runs as the deploy user, and writes there through the stand-in.
-    const metrics = join(env.awsState, "metrics");
-    writeFileSync(metrics, "");
-    chmodSync(metrics, 0o666);
-    const { script } = offlineUserData(userData(env.app.dir, env.values));
-    await timings.time("rotation: boot path, db:prepare", async () => {
-      await host.run(
-        `cat >/root/user-data && bash /root/user-data >/var/log/cloud-init-output.log 2>&1`,
-        { input: script, timeoutMs: 12 * 60_000 },
-      );
-      await asApp("bin/rails db:prepare", 10 * 60_000);
-      // The job worker started before db:prepare made its tables, as a deploy restarts it.
-      await host.run("systemctl restart app.target");
-      await waitFor("/health/db answers 200", async () =>
-        (await databaseHealth()).startsWith("200 "),
-      );
-    });
-  });
-
-  after(async function () {
-    this.timeout(120_000);
-    await env?.stop();
-  });
+    },
+    async (started) => {
+      env = started;
+      host = env.hosts[0]!;
+      await timings.time("rotation: boot path, db:prepare", async () => {
+        await env.runUserData(host);
+        await asApp("bin/rails db:prepare", 10 * 60_000);
+        // The job worker started before db:prepare made its tables, as a deploy restarts it.
+        await host.run("systemctl restart app.target");
+        await waitFor("/health/db answers 200", async () =>
+          (await databaseHealth()).startsWith("200 "),
+        );
+      });
+    },
+  );
 
   /** As the deploy user in the current release, with the services' environment file. */
   const asApp = (script: string, timeoutMs = 120_000) =>
@@ -115,11 +101,7 @@ describe("e2e: the database password rotates, and every connection drops, under 
          SQL`.replace(/^ {9}/gm, ""),
         { input: `${ROTATED_PASSWORD}\n` },
       );
-      const secret = join(
-        env.awsState,
-        "secrets",
-        DATABASE_SECRET.replace(/[^A-Za-z0-9._-]/g, "_"),
-      );
+      const secret = join(env.awsState, secretPath(DATABASE_SECRET));
       writeFileSync(
         secret,
         JSON.stringify({ username: "app", password: ROTATED_PASSWORD }),

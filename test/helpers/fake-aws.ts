@@ -39,6 +39,14 @@ export interface FakeStack {
   looks?: (string | AwsError)[];
 }
 
+export interface FakeInstance {
+  InstanceId: string;
+  PrivateIpAddress: string;
+  PublicIpAddress?: string;
+  State: { Name: string };
+  Tags: { Key: string; Value: string }[];
+}
+
 export interface FakeAwsState {
   account: string;
   hostedZones: unknown[];
@@ -56,18 +64,23 @@ export interface FakeAwsState {
   events?: Record<string, unknown[]>;
   /** Subscriptions by topic ARN. */
   subscriptions?: Record<string, { SubscriptionArn: string }[]>;
+  /** SSM parameters by name (Canonical's image parameters answer by themselves). */
+  parameters?: Record<string, string>;
+  instances?: FakeInstance[];
   /** Operations (`describe-stacks`) that fail at every call. */
   failing?: Record<string, AwsError>;
   calls: string[];
 }
 
-export interface InfraRun {
+export interface AwsRun {
   code: number | null;
   stdout: string;
   stderr: string;
   /** The stand-in's state after the run. */
   state: FakeAwsState;
 }
+
+export type InfraRun = AwsRun;
 
 export const stackKey = (stack: string) => `${REGION}/${stack}`;
 
@@ -106,12 +119,13 @@ export function fakeAccount(changes: Partial<FakeAwsState> = {}): FakeAwsState {
   };
 }
 
-/** Runs `bin/infra args` in repo with the stand-in's state, and reads the state back. */
-export function runInfra(
-  repo: string,
+/** Runs a command with the stand-in as `aws` on its PATH, from state, and reads the state back. */
+export function runWithFakeAws(
   state: FakeAwsState,
+  command: string,
   args: string[],
-): InfraRun {
+  cwd?: string,
+): AwsRun {
   const bin = tempDir("fake-aws-");
   writeFileSync(
     join(bin, "aws"),
@@ -120,8 +134,9 @@ export function runInfra(
   );
   const statePath = join(bin, "state.json");
   writeFileSync(statePath, JSON.stringify(state));
-  const run = spawnSync(join(repo, "bin/infra"), args, {
-    cwd: repo,
+  const run = spawnSync(command, args, {
+    cwd,
+    input: "",
     encoding: "utf8",
     maxBuffer: 16 * 1024 * 1024,
     timeout: 120_000,
@@ -139,6 +154,13 @@ export function runInfra(
     state: JSON.parse(readFileSync(statePath, "utf8")) as FakeAwsState,
   };
 }
+
+/** Runs `bin/infra args` in repo. */
+export const runInfra = (
+  repo: string,
+  state: FakeAwsState,
+  args: string[],
+): InfraRun => runWithFakeAws(state, join(repo, "bin/infra"), args, repo);
 
 /** The calls of a CloudFormation operation (`execute-change-set`) the run made. */
 export const cloudformationCalls = (run: InfraRun, operation: string) =>

@@ -222,9 +222,22 @@ export class Fleet {
   }
 
   /** Boots the bastion: a host like the others (the same user data), reached on 127.x. */
-  async bootBastion(appYml: string): Promise<Host> {
+  async bootBastion(appYml: string, environment = "production"): Promise<Host> {
     this.bastion = await this.bootHost(0, await this.userData(appYml), true);
     this.writeInstances(this.hosts.map((h) => h.id));
+    // What the bastion's user data does when it boots: publish its host key where the deploy
+    // reads it (infra/cloudformation/network.yml).
+    mkdirSync(join(this.aws, "parameters"), { recursive: true });
+    writeFileSync(
+      join(
+        this.aws,
+        "parameters",
+        `${this.app.name}%${environment}%bastion-host-keys`,
+      ),
+      readFileSync(
+        join(this.dir, "hosts", "bastion", "ssh_host_ed25519_key.pub"),
+      ),
+    );
     return this.bastion;
   }
 

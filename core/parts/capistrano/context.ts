@@ -4,9 +4,9 @@ import type { Context } from "../../context.js";
 import { webSocketUnit } from "../systemd/context.js";
 
 /**
- * The gems a deploy needs, in the Gemfile's development group: the machine that runs `cap`
- * (a laptop, or GitHub Actions) installs them; the instances (bundle_without development) do
- * not. capistrano-rails 1.7 is the first to back up Propshaft's manifest.
+ * The gems a deploy needs, in the Gemfile's deploy group: the machine that runs `cap` (a laptop,
+ * or GitHub Actions with BUNDLE_ONLY=deploy) installs them. capistrano-rails 1.7 is the first to
+ * back up Propshaft's manifest.
  */
 export const DEPLOY_GEMS = [
   { name: "capistrano", version: "~> 3.19" },
@@ -19,7 +19,7 @@ export const DEPLOY_GEMS = [
  * Capistrano's own host filter, which keeps only the servers it names, so it would filter the
  * hosts it names out (an instance id is never the address `HOSTS=10.0.0.5` names).
  */
-const HOSTS_VARIABLE = "DEPLOY_HOSTS";
+export const HOSTS_VARIABLE = "DEPLOY_HOSTS";
 
 /** Releases each host keeps (Capistrano's keep_releases): what deploy:rollback can go back to. */
 const KEEP_RELEASES = 5;

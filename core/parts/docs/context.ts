@@ -1,7 +1,7 @@
 // Values only the docs part's templates need: each environment with its Mermaid node id, the
 // data stack's name and its cost estimate (./costs.ts).
 import type { Context, EnvironmentContext } from "../../context.js";
-import { bootDownloads } from "../../data.js";
+import { bootDownloads, rubySourceSha256 } from "../../data.js";
 import { costsContext, type EnvironmentCosts } from "./costs.js";
 
 interface DocsEnvironment extends EnvironmentContext {
@@ -22,5 +22,11 @@ export function docsContext(context: Context) {
       costs: costs.environments[index]!,
     }),
   );
-  return { environments, costs, bootDownloads };
+  return {
+    environments,
+    costs,
+    bootDownloads,
+    /** The SHA-256 the instances check Ruby's source tarball against. */
+    rubySourceSha256: rubySourceSha256[context.app.rubyVersion],
+  };
 }

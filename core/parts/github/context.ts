@@ -5,6 +5,7 @@ import {
   type Context,
   type EnvironmentContext,
 } from "../../context.js";
+import { HOSTS_VARIABLE } from "../capistrano/context.js";
 
 /**
  * `owner/repo@<full commit SHA> # <release>`: a commit cannot be moved the way a tag can, and
@@ -18,6 +19,18 @@ export const ACTIONS = {
     "ruby/setup-ruby@89f90524b88a01fe6e0b732220432cc6142926af # v1.313.0",
   awsCredentials:
     "aws-actions/configure-aws-credentials@cbe3b392738ccf3f987d68400dafcf4b0624a56c # v6.2.4",
+  uploadArtifact:
+    "actions/upload-artifact@ea165f8d65b6e75b540449e92b4886f43607fa02 # v4.6.2",
+} as const;
+
+/**
+ * The release artifact CI builds from each commit pushed to main (a GitHub Actions artifact
+ * named `<prefix><commit>`), which the deploy workflow fetches by GitHub's SHA-256 of it.
+ */
+const RELEASE_ARTIFACT = {
+  job: "Release artifact",
+  namePrefix: "release-",
+  retentionDays: 90,
 } as const;
 
 /**
@@ -152,6 +165,10 @@ export function githubContext(context: Context) {
     ciChecks: Object.entries(CI_JOB_NAMES)
       .filter(([job]) => job !== "lint" || context.uses.rubocop)
       .map(([, name]) => name),
+    releaseArtifact: RELEASE_ARTIFACT,
+    // The artifact is built with any environment's Capistrano config: it is the same commit.
+    artifactStage: context.environments[0]!.name,
+    noHostsVariable: HOSTS_VARIABLE,
     sessionManagerPlugin: SESSION_MANAGER_PLUGIN,
     // Each region a stack goes to, once: the environments' and the CDN certificate's.
     // cfn-lint checks that every resource type exists there.
