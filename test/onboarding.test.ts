@@ -8,6 +8,7 @@ import { checkRepo, filesInScope } from "../check/check.js";
 import { validators } from "../check/registry.js";
 import { formatReport } from "../check/report.js";
 import { proposalPath } from "../core/changes.js";
+import { formatFile } from "../core/format.js";
 import { mergeThreeWay } from "../core/merge.js";
 import { detectApp } from "../core/onboarding/detect.js";
 import { fitApp } from "../core/onboarding/fit.js";
@@ -533,6 +534,16 @@ describe("the docs of an onboarded app", () => {
         ),
       );
       assert.deepEqual(said, []);
+      // Written as prettier would write it, whatever was left out (no doubled blank line, no empty item).
+      for (const path of docs.filter((path) => /\.md\b/.test(path)))
+        assert.equal(
+          await formatFile(
+            path.replace(/\.rails-aws-proposal$/, ""),
+            read(dir, path),
+          ),
+          read(dir, path),
+          path,
+        );
       // Nor of a document the repo does not have (a docs/DEPLOY.md without the deploy).
       assert.deepEqual(
         foreignReferences(
