@@ -37,7 +37,10 @@ describe("e2e: the --cable-adapter redis variant on hosts with real systemd", fu
     const [first] = env.hosts as [Host];
     for (const host of env.hosts) {
       assert.equal(await health(host), 200, `/health on ${host.name}`);
-      const url = await host.run(`grep ^REDIS_URL= /etc/app/env`);
+      // As the running Puma has it, from the environment file.
+      const url = await host.run(
+        `tr '\\0' '\\n' </proc/"$(systemctl show -p MainPID --value app-web.service)"/environ | grep ^REDIS_URL=`,
+      );
       assert.equal(url.stdout.trim(), `REDIS_URL=${env.values.CacheUrl}`);
     }
 
@@ -47,15 +50,21 @@ describe("e2e: the --cable-adapter redis variant on hosts with real systemd", fu
       { user: "deploy", timeoutMs: 5 * 60_000 },
     );
     const publishedBefore = await redisPublishes(first);
-    const editing = { editors: 6, keystrokes: 25, intervalMs: 30 };
-    await timings.time("redis: scratchpad in Chromium, Redis", () =>
-      editTogether(env.hosts, editing, (line) => log(`Redis: ${line}`)),
+    const figures = await timings.time(
+      "redis: scratchpad in Chromium, Redis",
+      () =>
+        editTogether(
+          env.hosts,
+          { editors: 6, keystrokes: 25, intervalMs: 30 },
+          (line) => log(`Redis: ${line}`),
+        ),
     );
-    // Every keystroke's edit was broadcast through Redis; there is no cable database to take them.
+    // The edits were broadcast through Redis: at least one message for each latency sample,
+    // typed alone (a tab merges the keystrokes it types meanwhile into fewer edits).
     const published = (await redisPublishes(first)) - publishedBefore;
     assert.ok(
-      published >= editing.editors * editing.keystrokes,
-      `Redis published ${published} messages for ${editing.editors * editing.keystrokes} keystrokes`,
+      published >= figures.samples,
+      `Redis published ${published} messages, fewer than the ${figures.samples} edits typed one at a time`,
     );
     const databases = await first.run(
       `runuser -u postgres -- psql -Atc "select datname from pg_database where datname like 'app_production%' order by 1"`,

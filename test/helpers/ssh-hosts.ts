@@ -243,10 +243,12 @@ export class Fleet {
 
   /** What each host takes from the generated user data, and the deployer's own key. */
   private async userData(appYml: string): Promise<UserData> {
-    // The shared dirs the user data makes: `for dir in ...; do install -d ... shared/$dir`.
-    const linkedDirs = /for dir in ([^;\n]+); do\n\s*install -d /.exec(
-      appYml,
-    )![1]!;
+    // The shared dirs the user data makes: `for dir in ...; do install -d ... shared/$dir`,
+    // each word single-quoted there; boot-host.sh takes them bare.
+    const words = /for dir in ([^;\n]+); do\n\s*install -d /.exec(appYml)![1]!;
+    const linkedDirs = [...words.matchAll(/'([^']*)'|(\S+)/g)]
+      .map((word) => word[1] ?? word[2])
+      .join(" ");
     if (!existsSync(join(this.home, ".ssh/id_ed25519")))
       await newKey(join(this.home, ".ssh/id_ed25519"));
     return {
