@@ -213,6 +213,11 @@ describe("e2e: the default repo on Debian 13 hosts with real systemd", function 
       assert.match(proc.stdout, /NoNewPrivs:\s+1/);
       assert.match(proc.stdout, /Seccomp:\s+2/);
       assert.match(proc.stdout, /CapEff:\s+0+\n/);
+      // Room for WebSockets: each is an open file of its worker (LimitNOFILE=).
+      const limits = await host.run(
+        `grep '^Max open files' /proc/${pid}/limits`,
+      );
+      assert.match(limits.stdout, /^Max open files\s+16384\s+16384\s+files/);
       const writes = await host.run(
         `nsenter -t ${pid} -m sh -c 'touch ${APP_ROOT}/current/e2e 2>&1; touch ${APP_ROOT}/shared/tmp/e2e && echo shared-writable; ls -A /home | wc -l'`,
       );
