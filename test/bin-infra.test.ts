@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import {
   cloudformationCalls,
   deployedStack,
+  deployStack,
   fakeAccount,
   runInfra,
   stackKey,
@@ -24,6 +25,13 @@ const EXPIRED: AwsError = {
   message: "The security token included in the request is expired",
 };
 
+/** An account with staging's deploy stack, whose bucket bin/infra passes the other templates through. */
+const stagingAccount = (changes: Partial<FakeAwsState> = {}): FakeAwsState =>
+  fakeAccount({
+    ...changes,
+    stacks: { ...deployStack(PREFIX), ...changes.stacks },
+  });
+
 /** An account where staging's stack `stack` is in `status`, and its next operation looks as `looks`. */
 function accountWith(
   stack: string,
@@ -32,7 +40,7 @@ function accountWith(
   changes: Partial<FakeAwsState> = {},
 ): FakeAwsState {
   const name = `${PREFIX}-${stack}`;
-  return fakeAccount({
+  return stagingAccount({
     stacks: { [stackKey(name)]: deployedStack(status) },
     executions: looks ? { [name]: { looks } } : {},
     ...changes,
@@ -143,7 +151,7 @@ describe("cloudformation part: bin/infra against a stand-in for the AWS CLI", fu
   });
 
   it("creates a stack that does not exist, and waits for its creation", () => {
-    const run = infra(fakeAccount(), "network");
+    const run = infra(stagingAccount(), "network");
     assert.equal(run.code, 0, run.stderr);
     assert.match(
       cloudformationCalls(run, "create-change-set").join("\n"),
@@ -194,7 +202,7 @@ describe("cloudformation part: bin/infra against a stand-in for the AWS CLI", fu
   it("ends every run with a warning while the alarm subscription is unconfirmed, and none once it is", () => {
     const topic = `arn:aws:sns:us-east-1:123456789012:${PREFIX}-app-AlertTopic-X`;
     const account = (subscription: string) =>
-      fakeAccount({
+      stagingAccount({
         stacks: {
           [stackKey(`${PREFIX}-network`)]: deployedStack(),
           [stackKey(`${PREFIX}-app`)]: deployedStack("UPDATE_COMPLETE", {
@@ -229,7 +237,7 @@ describe("cloudformation part: bin/infra against a stand-in for the AWS CLI", fu
       return parameters.find((p) => p.ParameterKey === "ImageId")
         ?.ParameterValue;
     };
-    const running = fakeAccount({
+    const running = stagingAccount({
       stacks: {
         [app]: deployedStack("UPDATE_COMPLETE", {
           Parameters: [
@@ -240,6 +248,6 @@ describe("cloudformation part: bin/infra against a stand-in for the AWS CLI", fu
     });
     assert.equal(image(running), "ami-0running");
     assert.equal(image(running, "--new-image"), "ami-0canonicalcurrent");
-    assert.equal(image(fakeAccount()), "ami-0canonicalcurrent");
+    assert.equal(image(stagingAccount()), "ami-0canonicalcurrent");
   });
 });
