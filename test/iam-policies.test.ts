@@ -495,6 +495,63 @@ const releases = (bucket: string): Row[] => [
   },
 ];
 
+/**
+ * The template bucket: pull requests' plans upload the templates bin/infra passes by URL and
+ * CloudFormation reads them back with the plan role's credentials; nothing else of the bucket
+ * or of the releases is theirs, and the apply role, which executes change sets planned before,
+ * uploads nothing.
+ */
+const templates = (
+  bucket: string,
+  otherBucket: string,
+  releaseBucket: string,
+): Row[] => [
+  ...(["s3:PutObject", "s3:GetObject"] as const).map((action): Row => ({
+    who: "staging plan",
+    action,
+    resource: `arn:aws:s3:::${bucket}/templates/app/0a1b2c.yml`,
+    expect: "Allowed",
+    why: "a plan uploads the template CloudFormation then reads with its credentials",
+  })),
+  {
+    who: "staging plan",
+    action: "s3:PutObject",
+    resource: `arn:aws:s3:::${bucket}/templates/app/0a1b2c.yml`,
+    context: { "aws:SecureTransport": "false" },
+    expect: "Denied",
+    why: "only over TLS",
+  },
+  {
+    who: "staging plan",
+    action: "s3:PutObject",
+    resource: `arn:aws:s3:::${bucket}/other/key`,
+    expect: "Denied",
+    why: "templates/ only",
+  },
+  {
+    who: "staging plan",
+    action: "s3:PutObject",
+    resource: `arn:aws:s3:::${releaseBucket}/releases/r1.tar.gz`,
+    context: { "s3:if-none-match": "*", "s3:ObjectCreationOperation": "true" },
+    expect: "Denied",
+    why: "a pull request publishes no release",
+  },
+  {
+    who: "staging plan",
+    action: "s3:PutObject",
+    resource: `arn:aws:s3:::${otherBucket}/templates/app/0a1b2c.yml`,
+    expect: "Denied",
+    why: "production's templates are production's plans'",
+  },
+  {
+    who: "staging apply",
+    action: "s3:PutObject",
+    resource: `arn:aws:s3:::${bucket}/templates/app/0a1b2c.yml`,
+    expect: "Denied",
+    why: "apply executes change sets already planned: it uploads no template",
+  },
+];
+
 describe("IAM policies as AWS evaluates them (iam-simulate), both environments in one account", function () {
   this.timeout(120_000);
   const deployed = new Map<Env, DeployedStacks>();
@@ -611,6 +668,22 @@ describe("IAM policies as AWS evaluates them (iam-simulate), both environments i
           await evaluate(row),
           row.expect,
           `${row.action} (${row.why})`,
+        );
+    });
+  });
+  describe("the template bucket", () => {
+    it("takes templates/ from the environment's plans only", async () => {
+      const name = (env: Env, resource: string) =>
+        deployed.get(env)!.names.get(`board-${env}-deploy.${resource}`)!;
+      for (const row of templates(
+        name("staging", "TemplateBucket"),
+        name("production", "TemplateBucket"),
+        name("staging", "ReleaseBucket"),
+      ))
+        assert.equal(
+          await evaluate(row),
+          row.expect,
+          `${row.who} ${row.action} ${row.resource} (${row.why})`,
         );
     });
   });
