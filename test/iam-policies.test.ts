@@ -495,6 +495,12 @@ const releases = (bucket: string): Row[] => [
   },
 ];
 
+/** What a PutObject that must not overwrite carries: If-None-Match: *. */
+const WRITE_ONCE = {
+  "s3:if-none-match": "*",
+  "s3:ObjectCreationOperation": "true",
+};
+
 /**
  * The template bucket: pull requests' plans upload the templates bin/infra passes by URL and
  * CloudFormation reads them back with the plan role's credentials; nothing else of the bucket
@@ -506,18 +512,34 @@ const templates = (
   otherBucket: string,
   releaseBucket: string,
 ): Row[] => [
-  ...(["s3:PutObject", "s3:GetObject"] as const).map((action): Row => ({
-    who: "staging plan",
-    action,
-    resource: `arn:aws:s3:::${bucket}/templates/app/0a1b2c.yml`,
-    expect: "Allowed",
-    why: "a plan uploads the template CloudFormation then reads with its credentials",
-  })),
   {
     who: "staging plan",
     action: "s3:PutObject",
     resource: `arn:aws:s3:::${bucket}/templates/app/0a1b2c.yml`,
-    context: { "aws:SecureTransport": "false" },
+    context: WRITE_ONCE,
+    expect: "Allowed",
+    why: "a plan uploads the template, under a key not yet written",
+  },
+  {
+    who: "staging plan",
+    action: "s3:GetObject",
+    resource: `arn:aws:s3:::${bucket}/templates/app/0a1b2c.yml`,
+    expect: "Allowed",
+    why: "CloudFormation reads it with the plan's credentials; bin/infra checks a stored one",
+  },
+  {
+    who: "staging plan",
+    action: "s3:PutObject",
+    resource: `arn:aws:s3:::${bucket}/templates/app/0a1b2c.yml`,
+    context: { "s3:ObjectCreationOperation": "true" },
+    expect: "Denied",
+    why: "a write that could overwrite a template",
+  },
+  {
+    who: "staging plan",
+    action: "s3:PutObject",
+    resource: `arn:aws:s3:::${bucket}/templates/app/0a1b2c.yml`,
+    context: { ...WRITE_ONCE, "aws:SecureTransport": "false" },
     expect: "Denied",
     why: "only over TLS",
   },
@@ -532,7 +554,7 @@ const templates = (
     who: "staging plan",
     action: "s3:PutObject",
     resource: `arn:aws:s3:::${releaseBucket}/releases/r1.tar.gz`,
-    context: { "s3:if-none-match": "*", "s3:ObjectCreationOperation": "true" },
+    context: WRITE_ONCE,
     expect: "Denied",
     why: "a pull request publishes no release",
   },

@@ -69,8 +69,8 @@ export interface FakeAwsState {
   /** SSM parameters by name (Canonical's image parameters answer by themselves). */
   parameters?: Record<string, string>;
   instances?: FakeInstance[];
-  /** S3 uploads (templates) by `<bucket>/<key>`. */
-  objects?: Record<string, string>;
+  /** S3 uploads (templates) by `<bucket>/<key>`, with their SHA-256 in base64. */
+  objects?: Record<string, { Body: string; ChecksumSHA256: string }>;
   /** Operations (`describe-stacks`) that fail at every call. */
   failing?: Record<string, AwsError>;
   calls: string[];
