@@ -511,68 +511,74 @@ const templates = (
   bucket: string,
   otherBucket: string,
   releaseBucket: string,
-): Row[] => [
-  {
-    who: "staging plan",
-    action: "s3:PutObject",
-    resource: `arn:aws:s3:::${bucket}/templates/app/0a1b2c.yml`,
-    context: WRITE_ONCE,
-    expect: "Allowed",
-    why: "a plan uploads the template, under a key not yet written",
-  },
-  {
-    who: "staging plan",
-    action: "s3:GetObject",
-    resource: `arn:aws:s3:::${bucket}/templates/app/0a1b2c.yml`,
-    expect: "Allowed",
-    why: "CloudFormation reads it with the plan's credentials; bin/infra checks a stored one",
-  },
-  {
-    who: "staging plan",
-    action: "s3:PutObject",
-    resource: `arn:aws:s3:::${bucket}/templates/app/0a1b2c.yml`,
-    context: { "s3:ObjectCreationOperation": "true" },
-    expect: "Denied",
-    why: "a write that could overwrite a template",
-  },
-  {
-    who: "staging plan",
-    action: "s3:PutObject",
-    resource: `arn:aws:s3:::${bucket}/templates/app/0a1b2c.yml`,
-    context: { ...WRITE_ONCE, "aws:SecureTransport": "false" },
-    expect: "Denied",
-    why: "only over TLS",
-  },
-  {
-    who: "staging plan",
-    action: "s3:PutObject",
-    resource: `arn:aws:s3:::${bucket}/other/key`,
-    expect: "Denied",
-    why: "templates/ only",
-  },
-  {
-    who: "staging plan",
-    action: "s3:PutObject",
-    resource: `arn:aws:s3:::${releaseBucket}/releases/r1.tar.gz`,
-    context: WRITE_ONCE,
-    expect: "Denied",
-    why: "a pull request publishes no release",
-  },
-  {
-    who: "staging plan",
-    action: "s3:PutObject",
-    resource: `arn:aws:s3:::${otherBucket}/templates/app/0a1b2c.yml`,
-    expect: "Denied",
-    why: "production's templates are production's plans'",
-  },
-  {
-    who: "staging apply",
-    action: "s3:PutObject",
-    resource: `arn:aws:s3:::${bucket}/templates/app/0a1b2c.yml`,
-    expect: "Denied",
-    why: "apply executes change sets already planned: it uploads no template",
-  },
-];
+): Row[] => {
+  const template = `arn:aws:s3:::${bucket}/templates/app/0a1b2c.yml`;
+  const put = (
+    who: Who,
+    resource: string,
+    context: Row["context"],
+    expect: Row["expect"],
+    why: string,
+  ): Row => ({ who, action: "s3:PutObject", resource, context, expect, why });
+  return [
+    put(
+      "staging plan",
+      template,
+      WRITE_ONCE,
+      "Allowed",
+      "a plan uploads the template, under a key not yet written",
+    ),
+    {
+      who: "staging plan",
+      action: "s3:GetObject",
+      resource: template,
+      expect: "Allowed",
+      why: "CloudFormation reads it with the plan's credentials; bin/infra checks a stored one",
+    },
+    put(
+      "staging plan",
+      template,
+      { "s3:ObjectCreationOperation": "true" },
+      "Denied",
+      "a write that could overwrite a template",
+    ),
+    put(
+      "staging plan",
+      template,
+      { ...WRITE_ONCE, "aws:SecureTransport": "false" },
+      "Denied",
+      "only over TLS",
+    ),
+    put(
+      "staging plan",
+      `arn:aws:s3:::${bucket}/other/key`,
+      WRITE_ONCE,
+      "Denied",
+      "templates/ only",
+    ),
+    put(
+      "staging plan",
+      `arn:aws:s3:::${releaseBucket}/releases/r1.tar.gz`,
+      WRITE_ONCE,
+      "Denied",
+      "a pull request publishes no release",
+    ),
+    put(
+      "staging plan",
+      `arn:aws:s3:::${otherBucket}/templates/app/0a1b2c.yml`,
+      WRITE_ONCE,
+      "Denied",
+      "production's templates are production's plans'",
+    ),
+    put(
+      "staging apply",
+      template,
+      WRITE_ONCE,
+      "Denied",
+      "apply executes change sets already planned: it uploads no template",
+    ),
+  ];
+};
 
 describe("IAM policies as AWS evaluates them (iam-simulate), both environments in one account", function () {
   this.timeout(120_000);
