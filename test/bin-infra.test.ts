@@ -4,9 +4,13 @@
 // an error rather than taking it for a missing stack, and keeps the app stack's image unless told
 // otherwise.
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import {
   cloudformationCalls,
   deployedStack,
+  deployStack,
   fakeAccount,
   runInfra,
   stackKey,
@@ -24,6 +28,13 @@ const EXPIRED: AwsError = {
   message: "The security token included in the request is expired",
 };
 
+/** An account with staging's deploy stack, whose bucket bin/infra passes the other templates through. */
+const stagingAccount = (changes: Partial<FakeAwsState> = {}): FakeAwsState =>
+  fakeAccount({
+    ...changes,
+    stacks: { ...deployStack(PREFIX), ...changes.stacks },
+  });
+
 /** An account where staging's stack `stack` is in `status`, and its next operation looks as `looks`. */
 function accountWith(
   stack: string,
@@ -32,7 +43,7 @@ function accountWith(
   changes: Partial<FakeAwsState> = {},
 ): FakeAwsState {
   const name = `${PREFIX}-${stack}`;
-  return fakeAccount({
+  return stagingAccount({
     stacks: { [stackKey(name)]: deployedStack(status) },
     executions: looks ? { [name]: { looks } } : {},
     ...changes,
@@ -44,7 +55,7 @@ describe("cloudformation part: bin/infra against a stand-in for the AWS CLI", fu
   let repo: string;
 
   before(async function () {
-    requireTool(this, ["bash", "jq"]);
+    requireTool(this, ["bash", "jq", "openssl"]);
     repo = await answerSetRepo("defaults");
   });
 
@@ -143,7 +154,7 @@ describe("cloudformation part: bin/infra against a stand-in for the AWS CLI", fu
   });
 
   it("creates a stack that does not exist, and waits for its creation", () => {
-    const run = infra(fakeAccount(), "network");
+    const run = infra(stagingAccount(), "network");
     assert.equal(run.code, 0, run.stderr);
     assert.match(
       cloudformationCalls(run, "create-change-set").join("\n"),
@@ -194,7 +205,7 @@ describe("cloudformation part: bin/infra against a stand-in for the AWS CLI", fu
   it("ends every run with a warning while the alarm subscription is unconfirmed, and none once it is", () => {
     const topic = `arn:aws:sns:us-east-1:123456789012:${PREFIX}-app-AlertTopic-X`;
     const account = (subscription: string) =>
-      fakeAccount({
+      stagingAccount({
         stacks: {
           [stackKey(`${PREFIX}-network`)]: deployedStack(),
           [stackKey(`${PREFIX}-app`)]: deployedStack("UPDATE_COMPLETE", {
@@ -229,7 +240,7 @@ describe("cloudformation part: bin/infra against a stand-in for the AWS CLI", fu
       return parameters.find((p) => p.ParameterKey === "ImageId")
         ?.ParameterValue;
     };
-    const running = fakeAccount({
+    const running = stagingAccount({
       stacks: {
         [app]: deployedStack("UPDATE_COMPLETE", {
           Parameters: [
@@ -240,6 +251,67 @@ describe("cloudformation part: bin/infra against a stand-in for the AWS CLI", fu
     });
     assert.equal(image(running), "ami-0running");
     assert.equal(image(running, "--new-image"), "ami-0canonicalcurrent");
-    assert.equal(image(fakeAccount()), "ami-0canonicalcurrent");
+    assert.equal(image(stagingAccount()), "ami-0canonicalcurrent");
+  });
+
+  it("passes the app stack's template by S3 URL: uploaded once under its SHA-256, and a key holding another template is refused", () => {
+    const template = readFileSync(join(repo, "infra/cloudformation/app.yml"));
+    const sha256 = createHash("sha256").update(template);
+    const bucket = `${PREFIX}-deploy-templatebucket-1a2b3c4d`;
+    const object = `${bucket}/templates/app/${sha256.copy().digest("hex")}.yml`;
+    const plan = (state: FakeAwsState) =>
+      infra(state, "plan", "template-check", "app");
+
+    const first = plan(stagingAccount());
+    assert.equal(first.code, 0, first.stderr);
+    const [created] = cloudformationCalls(first, "create-change-set");
+    assert.match(
+      created!,
+      new RegExp(
+        `--template-url https://${bucket}\\.s3\\.us-east-1\\.amazonaws\\.com/templates/app/[0-9a-f]{64}\\.yml`,
+      ),
+    );
+    assert.doesNotMatch(created!, /--template-body/);
+    assert.equal(
+      first.state.changeSets[`${stackKey(`${PREFIX}-app`)}/template-check`]!
+        .template,
+      template.toString(),
+      "the change set is made from the generated app.yml",
+    );
+    assert.deepEqual(Object.keys(first.state.objects!), [object]);
+
+    // Planned again: the stored upload is this template, and is used.
+    const again = plan(stagingAccount({ objects: first.state.objects! }));
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(cloudformationCalls(again, "create-change-set").length, 1);
+
+    const planted = plan(
+      stagingAccount({
+        objects: {
+          [object]: {
+            Body: "Resources: {}\n",
+            ChecksumSHA256: createHash("sha256")
+              .update("Resources: {}\n")
+              .digest("base64"),
+          },
+        },
+      }),
+    );
+    assert.notEqual(planted.code, 0);
+    assert.match(
+      planted.stderr,
+      /templates\/app\/[0-9a-f]{64}\.yml holds another template than infra\/cloudformation\/app\.yml/,
+    );
+    assert.deepEqual(cloudformationCalls(planted, "create-change-set"), []);
+  });
+
+  it("refuses to plan a stack passed by URL until the deploy stack has its template bucket, saying who deploys it", () => {
+    const run = infra(fakeAccount(), "plan", "template-check", "network");
+    assert.notEqual(run.code, 0);
+    assert.match(
+      run.stderr,
+      /template bucket of demo-staging-deploy, which cannot be found: .*does not exist\nAn administrator deploys that stack first: bin\/infra staging deploy/,
+    );
+    assert.deepEqual(cloudformationCalls(run, "create-change-set"), []);
   });
 });

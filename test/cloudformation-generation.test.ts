@@ -16,10 +16,20 @@ import {
 } from "../check/cloudformation/template.js";
 import { userDataScripts } from "../check/cloudformation/user-data.js";
 import { RepoFile } from "../check/repo.js";
+import {
+  cloudformationCalls,
+  deployStack,
+  fakeAccount,
+  runInfra,
+} from "./helpers/fake-aws.js";
 import { answerSetRepo, generateRepo } from "./helpers/repo.js";
+import { requireTool } from "./helpers/tools.js";
 
-/** CloudFormation's limit on a template passed with --template-body. */
-const TEMPLATE_BODY_LIMIT = 51_200;
+/** CloudFormation's limits on a template passed with --template-body, and with --template-url. */
+const TEMPLATE_LIMITS = {
+  "--template-body": 51_200,
+  "--template-url": 1_000_000,
+};
 /** EC2's limit on user data, before base64. */
 const USER_DATA_LIMIT = 16_384;
 
@@ -125,12 +135,53 @@ describe("cloudformation part: what is generated honours the answers", function 
     );
   });
 
-  it("stays within CloudFormation's template size and EC2's user data size", async () => {
+  it("stays within CloudFormation's template size, by body or by S3 URL as bin/infra passes each, and EC2's user data size", async function () {
+    requireTool(this, "jq");
+    // Every stack of production (which has the edge stack) planned, as bin/infra passes it: the
+    // defaults, with a repository the deploy stack's roles may trust.
+    const repo = new Repo(
+      await generateRepo([
+        ...["--github-repository", "acme/demo"],
+        ...["--github-owner-id", "1111", "--github-repository-id", "2222"],
+      ]),
+    );
+    const plan = runInfra(
+      repo.dir,
+      fakeAccount({
+        oidcProvider: false,
+        stacks: deployStack("demo-production"),
+      }),
+      ["production", "plan", "size-check"],
+    );
+    assert.equal(plan.code, 0, plan.stderr);
+    const passed = new Map(
+      cloudformationCalls(plan, "create-change-set").map((call) => [
+        /--stack-name demo-(?:production-)?(\w+)/.exec(call)![1]!,
+        /--template-(body|url)/.exec(call)![0] as keyof typeof TEMPLATE_LIMITS,
+      ]),
+    );
+    assert.deepEqual(
+      Object.fromEntries(passed),
+      {
+        account: "--template-body",
+        deploy: "--template-body",
+        edge: "--template-body",
+        network: "--template-url",
+        data: "--template-url",
+        app: "--template-url",
+        monitoring: "--template-url",
+      },
+      "the stacks before the template bucket, and the edge stack away from it, by body; the rest by URL",
+    );
     for (const stack of [...STACKS, "edge"]) {
+      const way = passed.get(stack)!;
       const size = Buffer.byteLength(
-        defaults.read(`infra/cloudformation/${stack}.yml`),
+        repo.read(`infra/cloudformation/${stack}.yml`),
       );
-      assert.ok(size < TEMPLATE_BODY_LIMIT, `${stack}.yml is ${size} bytes`);
+      assert.ok(
+        size < TEMPLATE_LIMITS[way],
+        `${stack}.yml is ${size} bytes, over ${TEMPLATE_LIMITS[way]} for ${way}`,
+      );
     }
     const app = new RepoFile(defaults.dir, "infra/cloudformation/app.yml");
     const [userData] = userDataScripts(

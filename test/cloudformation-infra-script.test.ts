@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import {
   cloudformationCalls as calls,
   deployedStack,
+  deployStack,
   fakeAccount,
   runInfra,
   stackKey as stackKeyOf,
@@ -27,8 +28,12 @@ const stackKey = (stack: string) => stackKeyOf(`demo-staging-${stack}`);
 /** An account with staging's network stack deployed long ago and nothing else. */
 function account(changes: Partial<FakeAwsState> = {}): FakeAwsState {
   return fakeAccount({
-    stacks: { [stackKey("network")]: deployedStack() },
     ...changes,
+    stacks: {
+      ...deployStack("demo-staging"),
+      [stackKey("network")]: deployedStack(),
+      ...changes.stacks,
+    },
   });
 }
 

@@ -495,6 +495,91 @@ const releases = (bucket: string): Row[] => [
   },
 ];
 
+/** What a PutObject that must not overwrite carries: If-None-Match: *. */
+const WRITE_ONCE = {
+  "s3:if-none-match": "*",
+  "s3:ObjectCreationOperation": "true",
+};
+
+/**
+ * The template bucket: pull requests' plans upload the templates bin/infra passes by URL and
+ * CloudFormation reads them back with the plan role's credentials; nothing else of the bucket
+ * or of the releases is theirs, and the apply role, which executes change sets planned before,
+ * uploads nothing.
+ */
+const templates = (
+  bucket: string,
+  otherBucket: string,
+  releaseBucket: string,
+): Row[] => {
+  const template = `arn:aws:s3:::${bucket}/templates/app/0a1b2c.yml`;
+  const put = (
+    who: Who,
+    resource: string,
+    context: Row["context"],
+    expect: Row["expect"],
+    why: string,
+  ): Row => ({ who, action: "s3:PutObject", resource, context, expect, why });
+  return [
+    put(
+      "staging plan",
+      template,
+      WRITE_ONCE,
+      "Allowed",
+      "a plan uploads the template, under a key not yet written",
+    ),
+    {
+      who: "staging plan",
+      action: "s3:GetObject",
+      resource: template,
+      expect: "Allowed",
+      why: "CloudFormation reads it with the plan's credentials; bin/infra checks a stored one",
+    },
+    put(
+      "staging plan",
+      template,
+      { "s3:ObjectCreationOperation": "true" },
+      "Denied",
+      "a write that could overwrite a template",
+    ),
+    put(
+      "staging plan",
+      template,
+      { ...WRITE_ONCE, "aws:SecureTransport": "false" },
+      "Denied",
+      "only over TLS",
+    ),
+    put(
+      "staging plan",
+      `arn:aws:s3:::${bucket}/other/key`,
+      WRITE_ONCE,
+      "Denied",
+      "templates/ only",
+    ),
+    put(
+      "staging plan",
+      `arn:aws:s3:::${releaseBucket}/releases/r1.tar.gz`,
+      WRITE_ONCE,
+      "Denied",
+      "a pull request publishes no release",
+    ),
+    put(
+      "staging plan",
+      `arn:aws:s3:::${otherBucket}/templates/app/0a1b2c.yml`,
+      WRITE_ONCE,
+      "Denied",
+      "production's templates are production's plans'",
+    ),
+    put(
+      "staging apply",
+      template,
+      WRITE_ONCE,
+      "Denied",
+      "apply executes change sets already planned: it uploads no template",
+    ),
+  ];
+};
+
 describe("IAM policies as AWS evaluates them (iam-simulate), both environments in one account", function () {
   this.timeout(120_000);
   const deployed = new Map<Env, DeployedStacks>();
@@ -611,6 +696,22 @@ describe("IAM policies as AWS evaluates them (iam-simulate), both environments i
           await evaluate(row),
           row.expect,
           `${row.action} (${row.why})`,
+        );
+    });
+  });
+  describe("the template bucket", () => {
+    it("takes templates/ from the environment's plans only", async () => {
+      const name = (env: Env, resource: string) =>
+        deployed.get(env)!.names.get(`board-${env}-deploy.${resource}`)!;
+      for (const row of templates(
+        name("staging", "TemplateBucket"),
+        name("production", "TemplateBucket"),
+        name("staging", "ReleaseBucket"),
+      ))
+        assert.equal(
+          await evaluate(row),
+          row.expect,
+          `${row.who} ${row.action} ${row.resource} (${row.why})`,
         );
     });
   });

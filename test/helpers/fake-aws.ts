@@ -27,6 +27,8 @@ export interface FakeChangeSet {
   Changes?: unknown[];
   /** The create-change-set call's options. */
   request?: { parameters?: string };
+  /** The template CloudFormation read: the file passed by body, or the upload passed by URL. */
+  template?: string;
 }
 
 export interface FakeStack {
@@ -67,6 +69,8 @@ export interface FakeAwsState {
   /** SSM parameters by name (Canonical's image parameters answer by themselves). */
   parameters?: Record<string, string>;
   instances?: FakeInstance[];
+  /** S3 uploads (templates) by `<bucket>/<key>`, with their SHA-256 in base64. */
+  objects?: Record<string, { Body: string; ChecksumSHA256: string }>;
   /** Operations (`describe-stacks`) that fail at every call. */
   failing?: Record<string, AwsError>;
   calls: string[];
@@ -94,6 +98,20 @@ export function deployedStack(
     CreationTime: LONG_AGO,
     LastUpdatedTime: LONG_AGO,
     ...more,
+  };
+}
+
+/** The deploy stack of the environment whose stacks are named `<prefix>-<stack>`: bin/infra uploads the others' templates to its bucket. */
+export function deployStack(prefix: string): Record<string, FakeStack> {
+  return {
+    [stackKey(`${prefix}-deploy`)]: deployedStack("UPDATE_COMPLETE", {
+      Outputs: [
+        {
+          OutputKey: "TemplateBucketName",
+          OutputValue: `${prefix}-deploy-templatebucket-1a2b3c4d`,
+        },
+      ],
+    }),
   };
 }
 
