@@ -273,18 +273,22 @@ describe("answers are data, never code", () => {
     }
   });
 
+  /** `script` (named `what`) parses, and holds each answer only where the shell reads it literally. */
+  function assertShellHoldsAnswersAsText(what: string, script: string) {
+    const syntax = spawnSync("bash", ["-n"], { input: script });
+    assert.equal(syntax.status, 0, `${what}: ${syntax.stderr}`);
+    for (const [name, value] of Object.entries(values))
+      assert.deepEqual(
+        unquotedInShell(script, value),
+        [],
+        `${what}: ${name} outside a literal on these lines`,
+      );
+  }
+
   it("shell scripts parse, and hold every answer in a single-quoted word, a comment or a quoted here-document", function () {
     requireTool(this, "bash");
-    for (const [path, text] of holding(isShellScript)) {
-      const syntax = spawnSync("bash", ["-n"], { input: text });
-      assert.equal(syntax.status, 0, `${path}: ${syntax.stderr}`);
-      for (const [name, value] of Object.entries(values))
-        assert.deepEqual(
-          unquotedInShell(text, value),
-          [],
-          `${path}: ${name} outside a literal on these lines`,
-        );
-    }
+    for (const [path, text] of holding(isShellScript))
+      assertShellHoldsAnswersAsText(path, text);
   });
 
   it("the launch template's user data and the scripts it installs hold every answer in a single-quoted word, a comment or a quoted here-document", function () {
@@ -292,16 +296,8 @@ describe("answers are data, never code", () => {
     const app = new RepoFile(dir, "infra/cloudformation/app.yml");
     const scripts = userDataScripts(parseCloudFormationFile(app), app.contents);
     assert.ok(scripts.length > 1, "the user data and its boot files");
-    for (const { label, script } of scripts) {
-      const syntax = spawnSync("bash", ["-n"], { input: script });
-      assert.equal(syntax.status, 0, `${label}: ${syntax.stderr}`);
-      for (const [name, value] of Object.entries(values))
-        assert.deepEqual(
-          unquotedInShell(script, value),
-          [],
-          `${label}: ${name} outside a literal on these lines`,
-        );
-    }
+    for (const { label, script } of scripts)
+      assertShellHoldsAnswersAsText(label, script);
   });
 
   it("every validator of rails-aws check (cfn-lint, shellcheck, systemd-analyze, actionlint, Ruby, ERB...) finds nothing", async function () {
