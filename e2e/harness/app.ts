@@ -255,11 +255,28 @@ export function userData(repo: string, values: StackValues): string {
     string,
     unknown
   >;
-  const sub = base64["Fn::Base64"] as Record<string, unknown>;
-  const [text] = sub["Fn::Sub"] as [string, unknown];
+  return substituted(base64["Fn::Base64"], values);
+}
+
+/**
+ * What CloudFormation makes of `Fn::Sub`: a string, or a string and its own variables, with the
+ * stack's `values` for every other `${Name}`.
+ */
+export function substituted(sub: unknown, values: StackValues): string {
+  const argument = (sub as Record<string, unknown>)["Fn::Sub"];
+  const [text, variables] = (
+    Array.isArray(argument) ? argument : [argument, {}]
+  ) as [string, Record<string, unknown>];
+  // A variable that is a string or an Fn::Sub is resolved here; one that is any other function
+  // (Ref, GetAtt, ImportValue) is a stack value, from `values`.
+  const local: StackValues = {};
+  for (const [name, value] of Object.entries(variables))
+    if (typeof value === "string") local[name] = value;
+    else if (isObject(value) && "Fn::Sub" in value)
+      local[name] = substituted(value, values);
   return text.replace(/\$\{([^}]*)\}/g, (_, name: string) => {
     if (name.startsWith("!")) return `\${${name.slice(1)}}`;
-    const value = values[name];
+    const value = local[name] ?? values[name];
     if (value === undefined)
       throw new Error(
         `the user data uses \${${name}}, which the e2e suite gives no value`,

@@ -28,6 +28,9 @@ const SYSTEM = [
   "iproute2",
   "procps",
   "jq",
+  // Ubuntu's images have it (cloud-init is Python): the bastion's user data signs its request
+  // to SSM with it.
+  "python3",
   "git",
   "postgresql-17",
   // RDS only accepts TLS, and the generated database.yml asks for it: PostgreSQL's snakeoil

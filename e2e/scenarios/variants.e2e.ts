@@ -8,6 +8,7 @@ import { isObject } from "../../check/cloudformation/json.js";
 import { parseCloudFormationFile } from "../../check/cloudformation/template.js";
 import { FIXTURES } from "../../test/helpers/ssh-hosts.js";
 import { requireTool } from "../../test/helpers/tools.js";
+import { substituted, type StackValues } from "../harness/app.js";
 import { Deployer, sshSessions } from "../harness/deployer.js";
 import { editTogether } from "../harness/editing.js";
 import { redisPublishes } from "../harness/redis.js";
@@ -90,7 +91,7 @@ describe("e2e: the --shell-access bastion variant deploys through its bastion", 
     await timings.time("bastion: the instance and the bastion boot", () =>
       Promise.all([
         env.runUserData(instance),
-        bastion.run(bastionUserData(env.app.dir)),
+        bastion.run(bastionUserData(env.app.dir, env.values)),
       ]),
     );
     const deployer = await Deployer.setUp(env, deployerHost, [instance]);
@@ -151,7 +152,7 @@ describe("e2e: the --shell-access bastion variant deploys through its bastion", 
 });
 
 /** The bastion's user data (network.yml's BastionLaunchTemplate), run as cloud-init runs it. */
-function bastionUserData(repo: string): string {
+function bastionUserData(repo: string, values: StackValues): string {
   const path = "infra/cloudformation/network.yml";
   const template = parseCloudFormationFile({
     path,
@@ -164,10 +165,9 @@ function bastionUserData(repo: string): string {
   const data = (
     launch as {
       Properties: {
-        LaunchTemplateData: { UserData: { "Fn::Base64": string } };
+        LaunchTemplateData: { UserData: { "Fn::Base64": unknown } };
       };
     }
   ).Properties.LaunchTemplateData.UserData["Fn::Base64"];
-  assert.equal(typeof data, "string");
-  return data;
+  return substituted(data, { ...values, Environment: "production" });
 }
