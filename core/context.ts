@@ -69,6 +69,7 @@ const ENVIRONMENT_STACKS = [
   "deploy",
   "edge",
   "network",
+  "backup-vault",
   "data",
   "app",
   "monitoring",
@@ -151,12 +152,14 @@ export interface EnvironmentContext extends PurchaseSplit {
   dbConnectionsAtMax: number;
   multiAz: boolean;
   backupDays: number;
+  /** Region of the vault the database's daily AWS Backup copies go to, or "" for no copy. */
+  backupCopyRegion: string;
   readReplica: boolean;
   /** ElastiCache node type, or false without redis. */
   redisNodeType: string | false;
   /** Names that several parts must agree on (CloudFormation creates, the deploy reads). */
   names: EnvironmentNames;
-  /** Stacks to deploy, in order: `edge` only with a CDN. */
+  /** Stacks to deploy, in order: `edge` only with a CDN, `backup-vault` only with a backup copy. */
   stacks: string[];
   /**
    * Whether compiled assets are served by CloudFront: staging goes without a distribution to
@@ -277,6 +280,8 @@ export interface Context {
   githubTrust: GitHubTrust;
   /** Whether any environment has a CDN: the edge template and CloudFront resources exist. */
   anyCdn: boolean;
+  /** Whether an environment copies its database backups to another region. */
+  anyBackupCopy: boolean;
   /** The account-level stack (GitHub's OIDC provider), deployed once per account. */
   accountStack: string;
   edgeRegion: string;
@@ -342,6 +347,8 @@ function environmentContext(
   const regionData = regions.find((known) => known.code === region)!;
   const ubuntu = ubuntuRelease(answers);
   const groupMaxSize = groupMaxSizeOf(asgMin, asgMax);
+  const copyAnswer = String(pick("BackupCopyRegion") ?? "none");
+  const backupCopyRegion = copyAnswer === "none" ? "" : copyAnswer;
   return {
     name,
     isProduction: name === "production",
@@ -361,11 +368,16 @@ function environmentContext(
     dbConnectionsAtMax: groupMaxSize * connectionsPerInstance(answers),
     multiAz,
     backupDays: Number(pick("BackupDays")),
+    backupCopyRegion,
     readReplica: Boolean(pick("ReadReplica")),
     redisNodeType:
       answers.cableAdapter === "redis" ? String(pick("RedisNodeType")) : false,
     names: environmentNames(answers.appName, name),
-    stacks: ENVIRONMENT_STACKS.filter((stack) => stack !== "edge" || cdn),
+    stacks: ENVIRONMENT_STACKS.filter(
+      (stack) =>
+        (stack !== "edge" || cdn) &&
+        (stack !== "backup-vault" || backupCopyRegion !== ""),
+    ),
     cdn,
     assetHost: cdn ? `assets.${host}` : "",
     mailFrom: `no-reply@${host}`,
@@ -503,6 +515,7 @@ export function deriveContext(
     environments,
     githubTrust: githubTrust(answers),
     anyCdn: environments.some((env) => env.cdn),
+    anyBackupCopy: environments.some((env) => env.backupCopyRegion !== ""),
     accountStack: `${answers.appName}-account`,
     edgeRegion: EDGE_REGION,
     cpuAlarmThreshold: Math.min(cpuTarget + 15, 95),

@@ -64,7 +64,11 @@ export interface Prices {
     cloudwatchLogsIngestGb: number;
     s3StandardGbMonth: number;
     sesPer1000: number;
+    backupRdsSnapshotGbMonth: number;
+    crossRegionTransferGb: number;
   };
+  /** Where the AWS Backup and transfer prices come from. */
+  backupSource: string;
 }
 
 function readData<T>(file: string): T {
@@ -182,6 +186,22 @@ export function monthlyPrice(
   if (hourly === undefined)
     throw new Error(`data/aws-prices.json has no price for ${key}`);
   return hourly * prices.hoursPerMonth * regionPrices(region).factor;
+}
+
+/**
+ * What a copy of the database's backups in another region costs per GB: a month of storage in
+ * the copy's region, and the transfer out of the database's region (both scaled as the regions'
+ * EC2 prices are: approximate).
+ */
+export function backupCopyPrices(
+  home: string,
+  copy: string,
+): { storageGbMonth: number; transferGb: number } {
+  return {
+    storageGbMonth:
+      prices.other.backupRdsSnapshotGbMonth * regionPrices(copy).factor,
+    transferGb: prices.other.crossRegionTransferGb * regionPrices(home).factor,
+  };
 }
 
 /** Each released Ruby the generated app can run on, oldest first: its source tarball's SHA-256. */

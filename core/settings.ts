@@ -1,6 +1,7 @@
 // Every setting of the generator, defined once. Prompts, CLI flags, --answers parsing, validation,
 // `--help` and docs/answers.md are all derived from this file.
 import {
+  backupCopyPrices,
   cacheNodeTypes,
   dbClasses,
   dbMaxConnections,
@@ -288,6 +289,10 @@ export function groupMaxSize(asgMin: number, asgMax: number): number {
 
 /** A month's price in words: `$30/month`. */
 const perMonth = (amount: number) => `$${Math.round(amount)}/month`;
+
+/** A backup copy's prices in words, approximate as its figures are. */
+const perGb = (copy: ReturnType<typeof backupCopyPrices>) =>
+  `about $${copy.storageGbMonth.toFixed(3)} per GB-month kept there, $${copy.transferGb.toFixed(2)} per GB copied`;
 
 /** The region an environment's prices are quoted in: its answer, else the price list's. */
 const regionOf = (answers: PartialAnswers, key: string) =>
@@ -604,6 +609,22 @@ export const settings = {
     help: "Retention of RDS automated backups (point-in-time recovery window).",
     default: () => 7,
   })),
+  ...perEnvironment("BackupCopyRegion", (env, key) => ({
+    kind: "choice",
+    choices: ["none", ...regionCodes],
+    allowed: `none, or a region of data/aws-regions.json other than ${env}'s own`,
+    describe: (code, answers) =>
+      code === "none"
+        ? "no copy: the database's backups stay in its region"
+        : `${describeRegion(code)}; ${perGb(backupCopyPrices(regionOf(answers, key("Region")), code))}`,
+    prompt: `Region for a daily copy of ${env}'s database backups (AWS Backup)`,
+    help: `A daily AWS Backup snapshot of ${env}'s database, kept as long as its automated backups and copied to a vault in this region, so that a lost region does not lose the data. none: no copy.`,
+    default: () => "none",
+    rule: (value, answers) =>
+      value !== "none" && value === answers[key("Region")]
+        ? `a region other than ${env}'s own (${value}): the copy is for when that region fails; none for no copy`
+        : undefined,
+  })),
   ...perEnvironment("ReadReplica", (env) => ({
     kind: "boolean",
     prompt: `Read replica for reporting queries in ${env}?`,
@@ -720,6 +741,7 @@ const environmentSection = (env: EnvironmentName): Section => ({
     "DbClass",
     "MultiAz",
     "BackupDays",
+    "BackupCopyRegion",
     "ReadReplica",
     "RedisNodeType",
   ].map((suffix) => `${env}${suffix}` as SettingName),

@@ -167,6 +167,31 @@ describe("cloudformation part: bin/infra against a stand-in for the AWS CLI", fu
     );
   });
 
+  it("deploys the backup copies' vault in the copy region, before the data stack that copies to it", async () => {
+    const copyRepo = await answerSetRepo("backup copy to another region");
+    const run = runInfra(copyRepo, stagingAccount(), [
+      "staging",
+      "backup-vault",
+      "data",
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    const [vault, data] = cloudformationCalls(run, "create-change-set");
+    // By body (no template bucket in that region), as the CloudFormation role.
+    assert.match(
+      vault!,
+      /--region eu-west-1 --stack-name demo-staging-backup-vault .*--template-body file:\/\/infra\/cloudformation\/backup-vault\.yml [^]*--role-arn arn:aws:iam::\d+:role\/demo-staging-cloudformation/,
+    );
+    assert.match(data!, /--region us-east-1 --stack-name demo-staging-data /);
+    assert.match(
+      data!,
+      /"ParameterKey": "BackupCopyRegion",\s*"ParameterValue": "eu-west-1"/,
+    );
+    assert.equal(
+      run.state.stacks[`eu-west-1/${PREFIX}-backup-vault`]!.StackStatus,
+      "CREATE_COMPLETE",
+    );
+  });
+
   it("refuses a busy stack, and one whose rollback failed, saying what to do", () => {
     const busy = infra(accountWith("network", "UPDATE_IN_PROGRESS"), "network");
     assert.equal(busy.code, 1);

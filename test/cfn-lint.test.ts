@@ -90,9 +90,13 @@ function regionsOf(repo: string): string[] {
   const answers = JSON.parse(readFileSync(join(repo, ".yo-rc.json"), "utf8"))[
     "generator-rails-aws"
   ] as Record<string, unknown>;
-  return (answers.environments as string[]).map((env) =>
+  return (answers.environments as string[]).flatMap((env) => [
     String(answers[`${env}Region`]),
-  );
+    // The backup-vault stack's, where the database's backups are copied.
+    ...[String(answers[`${env}BackupCopyRegion`] ?? "none")].filter(
+      (copy) => copy !== "none",
+    ),
+  ]);
 }
 
 /** A finding as `<answer set>: <file>:<line> <rule> (<level>) <message>`. */
@@ -193,7 +197,7 @@ describe("cfn-lint (the real linter) over the templates of every answer set", fu
       );
   });
 
-  it("lints as the generated CI does: every template, for the regions the set deploys to and the CDN certificate's, failing on warnings", () => {
+  it("lints as the generated CI does: every template, for the regions the set deploys to (backup copies' included) and the CDN certificate's, failing on warnings", () => {
     for (const [name, step] of steps) {
       const deployedTo = new Set(
         [...regionsOf(repoDirs.get(name)!), EDGE_REGION].sort(),

@@ -248,6 +248,7 @@ describe("cloudformation part: what is generated honours the answers", function 
       ReleaseBucketParameterName: "/demo/production/release-bucket",
       CurrentReleaseParameterName: "/demo/production/current-release",
       DeployLockParameterName: "/demo/production/deploy-lock",
+      BackupCopyRegion: "",
     });
     assert.equal(
       defaults.parameters("staging", "app").AutoScalingGroupName,

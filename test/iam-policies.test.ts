@@ -100,6 +100,22 @@ const fromInstance = (env: Env) => ({
   "ec2:SourceInstanceARN": arn.instance(env),
 });
 
+/**
+ * A KMS key's policy that leaves its use to the account's IAM policies (KMS's default key policy),
+ * so that a row on a key is decided by the role's own policies.
+ */
+const KEY_POLICY_OF_ACCOUNT = {
+  Version: "2012-10-17",
+  Statement: [
+    {
+      Effect: "Allow",
+      Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+      Action: "kms:*",
+      Resource: "*",
+    },
+  ],
+};
+
 type RowRequest = Pick<Row, "action" | "resource" | "context">;
 
 /**
@@ -255,6 +271,58 @@ const stagingCloudFormation: Row[] = [
     resource: arn.secretKeyBase("staging"),
     expect: "Denied",
     why: "CloudFormation never reads a secret",
+  },
+  // The backup copies' vault lives in another region than the environment's.
+  ...ownNotProduction("staging cloudformation", "backup copy vault", (env) => ({
+    action: "backup:CreateBackupVault",
+    resource: `arn:aws:backup:eu-west-1:${ACCOUNT}:backup-vault:board-${env}-copy`,
+  })),
+  ...ownNotProduction(
+    "staging cloudformation",
+    "backup vault, emptied of its backups",
+    (env) => ({
+      action: "backup:DeleteBackupVault",
+      resource: `arn:aws:backup:${REGION}:${ACCOUNT}:backup-vault:board-${env}-backups`,
+    }),
+  ),
+  ...ownNotProduction(
+    "staging cloudformation",
+    "backup role, given to AWS Backup",
+    (env) => ({
+      action: "iam:PassRole",
+      resource: `arn:aws:iam::${ACCOUNT}:role/board-${env}-backup`,
+      context: { "iam:PassedToService": "backup.amazonaws.com" },
+    }),
+  ),
+  {
+    who: "staging cloudformation",
+    action: "iam:PassRole",
+    resource: `arn:aws:iam::${ACCOUNT}:role/board-staging-backup`,
+    context: { "iam:PassedToService": "ec2.amazonaws.com" },
+    expect: "Denied",
+    why: "the backup role goes to AWS Backup only, never to an instance",
+  },
+  {
+    who: "staging cloudformation",
+    action: "iam:UpdateAssumeRolePolicy",
+    resource: `arn:aws:iam::${ACCOUNT}:role/board-staging-backup`,
+    expect: "Denied",
+    why: "the backup role is the administrator's: its trust cannot be widened",
+  },
+  {
+    who: "staging cloudformation",
+    action: "kms:CreateGrant",
+    resource: `arn:aws:kms:eu-west-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
+    context: { "kms:ViaService": "backup.eu-west-1.amazonaws.com" },
+    expect: "Allowed",
+    why: "a new vault is bound to its key through AWS Backup",
+  },
+  {
+    who: "staging cloudformation",
+    action: "kms:CreateGrant",
+    resource: `arn:aws:kms:eu-west-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
+    expect: "Denied",
+    why: "no grant on a key but through AWS Backup",
   },
 ];
 
@@ -651,7 +719,9 @@ describe("IAM policies as AWS evaluates them (iam-simulate), both environments i
       boundary: role.boundary,
       resource: bucket
         ? deployed.get(env)!.bucketPolicies.get(bucket)
-        : undefined,
+        : row.resource?.startsWith("arn:aws:kms:")
+          ? KEY_POLICY_OF_ACCOUNT
+          : undefined,
     };
     const name = role.arn.split("/").pop();
     return decide(

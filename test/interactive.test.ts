@@ -90,6 +90,7 @@ function answersFile(dir: string, unasked: string[]): string {
     productionDbClass: "db.t4g.medium",
     productionMultiAz: true,
     productionBackupDays: 7,
+    productionBackupCopyRegion: "none",
     productionReadReplica: false,
     natGateways: "single",
     ubuntuRelease: settings.ubuntuRelease.default({}, { folderName: "" }),

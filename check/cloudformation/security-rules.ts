@@ -335,6 +335,12 @@ const ADMIN_POLICIES =
 const READ_ONLY_ACTION =
   /^[a-z0-9-]+:(Describe|Get|List|BatchGet|Head|Search|Lookup|View|Query|Scan)[A-Za-z*]*$/;
 
+/**
+ * Write actions that name no resource type in AWS's Service Authorization Reference: only
+ * Resource "*" grants them. backup-storage:MountCapsule binds a new backup vault to its key.
+ */
+const ACTIONS_WITHOUT_RESOURCES = new Set(["backup-storage:MountCapsule"]);
+
 const iamLeastPrivilege: Rule = {
   name: "iam-least-privilege",
   check(input) {
@@ -427,7 +433,11 @@ function statementFindings(document: Json, path: Path): RuleFinding[] {
         message: 'A statement must not allow Action "*"',
       });
     else if (resources.includes("*")) {
-      const writes = actions.filter((action) => !READ_ONLY_ACTION.test(action));
+      const writes = actions.filter(
+        (action) =>
+          !READ_ONLY_ACTION.test(action) &&
+          !ACTIONS_WITHOUT_RESOURCES.has(action),
+      );
       if (writes.length > 0)
         findings.push({
           path: statementPath,

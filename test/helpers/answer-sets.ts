@@ -15,6 +15,10 @@ export const answerSets: Record<string, string[]> = {
     ...["--production-db-class", "db.r7g.large", "--puma-workers", "3"],
     ...["--app-name", "collab-board"],
   ],
+  "backup copy to another region": [
+    ...["--production-backup-copy-region", "us-west-2"],
+    ...["--staging-backup-copy-region", "eu-west-1"],
+  ],
   "fixed size (min = max)": [
     ...["--production-asg-min", "3", "--production-asg-max", "3"],
   ],

@@ -165,6 +165,16 @@ export const settingExamples: Record<SettingName, SettingExample> = {
     invalid: "40",
     allowed: "a whole number from 1 to 35",
   },
+  productionBackupCopyRegion: {
+    valid: "us-west-2",
+    invalid: "us-east-1",
+    allowed: "other than production's own",
+  },
+  stagingBackupCopyRegion: {
+    valid: "none",
+    invalid: "mars-1",
+    allowed: "data/aws-regions.json",
+  },
   productionReadReplica: {
     valid: true,
     invalid: "often",

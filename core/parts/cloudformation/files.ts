@@ -7,6 +7,10 @@ export const files: FileTable = {
   "infra/README.md": always,
   "infra/cloudformation/account.yml": always,
   "infra/cloudformation/app.yml": always,
+  // The vault of the database's backup copies, in another region: only where one is answered.
+  "infra/cloudformation/backup-vault.yml": {
+    when: (context) => context.anyBackupCopy,
+  },
   "infra/cloudformation/data.yml": always,
   "infra/cloudformation/deploy.yml": always,
   // The CDN certificate's stack: only where an environment has CloudFront.
@@ -14,6 +18,9 @@ export const files: FileTable = {
   "infra/cloudformation/monitoring.yml": always,
   "infra/cloudformation/network.yml": always,
   "infra/parameters/[env]/app.json": always,
+  "infra/parameters/[env]/backup-vault.json": {
+    when: (_, env) => env!.backupCopyRegion !== "",
+  },
   "infra/parameters/[env]/data.json": always,
   "infra/parameters/[env]/deploy.json": always,
   "infra/parameters/[env]/edge.json": { when: (_, env) => env!.cdn },

@@ -9,6 +9,7 @@ import {
   SPOT_DISCOUNT,
 } from "../../capacity.js";
 import {
+  backupCopyPrices,
   instanceType,
   instanceTypes,
   monthlyPrice,
@@ -216,6 +217,22 @@ const COST_LINES: CostRule[] = [
       otherPrices.rdsGp3GbMonth,
   },
   {
+    item: "AWS Backup copy",
+    when: ({ env }) => env.backupCopyRegion !== "",
+    // Priced for its two regions here, not scaled to the environment's.
+    global: true,
+    detail: ({ context, env }) =>
+      `approximate: a snapshot of ${context.sizes.dbStorageGb} GB kept in ${env.region} and in ${env.backupCopyRegion}, copied across once a month (later copies are incremental)`,
+    cost: ({ context, env }) => {
+      const copy = backupCopyPrices(env.region, env.backupCopyRegion);
+      const home = backupCopyPrices(env.region, env.region);
+      return (
+        context.sizes.dbStorageGb *
+        (home.storageGbMonth + copy.storageGbMonth + copy.transferGb)
+      );
+    },
+  },
+  {
     item: "NAT gateways",
     detail: ({ env }) =>
       env.natPerAz ? "2, one per zone" : "1, shared by both zones",
@@ -332,6 +349,15 @@ function creditChoice(
   return `${type.type} is burstable, and the launch template runs it in unlimited credit mode: kept near the ${context.cpuTarget} % CPU target, it spends ${context.cpuTarget - type.baselineCpuPercent} points above its ${type.baselineCpuPercent} % baseline, billed at ${dollars(prices.burstableSurplusVcpuHour[type.type.split(".")[0]!] ?? 0)} per vCPU-hour: ${dollars(surplus)} a month per instance on top of its ${dollars(base)} on demand.${comparison} Standard mode would not bill it, but would hold each instance to its baseline once its credits run out.`;
 }
 
+/** What the backup copy costs per GB, and where the figures come from. */
+function backupChoice(env: EnvironmentContext): string {
+  if (env.backupCopyRegion === "") {
+    return `No copy of the database's backups outside ${env.region}: \`--${env.name}-backup-copy-region <region>\` adds a daily AWS Backup copy there.`;
+  }
+  const copy = backupCopyPrices(env.region, env.backupCopyRegion);
+  return `A daily AWS Backup copy of the database to ${env.backupCopyRegion}: about $${copy.storageGbMonth.toFixed(3)} per GB-month kept there, as much again for the snapshot kept in ${env.region}, and ${dollars(copy.transferGb)} per GB copied across (${prices.backupSource}). \`--${env.name}-backup-copy-region none\` removes it.`;
+}
+
 /** One environment's monthly estimate at its minimum and maximum size. */
 export function environmentCosts(
   context: Context,
@@ -375,9 +401,11 @@ export function environmentCosts(
     baselineOnDemand,
     baselineMonthly: dollars(baseline),
     savingsPlanSaving: dollars(baseline * ASSUMPTIONS.savingsPlanDiscount),
-    choices: [natChoice(env), creditChoice(context, env)].filter(
-      (choice): choice is string => Boolean(choice),
-    ),
+    choices: [
+      natChoice(env),
+      creditChoice(context, env),
+      backupChoice(env),
+    ].filter((choice): choice is string => Boolean(choice)),
   };
 }
 

@@ -170,12 +170,15 @@ export function githubContext(context: Context) {
     artifactStage: context.environments[0]!.name,
     noHostsVariable: HOSTS_VARIABLE,
     sessionManagerPlugin: SESSION_MANAGER_PLUGIN,
-    // Each region a stack goes to, once: the environments' and the CDN certificate's.
-    // cfn-lint checks that every resource type exists there.
+    // Each region a stack goes to, once: the environments', the CDN certificate's and the
+    // backup copies'. cfn-lint checks that every resource type exists there.
     cfnLintRegions: [
       ...new Set([
         ...context.environments.map((env) => env.region),
         context.edgeRegion,
+        ...context.environments
+          .map((env) => env.backupCopyRegion)
+          .filter((copy) => copy !== ""),
       ]),
     ],
     deployJobs: context.environments.map(deployJob),
