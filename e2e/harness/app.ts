@@ -267,16 +267,18 @@ export function substituted(sub: unknown, values: StackValues): string {
   const [text, variables] = (
     Array.isArray(argument) ? argument : [argument, {}]
   ) as [string, Record<string, unknown>];
-  // A variable that is a string or an Fn::Sub is resolved here; one that is any other function
-  // (Ref, GetAtt, ImportValue) is a stack value, from `values`.
-  const local: StackValues = {};
-  for (const [name, value] of Object.entries(variables))
-    if (typeof value === "string") local[name] = value;
-    else if (isObject(value) && "Fn::Sub" in value)
-      local[name] = substituted(value, values);
   return text.replace(/\$\{([^}]*)\}/g, (_, name: string) => {
     if (name.startsWith("!")) return `\${${name.slice(1)}}`;
-    const value = local[name] ?? values[name];
+    // The stack's value where the suite gives one (a Ref, a GetAtt, the outcome of a nested
+    // Fn::Sub of those); else the Fn::Sub's own variable, a string or an Fn::Sub of its own.
+    const variable = variables[name];
+    const value =
+      values[name] ??
+      (typeof variable === "string"
+        ? variable
+        : isObject(variable) && "Fn::Sub" in variable
+          ? substituted(variable, values)
+          : undefined);
     if (value === undefined)
       throw new Error(
         `the user data uses \${${name}}, which the e2e suite gives no value`,
