@@ -243,8 +243,7 @@ export interface BootDownloads {
     signingKeyServer: string;
   };
   cloudwatchAgent: {
-    release: string;
-    releaseNote: string;
+    version: string;
     signingKeyFingerprint: string;
     signingKeyUrl: string;
   };

@@ -103,11 +103,18 @@ describe("boot downloads: pinned, and installed only with the vendor's signature
     }
   }
 
-  it("pins the AWS CLI's version and both vendors' keys by full fingerprint", () => {
+  it("pins the AWS CLI's and the CloudWatch agent's versions and both vendors' keys by full fingerprint", () => {
     const { awsCli, cloudwatchAgent } = bootDownloads;
     assert.ok(
       script.includes(`awscli-exe-linux-$(uname -m)-${awsCli.version}.zip"`),
     );
+    assert.match(cloudwatchAgent.version, /^\d+\.\d+\.\d+(b\d+)?$/);
+    assert.ok(
+      script.includes(
+        `/ubuntu/$(dpkg --print-architecture)/${cloudwatchAgent.version}/amazon-cloudwatch-agent.deb"`,
+      ),
+    );
+    assert.doesNotMatch(script, /amazoncloudwatch-agent[^"]*\/latest\//);
     for (const fingerprint of [
       awsCli.signingKeyFingerprint,
       cloudwatchAgent.signingKeyFingerprint,
