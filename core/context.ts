@@ -27,6 +27,7 @@ import {
   groupMaxSize as groupMaxSizeOf,
   isPlaceholderRepository,
   moduleName,
+  replacementCron,
   UBUNTU_RELEASES,
   type Answers,
   type EnvironmentName,
@@ -320,6 +321,11 @@ export interface Context {
    */
   ubuntu: UbuntuRelease & { newer: UbuntuRelease | false };
   /**
+   * When the infrastructure workflow replaces every instance with one of Canonical's newest
+   * image: the answer (`tue 09:30`, in UTC) and its cron expression, or false when off.
+   */
+  instanceReplacement: { window: string; cron: string } | false;
+  /**
    * cfn-lint (data/cfn-lint.json): the generated CI runs this version, and the templates ignore
    * only findings verified wrong with it.
    */
@@ -561,6 +567,12 @@ export function deriveContext(
           ? false
           : UBUNTU_RELEASES[0],
     },
+    instanceReplacement: instanceReplacement(answers.instanceReplacement),
     cfnLintVersion: cfnLint.version,
   };
+}
+
+function instanceReplacement(window: string): Context["instanceReplacement"] {
+  const cron = replacementCron(window);
+  return cron === false ? false : { window, cron };
 }
