@@ -29,6 +29,7 @@ import {
   moduleName,
   replacementCron,
   UBUNTU_RELEASES,
+  WEEKDAYS,
   type Answers,
   type EnvironmentName,
 } from "./settings.js";
@@ -119,6 +120,11 @@ export interface InstanceContract {
    * host keys when it boots: the deploy checks the bastion it connects to against them.
    */
   bastionHostKeysParameter: string;
+  /**
+   * The apt configuration of unattended-upgrades the user data writes: after the image's own
+   * (20auto-upgrades, 50unattended-upgrades), so that its values win.
+   */
+  unattendedUpgradesConfig: string;
   /** The release tree under app.deployPath. */
   current: string;
   shared: string;
@@ -324,7 +330,8 @@ export interface Context {
    * When the infrastructure workflow replaces every instance with one of Canonical's newest
    * image: the answer (`tue 09:30`, in UTC) and its cron expression, or false when off.
    */
-  instanceReplacement: { window: string; cron: string } | false;
+  instanceReplacement:
+    { window: string; cron: string; day: string; time: string } | false;
   /**
    * cfn-lint (data/cfn-lint.json): the generated CI runs this version, and the templates ignore
    * only findings verified wrong with it.
@@ -532,6 +539,7 @@ export function deriveContext(
       writableLinkedDirs: ["log", "tmp", "storage"],
       bastionRoleTag: "bastion",
       bastionHostKeysParameter: "bastion-host-keys",
+      unattendedUpgradesConfig: `/etc/apt/apt.conf.d/52${answers.appName}-unattended-upgrades`,
       current: `${deployPath}/current`,
       shared: `${deployPath}/shared`,
     },
@@ -574,5 +582,8 @@ export function deriveContext(
 
 function instanceReplacement(window: string): Context["instanceReplacement"] {
   const cron = replacementCron(window);
-  return cron === false ? false : { window, cron };
+  if (cron === false) return false;
+  const [day, time] = window.split(" ") as [string, string];
+  const [, name] = WEEKDAYS.find(([short]) => short === day)!;
+  return { window, cron, day: name, time };
 }

@@ -332,7 +332,16 @@ const regionsAllowed = fromData(
   "a region of data/aws-regions.json where every resource type of the stacks exists, per data/cloudformation-resource-types.json",
 );
 
-const WEEKDAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"] as const;
+/** The weekdays as cron numbers them (Sunday = 0), and as the docs write them. */
+export const WEEKDAYS = [
+  ["sun", "Sunday"],
+  ["mon", "Monday"],
+  ["tue", "Tuesday"],
+  ["wed", "Wednesday"],
+  ["thu", "Thursday"],
+  ["fri", "Friday"],
+  ["sat", "Saturday"],
+] as const;
 
 /** `off`, or a weekday and a UTC time: `tue 09:30`. */
 const REPLACEMENT_WINDOW =
@@ -357,7 +366,7 @@ export function replacementCron(window: string): string | false {
   if (window === "off") return false;
   const [day, time] = window.split(" ");
   const [hour, minute] = time!.split(":").map(Number);
-  return `${minute} ${hour} * * ${WEEKDAYS.indexOf(day as (typeof WEEKDAYS)[number])}`;
+  return `${minute} ${hour} * * ${WEEKDAYS.findIndex(([short]) => short === day)}`;
 }
 
 export const settings = {

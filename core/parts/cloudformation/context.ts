@@ -174,11 +174,6 @@ export function cloudformationContext(context: Context) {
   return {
     rubySource: rubySource(context.app.rubyVersion),
     bootFiles: bootFiles(context),
-    /**
-     * The user data's apt configuration of unattended-upgrades: after the image's own
-     * (20auto-upgrades, 50unattended-upgrades), so that its values win.
-     */
-    unattendedUpgradesConfig: `/etc/apt/apt.conf.d/52${context.app.name}-unattended-upgrades`,
     /** The instance's configuration: the services' environment file and the stack's values. */
     configDir,
     /** The stack's values for this instance (no secrets), one KEY=value a line, as the user data writes them. */
