@@ -735,7 +735,7 @@ export const settings = {
     suggest: suggestReplacementWindow,
     prompt:
       "Weekly replacement of the instances on Ubuntu's newest image (weekday and UTC time, or off)",
-    help: "When the infrastructure workflow replaces every instance with one booted from Canonical's newest Ubuntu image, which carries the kernel updates that unattended-upgrades installs but only a reboot would load: staging first, then production once its reviewers approve; new instances launch before old ones stop. off: only when run by hand.",
+    help: "When the infrastructure workflow replaces every instance with one booted from Canonical's newest Ubuntu image, which carries the kernel updates that unattended-upgrades installs but only a reboot would load: staging first, then production once its reviewers approve; each group keeps its minimum in service throughout. off: only when run by hand (the workflow's Run workflow, or bin/infra <env> app --new-image).",
     default: () => "tue 09:30",
   }),
   shellAccess: setting({
