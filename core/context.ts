@@ -27,7 +27,9 @@ import {
   groupMaxSize as groupMaxSizeOf,
   isPlaceholderRepository,
   moduleName,
+  replacementCron,
   UBUNTU_RELEASES,
+  WEEKDAYS,
   type Answers,
   type EnvironmentName,
 } from "./settings.js";
@@ -118,6 +120,11 @@ export interface InstanceContract {
    * host keys when it boots: the deploy checks the bastion it connects to against them.
    */
   bastionHostKeysParameter: string;
+  /**
+   * The apt configuration of unattended-upgrades the user data writes: after the image's own
+   * (20auto-upgrades, 50unattended-upgrades), so that its values win.
+   */
+  unattendedUpgradesConfig: string;
   /** The release tree under app.deployPath. */
   current: string;
   shared: string;
@@ -319,6 +326,12 @@ export interface Context {
    * the newest release when this is not it.
    */
   ubuntu: UbuntuRelease & { newer: UbuntuRelease | false };
+  /**
+   * When the infrastructure workflow replaces every instance with one of Canonical's newest
+   * image: the answer (`tue 09:30`, in UTC) and its cron expression, or false when off.
+   */
+  instanceReplacement:
+    { window: string; cron: string; day: string; time: string } | false;
   /**
    * cfn-lint (data/cfn-lint.json): the generated CI runs this version, and the templates ignore
    * only findings verified wrong with it.
@@ -526,6 +539,7 @@ export function deriveContext(
       writableLinkedDirs: ["log", "tmp", "storage"],
       bastionRoleTag: "bastion",
       bastionHostKeysParameter: "bastion-host-keys",
+      unattendedUpgradesConfig: `/etc/apt/apt.conf.d/52${answers.appName}-unattended-upgrades`,
       current: `${deployPath}/current`,
       shared: `${deployPath}/shared`,
     },
@@ -561,6 +575,15 @@ export function deriveContext(
           ? false
           : UBUNTU_RELEASES[0],
     },
+    instanceReplacement: instanceReplacement(answers.instanceReplacement),
     cfnLintVersion: cfnLint.version,
   };
+}
+
+function instanceReplacement(window: string): Context["instanceReplacement"] {
+  const cron = replacementCron(window);
+  if (cron === false) return false;
+  const [day, time] = window.split(" ") as [string, string];
+  const [, name] = WEEKDAYS.find(([short]) => short === day)!;
+  return { window, cron, day: name, time };
 }

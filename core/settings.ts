@@ -332,6 +332,43 @@ const regionsAllowed = fromData(
   "a region of data/aws-regions.json where every resource type of the stacks exists, per data/cloudformation-resource-types.json",
 );
 
+/** The weekdays as cron numbers them (Sunday = 0), and as the docs write them. */
+export const WEEKDAYS = [
+  ["sun", "Sunday"],
+  ["mon", "Monday"],
+  ["tue", "Tuesday"],
+  ["wed", "Wednesday"],
+  ["thu", "Thursday"],
+  ["fri", "Friday"],
+  ["sat", "Saturday"],
+] as const;
+
+/** `off`, or a weekday and a UTC time: `tue 09:30`. */
+const REPLACEMENT_WINDOW =
+  /^(?:off|(?:sun|mon|tue|wed|thu|fri|sat) (?:[01][0-9]|2[0-3]):[0-5][0-9])$/;
+
+/** `Tuesday 9:30` → `tue 09:30`; `never`, `none` → `off`. */
+function suggestReplacementWindow(raw: string): string | undefined {
+  const lower = raw.trim().toLowerCase();
+  if (["never", "none", "no", "false", "disabled"].includes(lower))
+    return "off";
+  const match = lower.match(/^([a-z]{3})[a-z]*,?\s*(\d{1,2})(?::|h)?(\d{2})?/);
+  if (!match) return undefined;
+  const [, day, hour, minute] = match;
+  return `${day} ${hour!.padStart(2, "0")}:${minute ?? "00"}`;
+}
+
+/**
+ * When the infrastructure workflow replaces the instances: a cron expression of GitHub Actions'
+ * schedule (in UTC, Sunday = 0), or false when the setting is off.
+ */
+export function replacementCron(window: string): string | false {
+  if (window === "off") return false;
+  const [day, time] = window.split(" ");
+  const [hour, minute] = time!.split(":").map(Number);
+  return `${minute} ${hour} * * ${WEEKDAYS.findIndex(([short]) => short === day)}`;
+}
+
 export const settings = {
   appName: setting<TextKind>({
     kind: "text",
@@ -689,6 +726,18 @@ export const settings = {
     help: `The Ubuntu LTS the instances run. ${UBUNTU_RELEASES.map((release) => `${release.version}: standard support until ${release.standardSupportEnds}`).join("; ")}.`,
     default: () => UBUNTU_RELEASES[0]!.version,
   }),
+  instanceReplacement: setting<TextKind>({
+    kind: "text",
+    pattern: REPLACEMENT_WINDOW,
+    allowed:
+      "off, or a weekday (mon to sun) and a time in UTC (HH:MM, 24-hour), such as tue 09:30",
+    normalize: (raw) => raw.toLowerCase().replace(/\s+/g, " "),
+    suggest: suggestReplacementWindow,
+    prompt:
+      "Weekly replacement of the instances on Ubuntu's newest image (weekday and UTC time, or off)",
+    help: "When the infrastructure workflow replaces every instance with one booted from Canonical's newest Ubuntu image, which carries the kernel updates that unattended-upgrades installs but only a reboot would load: staging first, then production once its reviewers approve; each group keeps its minimum in service throughout. off: only when run by hand (the workflow's Run workflow, or bin/infra <env> app --new-image).",
+    default: () => "tue 09:30",
+  }),
   shellAccess: setting({
     kind: "choice",
     choices: ["ssm", "bastion"],
@@ -773,7 +822,13 @@ export const SECTIONS: Section[] = [
   ...ENVIRONMENTS.map(environmentSection),
   {
     title: "Shared infrastructure",
-    settings: ["natGateways", "ubuntuRelease", "shellAccess", "cpuTarget"],
+    settings: [
+      "natGateways",
+      "ubuntuRelease",
+      "instanceReplacement",
+      "shellAccess",
+      "cpuTarget",
+    ],
   },
 ];
 

@@ -1,10 +1,16 @@
 // The cloudformation-userdata validator: shellcheck on the user data once Fn::Sub's variables are
 // rendered, on the scripts it writes with a quoted heredoc and on those its launch template keeps
-// in its Metadata, each finding at its template line.
+// in its Metadata, each finding at its template line. And what the generated user data tells
+// unattended-upgrades, read back by apt itself.
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { renderSub } from "../check/cloudformation/user-data.js";
 import { cloudformationUserData } from "../check/validators/cloudformation-userdata.js";
+import { userData } from "../e2e/harness/app.js";
 import { checkFiles } from "./helpers/check.js";
+import { answerSetRepo, tempDir } from "./helpers/repo.js";
 import { requireTool } from "./helpers/tools.js";
 
 /** A launch template whose user data is `userData` (YAML, indented under UserData:). */
@@ -134,6 +140,83 @@ describe("check: cloudformation-userdata validator", function () {
     assert.deepEqual(
       await check("Fn::Base64: |\n  #cloud-config\n  packages: [jq]\n"),
       [],
+    );
+  });
+});
+
+describe("the app instances' user data: unattended-upgrades", function () {
+  this.timeout(60_000);
+  let script: string[];
+  before(async function () {
+    requireTool(this, "apt-config");
+    const repo = await answerSetRepo("defaults");
+    script = userData(
+      repo,
+      new Proxy({}, { get: (_, name) => `value-of-${String(name)}` }),
+    ).split("\n");
+  });
+
+  /**
+   * What apt makes of the file the user data writes, beside an image whose own files (named as
+   * Ubuntu's) turn the upgrades off, allow -updates and reboot: `apt-config dump`'s lines on
+   * unattended-upgrades.
+   */
+  function aptReads(path: string, contents: string): string[] {
+    const parts = join(tempDir(), "apt.conf.d");
+    mkdirSync(parts);
+    writeFileSync(
+      join(parts, "20auto-upgrades"),
+      'APT::Periodic::Update-Package-Lists "0";\nAPT::Periodic::Unattended-Upgrade "0";\n',
+    );
+    writeFileSync(
+      join(parts, "50unattended-upgrades"),
+      [
+        "Unattended-Upgrade::Allowed-Origins {",
+        '  "${distro_id}:${distro_codename}-updates";',
+        "};",
+        'Unattended-Upgrade::Automatic-Reboot "true";',
+        "",
+      ].join("\n"),
+    );
+    writeFileSync(join(parts, basename(path)), contents);
+    // Only these files: neither this machine's apt.conf nor its apt.conf.d.
+    const main = join(dirname(parts), "apt.conf");
+    writeFileSync(
+      main,
+      `Dir::Etc::main "/dev/null";\nDir::Etc::parts "${parts}";\n`,
+    );
+    return execFileSync("apt-config", ["dump"], {
+      env: { ...process.env, APT_CONFIG: main },
+      encoding: "utf8",
+    })
+      .split("\n")
+      .filter((line) => /^(APT::Periodic::|Unattended-Upgrade::)/.test(line));
+  }
+
+  it("installs security updates every day and never reboots, whatever the image's defaults, before the boot installs anything", () => {
+    const written = /^cat > '?(\/etc\/apt\/apt\.conf\.d\/[^' ]+)'? <<'APT'$/;
+    const start = script.findIndex((line) => written.test(line));
+    assert.ok(start >= 0, "the user data writes an apt.conf.d file");
+    const end = script.indexOf("APT", start);
+    const path = written.exec(script[start]!)![1]!;
+    const contents = script.slice(start + 1, end).join("\n") + "\n";
+    assert.deepEqual(aptReads(path, contents), [
+      'APT::Periodic::Update-Package-Lists "1";',
+      'APT::Periodic::Unattended-Upgrade "1";',
+      'Unattended-Upgrade::Allowed-Origins "";',
+      'Unattended-Upgrade::Allowed-Origins:: "${distro_id}:${distro_codename}";',
+      'Unattended-Upgrade::Allowed-Origins:: "${distro_id}:${distro_codename}-security";',
+      'Unattended-Upgrade::Allowed-Origins:: "${distro_id}ESMApps:${distro_codename}-apps-security";',
+      'Unattended-Upgrade::Allowed-Origins:: "${distro_id}ESM:${distro_codename}-infra-security";',
+      'Unattended-Upgrade::Automatic-Reboot "false";',
+    ]);
+    // Before the packages: from the boot's first apt run on, and with the package itself.
+    const update = script.indexOf("apt-get update -q");
+    assert.ok(start < update, "written before apt-get update");
+    const install = script.slice(update).join("\n");
+    assert.match(
+      install.slice(0, install.indexOf("\n\n")),
+      /\sunattended-upgrades\s/,
     );
   });
 });

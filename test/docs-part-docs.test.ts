@@ -113,6 +113,40 @@ describe("the docs part", () => {
     );
   });
 
+  it("docs/RUNBOOK.md says when the instances are replaced for kernel updates, how to change it or run it now, and what production's reviewer approves", () => {
+    const section = (name: string) => {
+      const runbook = readFileSync(
+        join(repos[name]!, "docs/RUNBOOK.md"),
+        "utf8",
+      );
+      return runbook.slice(
+        runbook.indexOf("## Security updates and reboots"),
+        runbook.indexOf("## Rotate secrets"),
+      );
+    };
+    const defaults = section("defaults");
+    for (const text of [
+      "`/etc/apt/apt.conf.d/52demo-unattended-upgrades`",
+      "never a reboot",
+      "every Tuesday at 09:30 UTC, the Infrastructure workflow",
+      "staging's first, then production's",
+      "`rails-aws --instance-replacement off`",
+      "Actions → Infrastructure → Run workflow",
+      "`bin/infra <environment> app --new-image`",
+      "**What a reviewer approves in production**",
+      "only `LaunchTemplate` and `WebGroup`",
+    ])
+      assert.ok(defaults.includes(text), text);
+    const off = section("NAT per AZ, bastion, read replicas, on-demand");
+    assert.ok(
+      off.includes("only when someone runs the Infrastructure workflow"),
+    );
+    assert.ok(!off.includes("every Tuesday"));
+    const staging = section("staging only");
+    assert.ok(!staging.includes("What a reviewer approves in production"));
+    assert.ok(!staging.includes("staging's first"));
+  });
+
   it("the diagram reflects the answers", () => {
     const diagram = (name: string) =>
       mermaidBlocks(
@@ -192,6 +226,7 @@ describe("the cost model", () => {
     cableAdapter: "solid_cable",
     natGateways: "single",
     ubuntuRelease: "24.04",
+    instanceReplacement: "tue 09:30",
     shellAccess: "ssm",
     rubyVersion: "3.4.7",
   };
@@ -310,6 +345,26 @@ describe("the cost model", () => {
       !steady.lines.some((l) => l.item === "Burstable CPU above baseline"),
     );
     assert.ok(!steady.choices.some((c) => c.includes("credit")));
+  });
+
+  it("states what the weekly replacement of the instances costs, and what turning it off leaves undone", () => {
+    // Two t3.medium ($0.0416 an hour) beside their replacements for at most 25 minutes, 52/12
+    // times a month.
+    const amount = `$${(2 * (25 / 60) * 0.0416 * (52 / 12)).toFixed(2)}`;
+    const weekly = costs().choices.find((c) => c.includes("replacement"));
+    assert.match(
+      weekly ?? "",
+      /^The weekly replacement of the instances \(tue 09:30 UTC\)/,
+    );
+    assert.ok(weekly!.includes(`at most ${amount} a month`), weekly);
+    const off = costs({ instanceReplacement: "off" }).choices.find((c) =>
+      c.includes("replacement"),
+    );
+    assert.match(
+      off ?? "",
+      /^No scheduled replacement of the instances: kernel updates wait for a run by hand/,
+    );
+    assert.ok(off!.includes(`at most ${amount} a month`), off);
   });
 
   it("monthlyEstimate gives one line per environment", () => {

@@ -2,7 +2,14 @@
 // regions), keep to least privilege and pinned actions, never interpolate an expression into a
 // script, and the workflow checks catch an error planted in them for every answer set.
 import assert from "node:assert/strict";
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import helpers from "yeoman-test";
@@ -47,6 +54,7 @@ interface Workflow {
   name: string;
   on: Record<string, any>;
   permissions: Record<string, string>;
+  env?: Record<string, string>;
   jobs: Record<string, Job>;
 }
 
@@ -84,6 +92,32 @@ const stepNamed = (job: Job, name: string) =>
   job.steps.find((step) => step.name === name);
 const runs = (job: Job) => job.steps.flatMap((step) => step.run ?? []);
 const PLUGIN_STEP = "Install the Session Manager plugin";
+
+/**
+ * Runs a step's script with bash beside a bin/infra that only records its arguments (the step
+ * is tested, not bin/infra): the bin/infra commands it ran, one line each.
+ */
+function runStep(script: string, env: Record<string, string>): string[] {
+  const dir = tempDir();
+  mkdirSync(join(dir, "bin"));
+  const calls = join(dir, "calls");
+  writeFileSync(
+    join(dir, "bin/infra"),
+    `#!/bin/bash\necho "$*" >>${JSON.stringify(calls)}\n`,
+    { mode: 0o755 },
+  );
+  execFileSync("bash", ["-euo", "pipefail", "-c", script], {
+    cwd: dir,
+    env: {
+      PATH: process.env.PATH,
+      CHANGE_SET: "main-abc",
+      GITHUB_STEP_SUMMARY: join(dir, "summary"),
+      ...env,
+    },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  return readFileSync(calls, "utf8").trim().split("\n");
+}
 const assumedRole = (job: Job) =>
   job.steps.find((step) =>
     step.uses?.startsWith("aws-actions/configure-aws-credentials@"),
@@ -110,12 +144,15 @@ const answerSets: Record<
     args: [],
     regions: { production: "us-east-1", staging: "us-east-1" },
   },
-  "staging only": {
-    args: ["--environments", "staging"],
+  "staging only, no scheduled replacement": {
+    args: ["--environments", "staging", "--instance-replacement", "off"],
     regions: { staging: "us-east-1" },
   },
-  "production only": {
-    args: ["--environments", "production"],
+  "production only, replaced on Saturdays": {
+    args: [
+      ...["--environments", "production"],
+      ...["--instance-replacement", "Sat 03:45"],
+    ],
     regions: { production: "us-east-1" },
   },
   "redis, bastion, other regions": {
@@ -341,26 +378,22 @@ for (const [setName, { args, regions }] of Object.entries(answerSets)) {
         assert.equal(plan.environment, undefined);
         assert.equal(
           plan.if,
-          "github.event_name == 'push' || github.event.pull_request.head.repo.full_name == github.repository",
+          "github.ref == 'refs/heads/main' || github.event_name == 'workflow_dispatch' || github.event.pull_request.head.repo.full_name == github.repository",
         );
         assert.equal(
           assumedRole(plan),
           `\${{ vars.AWS_PLAN_ROLE_ARN_${env.toUpperCase()} }}`,
         );
         assert.equal(
-          plan.env!.CHANGE_SET,
-          "${{ github.event_name == 'pull_request' && format('pr-{0}-{1}', github.event.pull_request.number, github.sha) || format('main-{0}', github.sha) }}",
+          infra.env!.CHANGE_SET,
+          "${{ github.event_name == 'pull_request' && format('pr-{0}-{1}', github.event.pull_request.number, github.sha) || github.event_name == 'push' && format('main-{0}', github.sha) || format('new-image-{0}', github.run_id) }}",
         );
         const stacks = infraStacks(env);
         const create = stepNamed(plan, "Create the change sets and show them")!;
         assert.equal(create.if, "github.event.action != 'closed'");
-        assert.match(
-          create.run!,
-          new RegExp(
-            `^\\s*bin/infra ${env} plan "\\$CHANGE_SET" ${stacks}$`,
-            "m",
-          ),
-        );
+        assert.deepEqual(runStep(create.run!, { NEW_IMAGE: "false" }), [
+          `${env} plan main-abc ${stacks}`,
+        ]);
         const discard = stepNamed(plan, "Delete the preview's change sets")!;
         assert.equal(
           discard.if,
@@ -388,7 +421,7 @@ for (const [setName, { args, regions }] of Object.entries(answerSets)) {
       );
       for (const env of environments) {
         const apply = infra.jobs[`apply-${env}`]!;
-        assert.equal(apply.if, "github.event_name == 'push'");
+        assert.equal(apply.if, "github.ref == 'refs/heads/main'");
         assert.equal(apply.environment, env);
         assert.deepEqual(apply.needs, [
           `plan-${env}`,
@@ -397,11 +430,66 @@ for (const [setName, { args, regions }] of Object.entries(answerSets)) {
             : []),
         ]);
         assert.equal(assumedRole(apply), "${{ vars.AWS_DEPLOY_ROLE_ARN }}");
-        assert.equal(apply.env!.CHANGE_SET, "main-${{ github.sha }}");
-        assert.equal(
-          stepNamed(apply, "Execute the planned change sets")!.run,
-          `bin/infra ${env} apply "$CHANGE_SET" ${infraStacks(env)}`,
+        assert.deepEqual(
+          runStep(stepNamed(apply, "Execute the planned change sets")!.run!, {
+            NEW_IMAGE: "false",
+          }),
+          [`${env} apply main-abc ${infraStacks(env)}`],
         );
+      }
+    });
+
+    it("replace every instance on the answered weekly schedule, or by hand from main: the app stack alone on Canonical's newest image, through the plan and apply jobs", () => {
+      const { infra } = generated.workflow;
+      const flag = args.indexOf("--instance-replacement");
+      const answered = flag < 0 ? undefined : args[flag + 1];
+      const cron =
+        answered === "off"
+          ? undefined
+          : answered === "Sat 03:45"
+            ? "45 3 * * 6"
+            : "30 9 * * 2";
+      assert.deepEqual(infra.on.schedule, cron && [{ cron }]);
+      assert.equal(
+        generated.text.infra.includes("every week ("),
+        cron !== undefined,
+      );
+      assert.ok("workflow_dispatch" in infra.on);
+      assert.equal(
+        infra.env!.NEW_IMAGE,
+        "${{ github.event_name == 'schedule' || github.event_name == 'workflow_dispatch' }}",
+      );
+      for (const env of environments) {
+        const plan = infra.jobs[`plan-${env}`]!;
+        // A run by hand from another branch fails, saying so, before any credentials.
+        const refuse = plan.steps[0]!;
+        assert.equal(
+          refuse.if,
+          "github.event_name == 'workflow_dispatch' && github.ref != 'refs/heads/main'",
+        );
+        assert.match(refuse.run!, /exit 1/);
+        const replacement = { NEW_IMAGE: "true", CHANGE_SET: "new-image-42" };
+        assert.deepEqual(
+          runStep(
+            stepNamed(plan, "Create the change sets and show them")!.run!,
+            replacement,
+          ),
+          [`${env} plan new-image-42 --new-image app`],
+        );
+        const apply = infra.jobs[`apply-${env}`]!;
+        assert.deepEqual(
+          runStep(
+            stepNamed(apply, "Execute the planned change sets")!.run!,
+            replacement,
+          ),
+          [`${env} apply new-image-42 app`],
+        );
+        // As every change to the environment: under its lock, in its GitHub environment.
+        assert.deepEqual(apply.concurrency, {
+          group: `change-${env}`,
+          "cancel-in-progress": false,
+        });
+        assert.equal(apply.environment, env);
       }
     });
 

@@ -94,6 +94,7 @@ function answersFile(dir: string, unasked: string[]): string {
     productionReadReplica: false,
     natGateways: "single",
     ubuntuRelease: settings.ubuntuRelease.default({}, { folderName: "" }),
+    instanceReplacement: "off",
     shellAccess: "ssm",
     cpuTarget: 70,
   };

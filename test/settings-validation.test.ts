@@ -8,6 +8,7 @@ import {
   connectionsPerInstance,
   definitionOf,
   flagOf,
+  replacementCron,
   settingNames,
   settings,
   type SettingName,
@@ -129,6 +130,42 @@ describe("settings validation", () => {
       if (offered) assert.ok(message.endsWith(`try "${offered}"`), message);
       else assert.doesNotMatch(message, /try/);
     }
+  });
+
+  it("takes the instance replacement as a weekday and a UTC time, or off, offering the form it wants", () => {
+    const resolved = (instanceReplacement: string) =>
+      resolveAnswers({ domain: "example.com", instanceReplacement }, facts);
+    for (const [given, stored, cron] of [
+      ["tue 09:30", "tue 09:30", "30 9 * * 2"],
+      ["SUN  00:00", "sun 00:00", "0 0 * * 0"],
+      ["sat 23:59", "sat 23:59", "59 23 * * 6"],
+      ["off", "off", false],
+    ] as const) {
+      const result = resolved(given);
+      assert.ok(result.ok, result.ok ? "" : result.problems.join("\n"));
+      assert.equal(result.answers.instanceReplacement, stored);
+      assert.equal(replacementCron(stored), cron);
+    }
+    for (const [given, offered] of [
+      ["Tuesday 9:30", "tue 09:30"],
+      ["never", "off"],
+      ["tue 24:00", undefined],
+      ["daily 09:30", undefined],
+      ["tue", undefined],
+    ] as const) {
+      const result = resolved(given);
+      assert.equal(result.ok, false, given);
+      if (result.ok) continue;
+      const message = result.problems.join("\n");
+      assert.match(message, /allowed: off, or a weekday \(mon to sun\)/);
+      if (offered) assert.ok(message.endsWith(`try "${offered}"`), message);
+      else assert.doesNotMatch(message, /try/);
+    }
+    // Weekly unless turned off: a default that replaces nothing would leave kernels unpatched.
+    assert.equal(
+      replacementCron(String(settings.instanceReplacement.default({}, facts))),
+      "30 9 * * 2",
+    );
   });
 
   it("refuses app names rails new refuses, and offers one it accepts; a folder so named gives that one by default", () => {

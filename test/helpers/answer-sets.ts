@@ -31,5 +31,7 @@ export const answerSets: Record<string, string[]> = {
       "--staging-capacity",
       "on-demand",
     ],
+    // And no scheduled replacement of the instances: the workflow without its schedule.
+    ...["--instance-replacement", "off"],
   ],
 };

@@ -208,6 +208,11 @@ export const settingExamples: Record<SettingName, SettingExample> = {
     invalid: "20.04",
     allowed: "one of 24.04, 22.04",
   },
+  instanceReplacement: {
+    valid: "off",
+    invalid: "Tuesday 25:00",
+    allowed: "off, or a weekday (mon to sun) and a time in UTC",
+  },
   shellAccess: {
     valid: "bastion",
     invalid: "ssh",

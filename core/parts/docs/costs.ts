@@ -349,6 +349,28 @@ function creditChoice(
   return `${type.type} is burstable, and the launch template runs it in unlimited credit mode: kept near the ${context.cpuTarget} % CPU target, it spends ${context.cpuTarget - type.baselineCpuPercent} points above its ${type.baselineCpuPercent} % baseline, billed at ${dollars(prices.burstableSurplusVcpuHour[type.type.split(".")[0]!] ?? 0)} per vCPU-hour: ${dollars(surplus)} a month per instance on top of its ${dollars(base)} on demand.${comparison} Standard mode would not bill it, but would hold each instance to its baseline once its credits run out.`;
 }
 
+/** Replacements of the instances a month, at one a week. */
+const REPLACEMENTS_PER_MONTH = 52 / 12;
+
+/**
+ * What the weekly replacement of the instances adds: each new instance runs beside the one it
+ * replaces until its bootstrap signals, at most the rolling update's signal timeout, priced on
+ * demand (spot costs less).
+ */
+function replacementChoice(context: Context, env: EnvironmentContext): string {
+  const minutes = context.rollout.signalTimeoutMinutes;
+  const overlap = dollars(
+    env.asgMin *
+      (minutes / 60) *
+      (monthlyPrice(prices.ec2Hourly, env.instanceType, env.region) / hours) *
+      REPLACEMENTS_PER_MONTH,
+  );
+  const cost = `each new instance runs beside the one it replaces while it boots, at most ${minutes} minutes: at most ${overlap} a month at the minimum size (${env.asgMin} ${env.instanceType} on demand)`;
+  return context.instanceReplacement
+    ? `The weekly replacement of the instances (${context.instanceReplacement.window} UTC): ${cost}. \`--instance-replacement off\` saves it and leaves kernel updates to a run by hand (docs/RUNBOOK.md).`
+    : `No scheduled replacement of the instances: kernel updates wait for a run by hand (docs/RUNBOOK.md). Weekly (\`--instance-replacement tue 09:30\`), ${cost}.`;
+}
+
 /** What the backup copy costs per GB, and where the figures come from. */
 function backupChoice(env: EnvironmentContext): string {
   if (env.backupCopyRegion === "") {
@@ -405,6 +427,7 @@ export function environmentCosts(
       natChoice(env),
       creditChoice(context, env),
       backupChoice(env),
+      replacementChoice(context, env),
     ].filter((choice): choice is string => Boolean(choice)),
   };
 }
