@@ -3,8 +3,8 @@
 // in its Metadata, each finding at its template line. And what the generated user data tells
 // unattended-upgrades, read back by apt itself.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { renderSub } from "../check/cloudformation/user-data.js";
 import { cloudformationUserData } from "../check/validators/cloudformation-userdata.js";
@@ -144,7 +144,7 @@ describe("check: cloudformation-userdata validator", function () {
   });
 });
 
-describe("the app instances' user data: unattended-upgrades", function () {
+describe("the app instances' user data: apt at boot", function () {
   this.timeout(60_000);
   let script: string[];
   before(async function () {
@@ -211,12 +211,63 @@ describe("the app instances' user data: unattended-upgrades", function () {
       'Unattended-Upgrade::Automatic-Reboot "false";',
     ]);
     // Before the packages: from the boot's first apt run on, and with the package itself.
-    const update = script.indexOf("apt-get update -q");
+    const update = script.findIndex((line) => /apt_get update -q/.test(line));
     assert.ok(start < update, "written before apt-get update");
-    const install = script.slice(update).join("\n");
+    const install = script
+      .slice(script.findIndex((line) => line.startsWith("apt_get install")))
+      .join("\n");
     assert.match(
       install.slice(0, install.indexOf("\n\n")),
       /\sunattended-upgrades\s/,
     );
+  });
+
+  /**
+   * Runs the user data's apt lines (from `apt_get() {` to the install) under its shell options
+   * and error trap, with a stand-in apt-get (this machine's must not change) that fails `update`
+   * the first `failures` times as when a daily apt run holds the lists' lock, and a `sleep` that
+   * returns at once. Returns the exit code and apt-get's calls.
+   */
+  function bootApt(failures: number): { code: number; calls: string[] } {
+    const from = script.findIndex((line) => line.startsWith("apt_get() {"));
+    const to = script.findIndex((line) => line.startsWith("apt_get install"));
+    assert.ok(from >= 0 && to > from, "the user data's apt lines");
+    const dir = tempDir("boot-apt-");
+    const calls = join(dir, "calls");
+    writeFileSync(
+      join(dir, "apt-get"),
+      `#!/bin/bash\necho "$*" >>${calls}\n[[ " $* " != *" update "* ]] || (( $(grep -c update ${calls}) > ${failures} ))\n`,
+      { mode: 0o755 },
+    );
+    const run = spawnSync(
+      "bash",
+      [
+        "-c",
+        [
+          "set -euo pipefail",
+          "trap 'echo FAILURE' ERR",
+          "sleep() { :; }",
+          ...script.slice(from, to),
+          "apt_get install -y -q jq",
+        ].join("\n"),
+      ],
+      { env: { ...process.env, PATH: `${dir}:${process.env.PATH}` } },
+    );
+    return {
+      code: run.status!,
+      calls: readFileSync(calls, "utf8").trim().split("\n"),
+    };
+  }
+
+  it("waits for the package locks that Ubuntu's daily apt run may hold at first boot, and fails the boot when they stay held", () => {
+    const waited = bootApt(3);
+    assert.equal(waited.code, 0);
+    assert.deepEqual(waited.calls, [
+      ...Array(4).fill("-o DPkg::Lock::Timeout=600 update -q"),
+      "-o DPkg::Lock::Timeout=600 install -y -q jq",
+    ]);
+    const held = bootApt(100);
+    assert.notEqual(held.code, 0);
+    assert.equal(held.calls.length, 10, "ten tries of update, no install");
   });
 });
