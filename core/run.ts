@@ -131,12 +131,20 @@ async function decideAndWrite(
     // Git makes the first commit from the planned files while this process writes them; a run
     // completing one that was killed before its commit was made makes it.
     const firstCommit = decision.gitInit ? decision.files : resumed.firstCommit;
+    // Asked now, so that git answers while the run checks and records what it writes.
+    const inWorkTree =
+      firstCommit && git(destination, ["rev-parse", "--is-inside-work-tree"]);
     let committing: Promise<string | undefined> | undefined;
     let wrote: (written: boolean) => void = () => {};
     const written = new Promise<boolean>((resolve) => (wrote = resolve));
     const commit = () => {
-      if (firstCommit)
-        committing ??= initialCommit(destination, firstCommit, written);
+      if (firstCommit && inWorkTree)
+        committing ??= initialCommit(
+          destination,
+          firstCommit,
+          inWorkTree,
+          written,
+        );
     };
     try {
       await writeFiles(destination, decision.files, decision.removals, {
@@ -150,7 +158,8 @@ async function decideAndWrite(
       await committing;
       throw error;
     }
-    const git = committing && (await timedAsync("git", () => committing!));
+    const gitReport =
+      committing && (await timedAsync("git", () => committing!));
     const notes = [
       ...(resumed.completed.length
         ? [
@@ -164,7 +173,7 @@ async function decideAndWrite(
     ];
     return {
       ...decision,
-      report: `${notes.length ? `${notes.join("\n")}\n` : ""}${decision.report}${git ? `${git}\n` : ""}`,
+      report: `${notes.length ? `${notes.join("\n")}\n` : ""}${decision.report}${gitReport ? `${gitReport}\n` : ""}`,
     };
   } catch (error) {
     return asOutcome(error);
@@ -221,15 +230,17 @@ function firstCommitStream(
 /**
  * A new project becomes a git repository with what was generated as its first commit, as
  * `rails new` does, so that the next regeneration's merges show as a diff. A folder already
- * inside a repository is left to it; without a git identity, the files are only staged. The
- * commit is made from the planned files, so it does not wait until they are `written`.
+ * inside a repository (`git rev-parse --is-inside-work-tree`, asked before) is left to it; without
+ * a git identity, the files are only staged. The commit is made from the planned files, so it does
+ * not wait until they are `written`.
  */
 async function initialCommit(
   destination: string,
   files: PlannedFile[],
+  inWorkTree: ReturnType<typeof git>,
   written: Promise<boolean>,
 ): Promise<string | undefined> {
-  const inside = await git(destination, ["rev-parse", "--is-inside-work-tree"]);
+  const inside = await inWorkTree;
   if (inside.status === null)
     return "git: not installed, so the project is not a repository yet.";
   if (inside.status === 0) return undefined;
