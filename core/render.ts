@@ -110,7 +110,8 @@ let loaded:
 function precompiled(): Record<string, TemplateSpec> {
   if (!loaded) {
     if (!existsSync(PRECOMPILED_PATH)) return {};
-    const source = readFileSync(PRECOMPILED_PATH, "utf8");
+    // ASCII: the build escapes every other character.
+    const source = readFileSync(PRECOMPILED_PATH, "latin1");
     const script = new Script(source, {
       filename: PRECOMPILED_PATH,
       cachedData: codeCacheOf(source),
