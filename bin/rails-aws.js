@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Entry point of `npx rails-aws`; the compiled CLI is in dist/ (built by `npm ci` through `prepare`).
-import { main } from "../dist/cli/main.js";
+// Entry point of `npx rails-aws`; the compiled CLI is in dist/ (built by `npm ci` through `prepare`),
+// bundled into one module (cli/bundle.ts).
+import { main, timings } from "../dist/bundle/main.js";
 
 // Node's own start and the command line's modules, before anything runs (npm run bench).
 const started = process.uptime() * 1000;
@@ -21,9 +22,7 @@ const io = {
 };
 process.exitCode = await main(process.argv.slice(2), io);
 // The benchmark asks where the time went (npm run bench).
-if (process.env.RAILS_AWS_TIMINGS) {
-  const { timings } = await import("../dist/core/timings.js");
+if (process.env.RAILS_AWS_TIMINGS)
   process.stderr.write(
     `${JSON.stringify({ timings: timings(), started, uptime: process.uptime() * 1000 })}\n`,
   );
-}

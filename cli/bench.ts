@@ -248,7 +248,7 @@ const line = (name: string, ms: number, note = "") =>
 line("start-up", phaseMedian("started"), "(node, the command line's modules)");
 const notes: Partial<Record<Phase, string>> = {
   load: "(the modules of a run)",
-  git: "(git init and the first commit: child processes)",
+  git: "(waiting for git's first commit, made while the files are written)",
 };
 for (const phase of phases) line(phase, phaseMedian(phase), notes[phase]);
 line("the rest", fullMs - accounted, "(deciding outside the phases, exit)");

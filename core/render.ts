@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
-import { pathToFileURL } from "node:url";
+import { Script } from "node:vm";
 import type HandlebarsType from "handlebars";
 import runtimeModule from "handlebars/runtime.js";
 import type { Context } from "./context.js";
@@ -57,11 +57,25 @@ export const COMPILE_OPTIONS = {
   ),
 };
 
-/** Where the build (npm run build) puts the built-in templates, precompiled. */
+/**
+ * Where the build (npm run build) puts the built-in templates, precompiled: a script whose value
+ * is the templates by source hash.
+ */
 export const PRECOMPILED_PATH = join(
   packageRoot,
   "dist",
   "precompiled-templates.js",
+);
+
+/**
+ * Where the build puts V8's code cache of that script, made once it has rendered every template of
+ * a default run: a run then neither parses the script nor compiles those templates' functions.
+ * Its first line is the hash of the script it was made from; another Node rejects it by itself.
+ */
+export const PRECOMPILED_CACHE_PATH = join(
+  packageRoot,
+  "dist",
+  "precompiled-templates.cache",
 );
 
 /** handlebars/runtime is the full Handlebars less its compiler; its own types declare nothing. */
@@ -74,18 +88,48 @@ type TemplateSpec = Parameters<typeof HandlebarsType.template>[0];
 export const sourceHash = (source: string) =>
   createHash("sha1").update(source).digest("hex");
 
+/** The code cache made from exactly this script, if the build made one. */
+function codeCacheOf(script: string): Buffer | undefined {
+  if (!existsSync(PRECOMPILED_CACHE_PATH)) return undefined;
+  const cache = readFileSync(PRECOMPILED_CACHE_PATH);
+  const newline = cache.indexOf("\n");
+  return cache.subarray(0, newline).toString() === sourceHash(script)
+    ? cache.subarray(newline + 1)
+    : undefined;
+}
+
+let loaded:
+  | { source: string; script: Script; specs: Record<string, TemplateSpec> }
+  | undefined;
+
 /**
  * Built-in templates precompiled at build time (cli/precompile-templates.ts), by source hash:
  * compiling them took most of a run. Absent after a bare `tsc`; a template edited since the build
- * has another hash: both are compiled as a user's template is.
+ * has another hash: both are compiled as a user's template is. Loaded when first rendered.
  */
-const precompiled: Record<string, TemplateSpec> = existsSync(PRECOMPILED_PATH)
-  ? (
-      (await import(pathToFileURL(PRECOMPILED_PATH).href)) as {
-        default: Record<string, TemplateSpec>;
-      }
-    ).default
-  : {};
+function precompiled(): Record<string, TemplateSpec> {
+  if (!loaded) {
+    if (!existsSync(PRECOMPILED_PATH)) return {};
+    // ASCII: the build escapes every other character.
+    const source = readFileSync(PRECOMPILED_PATH, "latin1");
+    const script = new Script(source, {
+      filename: PRECOMPILED_PATH,
+      cachedData: codeCacheOf(source),
+    });
+    const specs = script.runInThisContext() as Record<string, TemplateSpec>;
+    loaded = { source, script, specs };
+  }
+  return loaded.specs;
+}
+
+/** The code cache of the precompiled templates as far as rendered (build step), with its header. */
+export function precompiledCodeCache(): Buffer | undefined {
+  if (!loaded) return undefined;
+  return Buffer.concat([
+    Buffer.from(`${sourceHash(loaded.source)}\n`),
+    loaded.script.createCachedData(),
+  ]);
+}
 
 const withHelpers = <E extends typeof HandlebarsRuntime>(env: E): E => {
   env.registerHelper(HELPERS);
@@ -102,7 +146,7 @@ function compile(source: string): Template {
 }
 
 function templateOf(source: string): Template {
-  const spec = precompiled[sourceHash(source)];
+  const spec = precompiled()[sourceHash(source)];
   return spec ? runtime.template(spec) : compile(source);
 }
 

@@ -1,7 +1,7 @@
 // What every adapter does with one run: one at a time per destination, complete a run that was
 // interrupted, generate, write what the core decided, and say what happened with which exit code.
 // The CLI and the Yeoman generators only print the outcome.
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { planEjection, type EjectRequest } from "./eject.js";
@@ -18,7 +18,7 @@ import { writes } from "./changes.js";
 import { preview, summarize } from "./summary.js";
 import { resumeInterruptedWrite, writeFiles, WriteError } from "./write.js";
 import type { PlannedFile } from "./render.js";
-import { timed } from "./timings.js";
+import { timedAsync } from "./timings.js";
 
 export interface RunRequest extends GenerateRequest {
   dryRun?: boolean;
@@ -128,10 +128,38 @@ async function decideAndWrite(
         report: "",
         error: "nothing written: you answered no.",
       };
-    writeFiles(destination, decision.files, decision.removals);
-    const git = decision.gitInit
-      ? timed("git", () => initialCommit(destination, decision.files))
-      : undefined;
+    // Git makes the first commit from the planned files while this process writes them; a run
+    // completing one that was killed before its commit was made makes it.
+    const firstCommit = decision.gitInit ? decision.files : resumed.firstCommit;
+    // Asked now, so that git answers while the run checks and records what it writes.
+    const inWorkTree =
+      firstCommit && git(destination, ["rev-parse", "--is-inside-work-tree"]);
+    let committing: Promise<string | undefined> | undefined;
+    let wrote: (written: boolean) => void = () => {};
+    const written = new Promise<boolean>((resolve) => (wrote = resolve));
+    const commit = () => {
+      if (firstCommit && inWorkTree)
+        committing ??= initialCommit(
+          destination,
+          firstCommit,
+          inWorkTree,
+          written,
+        );
+    };
+    try {
+      await writeFiles(destination, decision.files, decision.removals, {
+        firstCommit: decision.gitInit,
+        checked: commit,
+      });
+      wrote(true);
+      commit();
+    } catch (error) {
+      wrote(false);
+      await committing;
+      throw error;
+    }
+    const gitReport =
+      committing && (await timedAsync("git", () => committing!));
     const notes = [
       ...(resumed.completed.length
         ? [
@@ -145,7 +173,7 @@ async function decideAndWrite(
     ];
     return {
       ...decision,
-      report: `${notes.length ? `${notes.join("\n")}\n` : ""}${decision.report}${git ? `${git}\n` : ""}`,
+      report: `${notes.length ? `${notes.join("\n")}\n` : ""}${decision.report}${gitReport ? `${gitReport}\n` : ""}`,
     };
   } catch (error) {
     return asOutcome(error);
@@ -156,8 +184,24 @@ async function decideAndWrite(
   }
 }
 
-function git(destination: string, args: string[], input?: string) {
-  return spawnSync("git", args, { cwd: destination, encoding: "utf8", input });
+/** git in destination, as a child process the run does not wait for; status null: no git. */
+function git(
+  destination: string,
+  args: string[],
+  input?: string,
+): Promise<{ status: number | null; stdout: string }> {
+  return new Promise((resolve) => {
+    const child = spawn("git", args, {
+      cwd: destination,
+      stdio: [input === undefined ? "ignore" : "pipe", "pipe", "ignore"],
+    });
+    let stdout = "";
+    child.stdout!.setEncoding("utf8").on("data", (text) => (stdout += text));
+    child.on("error", () => resolve({ status: null, stdout }));
+    child.on("close", (status) => resolve({ status, stdout }));
+    // A git that stops reading (it failed) closes the pipe: its status says so.
+    child.stdin?.on("error", () => {}).end(input);
+  });
 }
 
 /**
@@ -186,34 +230,55 @@ function firstCommitStream(
 /**
  * A new project becomes a git repository with what was generated as its first commit, as
  * `rails new` does, so that the next regeneration's merges show as a diff. A folder already
- * inside a repository is left to it; without a git identity, the files are only staged.
+ * inside a repository (`git rev-parse --is-inside-work-tree`, asked before) is left to it; without
+ * a git identity, the files are only staged. The commit is made from the planned files, so it does
+ * not wait until they are `written`.
  */
-function initialCommit(
+async function initialCommit(
   destination: string,
   files: PlannedFile[],
-): string | undefined {
-  const inside = git(destination, ["rev-parse", "--is-inside-work-tree"]);
-  if (inside.error)
+  inWorkTree: ReturnType<typeof git>,
+  written: Promise<boolean>,
+): Promise<string | undefined> {
+  const inside = await inWorkTree;
+  if (inside.status === null)
     return "git: not installed, so the project is not a repository yet.";
   if (inside.status === 0) return undefined;
-  if (git(destination, ["init", "--quiet"]).status !== 0)
+  if ((await git(destination, ["init", "--quiet"])).status !== 0)
     return "git: git init failed; the project is not a repository yet.";
   // Who git says commits, by its own rules (environment, then configuration); it fails as
   // `git commit` would when it cannot tell.
-  const [author, committer] = ["GIT_AUTHOR_IDENT", "GIT_COMMITTER_IDENT"].map(
-    (name) => git(destination, ["var", name]),
+  const [author, committer] = await Promise.all(
+    ["GIT_AUTHOR_IDENT", "GIT_COMMITTER_IDENT"].map((name) =>
+      git(destination, ["var", name]),
+    ),
   );
   const committed =
     author!.status === 0 &&
     committer!.status === 0 &&
-    git(
-      destination,
-      ["fast-import", "--quiet"],
-      firstCommitStream(files, author!.stdout.trim(), committer!.stdout.trim()),
+    (
+      await git(
+        destination,
+        ["fast-import", "--quiet"],
+        firstCommitStream(
+          files,
+          author!.stdout.trim(),
+          committer!.stdout.trim(),
+        ),
+      )
     ).status === 0;
+  // A run that could not write everything leaves no repository of its own.
+  if (!(await written)) {
+    rmSync(join(destination, ".git"), { recursive: true, force: true });
+    return undefined;
+  }
   // The index as the commit left it, or everything written staged for a commit of the user's.
-  if (committed) git(destination, ["read-tree", "HEAD"]);
-  else git(destination, ["add", "--all", "--", ".", `:!${LOCK_PATH}`]);
+  await git(
+    destination,
+    committed
+      ? ["read-tree", "HEAD"]
+      : ["add", "--all", "--", ".", `:!${LOCK_PATH}`],
+  );
   return committed
     ? "git: a new repository, with the generated files as its first commit."
     : "git: a new repository with the generated files staged; commit them once git knows who you are (git config user.name and user.email).";

@@ -25,7 +25,7 @@ import { basename, dirname, isAbsolute, join, relative } from "node:path";
 import { sha256 } from "./manifest.js";
 import { STATE_DIR } from "./paths.js";
 import type { PlannedFile } from "./render.js";
-import { timed } from "./timings.js";
+import { timedAsync } from "./timings.js";
 
 export const JOURNAL_PATH = `${STATE_DIR}/pending-run.json`;
 
@@ -46,9 +46,10 @@ const inside = (root: string, path: string) => {
   return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
 };
 
+/** A path's own status, undefined when nothing is there (asked without an exception to throw). */
 function lstatOrUndefined(path: string) {
   try {
-    return lstatSync(path);
+    return lstatSync(path, { throwIfNoEntry: false });
   } catch {
     return undefined;
   }
@@ -230,14 +231,32 @@ function apply(
   else replaceAtomically(target, entry.contents, entry.mode, folders);
 }
 
-/** Writes files and removes others, all or nothing as far as can be known in advance. */
-export function writeFiles(
+export interface WriteOptions {
+  /**
+   * The run also makes the destination's first commit: the journal says so, so that the run that
+   * completes this one after a kill makes it too (see resumeInterruptedWrite).
+   */
+  firstCommit?: boolean;
+  /**
+   * Called once every check has passed and the journal is recorded, before the first file is
+   * written: what runs beside the writes (git's processes) starts then, never for a run refused
+   * before writing.
+   */
+  checked?: () => void;
+}
+
+/**
+ * Writes files and removes others, all or nothing as far as can be known in advance. Between
+ * files, the event loop turns, so that what runs beside the writes can move on.
+ */
+export async function writeFiles(
   destination: string,
   files: PlannedFile[],
   removals: string[] = [],
-): void {
+  { firstCommit, checked }: WriteOptions = {},
+): Promise<void> {
   if (files.length === 0 && removals.length === 0) return;
-  timed("write", () => {
+  await timedAsync("write", async () => {
     const targets = preflight(destination, [
       ...files,
       ...removals.map((path) => ({ path, contents: "", mode: 0o644 })),
@@ -248,17 +267,19 @@ export function writeFiles(
     ].map((entry, index) => ({ ...entry, before: digestOf(targets[index]!) }));
     replaceAtomically(
       join(destination, JOURNAL_PATH),
-      `${JSON.stringify({ files: journal })}\n`,
+      `${JSON.stringify({ files: journal, ...(firstCommit && { firstCommit }) })}\n`,
       0o644,
     );
+    checked?.();
     const folders = new Set<string>();
-    journal.forEach((entry, index) => {
+    for (const [index, entry] of journal.entries()) {
       try {
         apply(targets[index]!, entry, folders);
       } catch (error) {
         throw failedWrite(entry.path, error);
       }
-    });
+      await new Promise(setImmediate);
+    }
     rmSync(join(destination, JOURNAL_PATH));
   });
 }
@@ -268,6 +289,11 @@ export interface Resumed {
   completed: string[];
   /** Files changed since the interruption: left as they are. */
   left: string[];
+  /**
+   * The interrupted run's files, when it was making the destination's first commit and left the
+   * repository unfinished (no index yet): that repository is removed, to be made again.
+   */
+  firstCommit?: PlannedFile[];
 }
 
 /**
@@ -279,10 +305,12 @@ export function resumeInterruptedWrite(destination: string): Resumed {
   const resumed: Resumed = { completed: [], left: [] };
   if (!existsSync(path)) return resumed;
   let files: JournalEntry[];
+  let firstCommit: boolean | undefined;
   try {
-    files = (
-      JSON.parse(readFileSync(path, "utf8")) as { files: JournalEntry[] }
-    ).files;
+    ({ files, firstCommit } = JSON.parse(readFileSync(path, "utf8")) as {
+      files: JournalEntry[];
+      firstCommit?: boolean;
+    });
     if (!Array.isArray(files)) throw new Error("no list of files");
   } catch (error) {
     throw new WriteError(
@@ -300,6 +328,12 @@ export function resumeInterruptedWrite(destination: string): Resumed {
       apply(target, file);
       resumed.completed.push(file.path);
     } else resumed.left.push(file.path);
+  }
+  if (firstCommit && !existsSync(join(destination, ".git", "index"))) {
+    rmSync(join(destination, ".git"), { recursive: true, force: true });
+    resumed.firstCommit = files.flatMap(({ path, contents, mode }) =>
+      contents === null ? [] : [{ path, contents, mode }],
+    );
   }
   rmSync(path);
   return resumed;

@@ -85,6 +85,17 @@ interface KillFigures {
   linesLost: number;
   /** Kill positions whose re-run did not give the uninterrupted result. */
   differing: number[];
+  /** Kill positions whose re-run left a git repository unlike the uninterrupted run's. */
+  repositoriesDiffering: number[];
+}
+
+/** What a person sees of a folder's git repository: its commits and what is not committed. */
+function repositoryState(dir: string): string {
+  const git = (...args: string[]) =>
+    spawnSync("git", args, { cwd: dir, encoding: "utf8" }).stdout;
+  return existsSync(join(dir, ".git"))
+    ? `${git("rev-list", "--count", "--all")}${git("status", "--porcelain")}`
+    : "no repository";
 }
 
 /**
@@ -112,6 +123,7 @@ function killAtEachWrite(
     tornFiles: 0,
     linesLost: 0,
     differing: [],
+    repositoriesDiffering: [],
   };
   for (const killAt of positions(renamesOf(uninterrupted))) {
     const dir = fresh();
@@ -136,10 +148,12 @@ function killAtEachWrite(
       after.size === expected.size &&
       [...after].every(([path, entry]) => expected.get(path) === entry);
     if (!same) figures.differing.push(killAt);
+    if (repositoryState(dir) !== repositoryState(reference))
+      figures.repositoriesDiffering.push(killAt);
     rmSync(dir, { recursive: true });
   }
   console.log(
-    `      kills ${figures.kills}, torn files ${figures.tornFiles}, lines lost ${figures.linesLost}, re-runs unlike an uninterrupted run ${figures.differing.length}`,
+    `      kills ${figures.kills}, torn files ${figures.tornFiles}, lines lost ${figures.linesLost}, re-runs unlike an uninterrupted run ${figures.differing.length}, repositories unlike its ${figures.repositoriesDiffering.length}`,
   );
   return figures;
 }
@@ -148,6 +162,7 @@ const NOTHING_LOST: Omit<KillFigures, "kills"> = {
   tornFiles: 0,
   linesLost: 0,
   differing: [],
+  repositoriesDiffering: [],
 };
 
 describe("a run killed at a write, then run again", () => {
@@ -165,7 +180,7 @@ describe("a run killed at a write, then run again", () => {
     assert.deepEqual(figures, NOTHING_LOST);
   });
 
-  it("a first run into a new folder: the re-run gives the uninterrupted result, no file is torn, and the folder is not mistaken for an existing app", function () {
+  it("a first run into a new folder: the re-run gives the uninterrupted result, its first commit included, no file is torn, and the folder is not mistaken for an existing app", function () {
     this.timeout(900_000);
     const { kills, ...figures } = killAtEachWrite(
       undefined,
