@@ -125,6 +125,12 @@ export interface InstanceContract {
    * (20auto-upgrades, 50unattended-upgrades), so that its values win.
    */
   unattendedUpgradesConfig: string;
+  /**
+   * needrestart's configuration that keeps it from restarting the app's services after an update
+   * (Perl, as needrestart reads it): a restart outside a deploy is not health-checked.
+   */
+  needrestartConfig: string;
+  needrestartOverride: string;
   /** The release tree under app.deployPath. */
   current: string;
   shared: string;
@@ -500,16 +506,17 @@ export function deriveContext(
   // Not asked when no group scales; the CPU alarm still reads it.
   const cpuTarget =
     answers.cpuTarget ?? settings.cpuTarget.default({}, { folderName: "" });
+  const units = {
+    web: `${answers.appName}-web.service`,
+    jobs: `${answers.appName}-jobs.service`,
+    target: `${answers.appName}.target`,
+  };
   return {
     app: {
       name: answers.appName,
       deployUser: "deploy",
       envFile: `/etc/${answers.appName}/env`,
-      units: {
-        web: `${answers.appName}-web.service`,
-        jobs: `${answers.appName}-jobs.service`,
-        target: `${answers.appName}.target`,
-      },
+      units,
       unitsDir: "config/systemd",
       installUnitsScript: `/usr/local/sbin/${answers.appName}-install-units`,
       deployRoleMaxSessionSeconds: DEPLOY_ROLE_MAX_SESSION_SECONDS,
@@ -540,6 +547,9 @@ export function deriveContext(
       bastionRoleTag: "bastion",
       bastionHostKeysParameter: "bastion-host-keys",
       unattendedUpgradesConfig: `/etc/apt/apt.conf.d/52${answers.appName}-unattended-upgrades`,
+      needrestartConfig: `/etc/needrestart/conf.d/${answers.appName}.conf`,
+      // Unit names are letters, digits, hyphens and dots: only the dots need escaping.
+      needrestartOverride: `$nrconf{override_rc}{qr(^(${[units.web, units.jobs].map((unit) => unit.replaceAll(".", "\\.")).join("|")})$)} = 0;`,
       current: `${deployPath}/current`,
       shared: `${deployPath}/shared`,
     },

@@ -222,6 +222,48 @@ describe("the app instances' user data: apt at boot", function () {
     );
   });
 
+  it("keeps needrestart from restarting the app's web and job services after an update, and only those", function () {
+    requireTool(this, "perl");
+    const start = script.findIndex((line) => line.endsWith(" <<'PERL'"));
+    assert.equal(
+      script[start],
+      "cat >'/etc/needrestart/conf.d/demo.conf' <<'PERL'",
+    );
+    const setting = script
+      .slice(start + 1, script.indexOf("PERL", start))
+      .join("\n");
+    // needrestart reads each conf.d file into %nrconf after its own configuration, then takes
+    // the first override_rc pattern a service matches (0: not restarted).
+    const decide = (unit: string) =>
+      execFileSync(
+        "perl",
+        [
+          "-e",
+          `our %nrconf = (override_rc => { qr(^bluetooth) => 0 });
+           eval $ARGV[0]; die $@ if $@;
+           my $restart = 1;
+           for my $re (keys %{$nrconf{override_rc}}) {
+             next unless $ARGV[1] =~ /$re/;
+             $restart = $nrconf{override_rc}{$re}; last;
+           }
+           print $restart;`,
+          setting!,
+          unit,
+        ],
+        { encoding: "utf8" },
+      );
+    assert.deepEqual(
+      [
+        "demo-web.service",
+        "demo-jobs.service",
+        "demo-metrics.service",
+        "ssh.service",
+        "xdemo-web.service",
+      ].map(decide),
+      ["0", "0", "1", "1", "1"],
+    );
+  });
+
   /**
    * Runs the user data's apt lines (from `apt_get() {` to the install) under its shell options
    * and error trap, with a stand-in apt-get (this machine's must not change) that fails `update`
