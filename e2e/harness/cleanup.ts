@@ -1,5 +1,6 @@
 // Everything the e2e harness and the SSH-host rig start on this machine is held here from the
-// moment it starts: processes (by id), cgroups, mounts, network links and namespaces, folders.
+// moment it starts: processes (by id), cgroups, mounts, network links and namespaces, files and
+// folders.
 // Its owner releases it on the normal path; a run that ends any other way (an uncaught exception
 // or unhandled rejection, SIGINT or SIGTERM, process.exit) releases whatever is still held, on
 // exit, synchronously. Processes are killed by id and checked by start time, so a reused id is
@@ -90,6 +91,7 @@ export class Resources {
     this.hold({ kind: "path", target: path, keep: options.keep });
   }
 
+  /** A file someone else makes for what this run started (nspawn's lock), removed. */
   file(path: string): void {
     this.hold({ kind: "path", target: path });
   }
@@ -120,7 +122,7 @@ export class Resources {
     if (this.held.length === 0) live.delete(this);
   }
 
-  /** Takes everything held, as release() would release it. */
+  /** Hands over everything held: the exit releases every group's together, in ORDER. */
   take(): Resource[] {
     live.delete(this);
     return this.held.splice(0);
