@@ -5,7 +5,8 @@
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { endEarly, type EarlyEnd } from "../../test/helpers/early-end.js";
-import { requireHosts } from "../harness/suite.js";
+import { ensureRoot } from "../harness/rootfs.js";
+import { log, requireHosts, timings } from "../harness/suite.js";
 
 /** What the run started, as it reports it. */
 interface Started {
@@ -48,8 +49,11 @@ const ENDS: { end: EarlyEnd; ended: string }[] = [
 describe("e2e: a run that dies with a host booted", function () {
   this.timeout(180_000);
 
-  before(function () {
+  before(async function () {
     requireHosts(this);
+    // Built here when not cached yet (minutes), so that each run below only boots.
+    this.timeout(60 * 60_000);
+    await timings.time("root file system", () => ensureRoot(log));
   });
 
   for (const { end, ended } of ENDS)
