@@ -1,9 +1,9 @@
 // Headless Chromium (Debian's package) driven over the DevTools protocol on a pipe, and a stand-in
 // for the load balancer's HTTPS listener in front of each host: Chromium opens
 // https://<domain>/ as a user would (the Origin and Host the app allows), each tab through its
-// host's listener. Everything is stopped by process id in close().
+// host's listener. Chromium and its folder are held by the run's clean-up (cleanup.ts): close()
+// stops it, a run that ends without close() kills it by process id.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
 import net from "node:net";
 import { tmpdir } from "node:os";
@@ -11,6 +11,7 @@ import { join } from "node:path";
 import tls from "node:tls";
 import { splice, type Host } from "./fleet.js";
 import { selfSigned } from "./certificates.js";
+import { Resources } from "./cleanup.js";
 
 interface Pending {
   resolve: (value: Record<string, unknown>) => void;
@@ -32,6 +33,8 @@ export class Browser {
 
   private constructor(
     private readonly chromium: ChildProcess,
+    /** Chromium and its profile folder. */
+    private readonly resources: Resources,
     private readonly dir: string,
   ) {
     let buffered = "";
@@ -63,7 +66,8 @@ export class Browser {
   }
 
   static async launch(): Promise<Browser> {
-    const dir = mkdtempSync(join(tmpdir(), "rails-aws-e2e-chromium-"));
+    const resources = new Resources();
+    const dir = resources.tempFolder(join(tmpdir(), "rails-aws-e2e-chromium-"));
     const chromium = spawn(
       "chromium",
       [
@@ -84,9 +88,10 @@ export class Browser {
       ],
       { stdio: ["ignore", "ignore", "pipe", "pipe", "pipe"] },
     );
+    resources.child(chromium);
     let stderr = "";
     chromium.stderr!.on("data", (chunk: Buffer) => (stderr += chunk));
-    const browser = new Browser(chromium, dir);
+    const browser = new Browser(chromium, resources, dir);
     let timer: NodeJS.Timeout | undefined;
     const started = await Promise.race([
       browser.send("Browser.getVersion").then(
@@ -197,7 +202,7 @@ export class Browser {
       await exited;
       clearTimeout(timer);
     }
-    rmSync(this.dir, { recursive: true, force: true });
+    this.resources.release();
   }
 }
 

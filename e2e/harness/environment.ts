@@ -7,7 +7,6 @@ import {
   chmodSync,
   cpSync,
   mkdirSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
@@ -28,6 +27,7 @@ import {
   type StackValues,
 } from "./app.js";
 import { FIXTURES } from "../../test/helpers/ssh-hosts.js";
+import { Resources } from "./cleanup.js";
 import { Fleet, type Host } from "./fleet.js";
 import { run } from "./process.js";
 import { redisUrl, serveRedis } from "./redis.js";
@@ -59,6 +59,8 @@ export interface EnvironmentOptions {
 
 export class Environment {
   private constructor(
+    /** The shared folder. */
+    private readonly resources: Resources,
     readonly fleet: Fleet,
     readonly app: PreparedApp,
     /** The folder shared into every host at SHARED. */
@@ -81,7 +83,11 @@ export class Environment {
   static async start(options: EnvironmentOptions): Promise<Environment> {
     const { timings, log } = options;
     const root = await timings.time("root file system", () => ensureRoot(log));
-    const shared = mkdtempSync(join(tmpdir(), "rails-aws-e2e-shared-"));
+    const resources = new Resources();
+    const shared = resources.tempFolder(
+      join(tmpdir(), "rails-aws-e2e-shared-"),
+      { keep: Boolean(process.env.E2E_KEEP) },
+    );
     // The deploy user reads the gems and the app in it.
     chmodSync(shared, 0o755);
     let fleet: Fleet | undefined;
@@ -127,10 +133,18 @@ export class Environment {
       await timings.time("publish the release", () =>
         publish(shared, app, revision, releaseName, values),
       );
-      return new Environment(fleet, app, shared, values, revision, releaseName);
+      return new Environment(
+        resources,
+        fleet,
+        app,
+        shared,
+        values,
+        revision,
+        releaseName,
+      );
     } catch (error) {
       await fleet?.stop();
-      rmSync(shared, { recursive: true, force: true });
+      resources.release();
       throw error;
     }
   }
@@ -176,8 +190,7 @@ export class Environment {
 
   async stop(): Promise<void> {
     await this.fleet.stop();
-    if (!process.env.E2E_KEEP)
-      rmSync(this.shared, { recursive: true, force: true });
+    this.resources.release();
   }
 }
 

@@ -1,23 +1,25 @@
 // Hosts with real systemd: each boots the shared read-only root under an overlay of its own with
 // systemd-nspawn, in a network namespace the fleet creates (a bridge, one address per host). The
 // machine reaches the hosts through a veth into that namespace, and tests reach a host's port
-// through a forwarder on 127.0.0.1. Everything is stopped by process id and unmounted on stop().
+// through a forwarder on 127.0.0.1. Everything it starts is held by the run's clean-up
+// (cleanup.ts) as it starts: stop() powers the hosts off and releases it, and a run that ends
+// without stop() releases it on exit.
 import { spawn, type ChildProcess, execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import {
   createWriteStream,
-  existsSync,
   mkdirSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import type { Duplex } from "node:stream";
 import { join } from "node:path";
+import { descendants, Resources } from "./cleanup.js";
 import { run, sleep, type RunResult } from "./process.js";
 
 export interface Bind {
@@ -123,6 +125,8 @@ export class Fleet {
     readonly id: string,
     readonly netns: string,
     readonly subnet: string,
+    /** Its processes, mounts, cgroups, network and folders. */
+    private readonly resources: Resources,
     readonly dir: string,
     private readonly log: (line: string) => void,
   ) {}
@@ -132,14 +136,17 @@ export class Fleet {
     const id = `${process.pid % 100000}`;
     const log = options.log ?? (() => {});
     const octet = 20 + (process.pid % 200);
+    const resources = new Resources();
     const fleet = new Fleet(
       id,
       `e2e-${id}`,
       `10.213.${octet}`,
-      mkdtempSync(join(tmpdir(), "rails-aws-e2e-")),
+      resources,
+      resources.tempFolder(join(tmpdir(), "rails-aws-e2e-"), {
+        keep: Boolean(process.env.E2E_KEEP),
+      }),
       log,
     );
-    stopOnSignals(fleet);
     try {
       await fleet.createNetwork();
       for (let index = 0; index < options.count; index++)
@@ -155,6 +162,8 @@ export class Fleet {
   private async createNetwork(): Promise<void> {
     const ns = this.netns;
     const outside = `e2e${this.id}o`;
+    this.resources.netns(ns);
+    this.resources.link(outside);
     await run("ip", ["netns", "add", ns]);
     const inNs = (...args: string[]) =>
       run("ip", ["netns", "exec", ns, "ip", ...args]);
@@ -187,6 +196,7 @@ export class Fleet {
       join(dir, d),
     );
     for (const d of [upper!, work!, merged!]) mkdirSync(d, { recursive: true });
+    this.resources.mount(merged!);
     execFileSync("mount", [
       "-t",
       "overlay",
@@ -195,6 +205,9 @@ export class Fleet {
       `lowerdir=${options.root},upperdir=${upper},workdir=${work}`,
       merged!,
     ]);
+    // nspawn's lock on the host's directory, by its device and inode: nspawn killed leaves it.
+    const { dev, ino } = statSync(merged!);
+    this.resources.file(`/run/systemd/nspawn/locks/inode-${dev}:${ino}`);
     writeFileSync(join(merged!, "etc/hostname"), `${name}\n`);
     // As cloud-init writes it: sudo and others resolve the host's own name.
     writeFileSync(
@@ -212,7 +225,13 @@ export class Fleet {
     options.prepare?.(merged!, index);
 
     const cgroups = cgroupDirs(name);
-    for (const cgroup of cgroups) mkdirSync(cgroup, { recursive: true });
+    for (const cgroup of cgroups) {
+      this.resources.cgroup(cgroup);
+      mkdirSync(cgroup, { recursive: true });
+    }
+    // What nspawn keeps for the host under /run, and leaves there when killed.
+    for (const sub of ["propagate", "unix-export", "incoming"])
+      this.resources.folder(`/run/systemd/nspawn/${sub}/${name}`);
     // The shell puts itself in the host's own cgroups, then becomes nspawn (same pid), so that
     // --keep-unit leaves nothing at the root of this machine's cgroup trees.
     const joinCgroups = cgroups
@@ -246,6 +265,7 @@ export class Fleet {
         stdio: ["ignore", "pipe", "pipe"],
       },
     );
+    this.resources.child(child);
     child.stdout!.pipe(console);
     child.stderr!.pipe(console);
     return new Host(name, `${this.subnet}.${11 + index}`, merged!, dir, child);
@@ -262,6 +282,8 @@ export class Fleet {
       host.leader = containerInit(host.nspawn.pid!) ?? 0;
       if (!host.leader) await sleep(100);
     }
+    // Killing a PID namespace's first process kills every process in it: the whole host.
+    this.resources.process(host.leader);
     // Until systemd has a bus, systemctl fails at once; then --wait waits for the boot to end.
     let state = "";
     while (!["running", "degraded"].includes(state)) {
@@ -295,41 +317,13 @@ export class Fleet {
     return (server.address() as net.AddressInfo).port;
   }
 
-  /** The last resort when the process exits without stop(): SIGKILL, then the same cleanup. */
-  stopNow(): void {
-    if (this.stopped) return;
-    for (const host of this.hosts) host.nspawn.kill("SIGKILL");
-    // The kernel reaps them in a moment; the mounts and cgroups cannot go before.
-    execFileSync("sleep", ["1"]);
-    this.cleanUp();
-  }
-
   /** Powers every host off (SIGTERM to its nspawn), then removes mounts, cgroups and the namespace. */
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
     for (const server of this.servers) server.close();
     await Promise.all(this.hosts.map((host) => stopHost(host)));
-    this.cleanUp();
-  }
-
-  private cleanUp(): void {
-    this.stopped = true;
-    for (const host of this.hosts) {
-      if (existsSync(host.merged))
-        tryRun("umount", [host.merged]) ||
-          tryRun("umount", ["-l", host.merged]);
-      for (const cgroup of cgroupDirs(host.name)) removeCgroup(cgroup);
-      for (const sub of ["propagate", "unix-export", "incoming"])
-        rmSync(`/run/systemd/nspawn/${sub}/${host.name}`, {
-          recursive: true,
-          force: true,
-        });
-    }
-    tryRun("ip", ["link", "del", `e2e${this.id}o`]);
-    tryRun("ip", ["netns", "del", this.netns]);
-    if (!process.env.E2E_KEEP)
-      rmSync(this.dir, { recursive: true, force: true });
+    this.resources.release();
     this.log(`stopped ${this.hosts.length} hosts`);
   }
 }
@@ -349,89 +343,24 @@ async function stopHost(host: Host): Promise<void> {
 
 /** The descendant of nspawn that is PID 1 in its own PID namespace: the host's systemd. */
 function containerInit(nspawnPid: number): number | undefined {
-  const children = new Map<number, number[]>();
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
-    } catch {
-      // The process ended meanwhile.
-    }
-  }
-  const queue = [...(children.get(nspawnPid) ?? [])];
-  while (queue.length) {
-    const pid = queue.shift()!;
+  return descendants(nspawnPid).find((pid) => {
     try {
       const nspid = /^NSpid:\s+(.*)$/m
         .exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1]
         ?.trim()
         .split(/\s+/);
-      if (nspid && nspid.length > 1 && nspid.at(-1) === "1") return pid;
+      return nspid !== undefined && nspid.length > 1 && nspid.at(-1) === "1";
     } catch {
-      continue;
+      // The process ended meanwhile.
+      return false;
     }
-    queue.push(...(children.get(pid) ?? []));
-  }
-  return undefined;
+  });
 }
 
 function cgroupDirs(name: string): string[] {
   return ["systemd", "unified"].map(
     (tree) => `/sys/fs/cgroup/${tree}/nspawn-${name}`,
   );
-}
-
-/**
- * cgroups are removed leaves first, each once empty of processes: the host's last ones may take
- * a moment to be reaped after nspawn exits, so it tries for a few seconds.
- */
-function removeCgroup(dir: string): void {
-  for (let attempt = 0; attempt < 50 && existsSync(dir); attempt++) {
-    if (attempt > 0)
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
-    // After 2 s, what the host left behind is killed: by pid, from this cgroup's own list.
-    removeCgroupTree(dir, attempt >= 20);
-  }
-  if (existsSync(dir)) console.warn(`could not remove the cgroup ${dir}`);
-}
-
-function removeCgroupTree(dir: string, killLeftovers: boolean): void {
-  for (const entry of readdirSync(dir, { withFileTypes: true }))
-    if (entry.isDirectory())
-      removeCgroupTree(join(dir, entry.name), killLeftovers);
-  if (killLeftovers)
-    for (const pid of readFileSync(join(dir, "cgroup.procs"), "utf8").split(
-      "\n",
-    ))
-      if (pid) tryRun("kill", ["-KILL", pid]);
-  try {
-    execFileSync("rmdir", [dir], { stdio: "ignore" });
-  } catch {
-    // Still holds a process: the caller tries again.
-  }
-}
-
-function tryRun(command: string, args: string[]): boolean {
-  try {
-    execFileSync(command, args, { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Ctrl-C or a CI timeout still powers the hosts off and unmounts them; a crash that skips
- * stop() still kills the hosts (by pid) and removes what they leave, synchronously on exit.
- */
-function stopOnSignals(fleet: Fleet): void {
-  for (const signal of ["SIGINT", "SIGTERM"] as const)
-    process.once(signal, () => {
-      void fleet.stop().finally(() => process.exit(130));
-    });
-  process.once("exit", () => fleet.stopNow());
 }
 
 /** Passes the bytes of each stream to the other; an error on either ends both. */

@@ -1,5 +1,9 @@
 // Runs a command to completion with a deadline, and says what it printed when it fails.
 import { spawn } from "node:child_process";
+import { Resources } from "./cleanup.js";
+
+/** The commands running now: a run that ends early kills them (by process id). */
+const running = new Resources();
 
 export interface RunOptions {
   timeoutMs?: number;
@@ -28,6 +32,7 @@ export function run(
       env: options.env ?? process.env,
       stdio: ["pipe", "pipe", "pipe"],
     });
+    running.child(child);
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));

@@ -1,11 +1,12 @@
 // Redis as ElastiCache serves it to the app: Debian's redis-server on one host, reached only over
 // TLS (the stack's CacheUrl is rediss://), with a certificate the hosts trust as they trust
 // Amazon's: a CA made for this run and added to every host's CA bundle.
-import { appendFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { appendFileSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Fleet, Host } from "./fleet.js";
 import { selfSigned } from "./certificates.js";
+import { Resources } from "./cleanup.js";
 import { run } from "./process.js";
 
 export const REDIS_PORT = 6379;
@@ -27,7 +28,8 @@ export async function redisPublishes(host: Host): Promise<number> {
 }
 
 export async function serveRedis(fleet: Fleet, host: Host): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), "rails-aws-e2e-ca-"));
+  const keys = new Resources();
+  const dir = keys.tempFolder(join(tmpdir(), "rails-aws-e2e-ca-"));
   try {
     const openssl = (...args: string[]) => run("openssl", args, { cwd: dir });
     await selfSigned(dir, "ca", "/CN=rails-aws e2e CA");
@@ -69,7 +71,7 @@ export async function serveRedis(fleet: Fleet, host: Host): Promise<void> {
         0o600,
       );
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    keys.release();
   }
   // Debian's own unit listens on 127.0.0.1 without TLS; this one in its place, on the bridge.
   await host.run(

@@ -10,6 +10,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
+import { Resources } from "./cleanup.js";
 import { run } from "./process.js";
 
 const SUITE = "trixie";
@@ -110,6 +111,9 @@ export async function ensureRoot(log: (line: string) => void): Promise<string> {
   if (existsSync(join(root, ".complete"))) return root;
   mkdirSync(cacheRoot(), { recursive: true });
   const building = `${root}.build-${process.pid}`;
+  // debootstrap mounts /proc and /sys below it: a run that ends meanwhile unmounts them.
+  const unfinished = new Resources();
+  unfinished.folder(building);
   rmSync(building, { recursive: true, force: true });
   log(
     `building the ${SUITE} root with debootstrap into ${root} (not cached yet)`,
@@ -132,9 +136,8 @@ export async function ensureRoot(log: (line: string) => void): Promise<string> {
     writeFileSync(join(building, ".complete"), new Date().toISOString() + "\n");
     rmSync(root, { recursive: true, force: true });
     renameSync(building, root);
-  } catch (error) {
-    rmSync(building, { recursive: true, force: true });
-    throw error;
+  } finally {
+    unfinished.release();
   }
   return root;
 }

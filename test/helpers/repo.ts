@@ -6,26 +6,28 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
-  rmSync,
   statSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, sep } from "node:path";
 import { main } from "../../cli/main.js";
+import { Resources } from "../../e2e/harness/cleanup.js";
 import { answerSets } from "./answer-sets.js";
 
 let runRoot: string | undefined;
+/** The run's folder: removed at the run's end, or on exit when the run dies first. */
+const runFolder = new Resources();
 
 /** A new folder for one test, inside the run's own folder, which the run removes at its end. */
 export function tempDir(name = "rails-aws-test-"): string {
-  runRoot ??= mkdtempSync(join(tmpdir(), "rails-aws-tests-"));
+  runRoot ??= runFolder.tempFolder(join(tmpdir(), "rails-aws-tests-"));
   return mkdtempSync(join(runRoot, name));
 }
 
 /** Removes every folder tempDir made (a root hook of the suite: test/helpers/hooks.ts). */
 export function removeTempDirs(): void {
-  if (runRoot) rmSync(runRoot, { recursive: true, force: true });
+  runFolder.release();
   runRoot = undefined;
 }
 

@@ -5,16 +5,15 @@
 // (test/fixtures/ssh-hosts/boot-host.sh), and its own sshd with its own host key, logging each
 // session. Stand-ins, for what cannot exist here: the AWS CLI (fixtures/ssh-hosts/aws: SSM,
 // Instance Connect, Auto Scaling, S3), systemd's systemctl and Puma (systemctl.rb,
-// app-server.rb). Everything started here is stopped by process id in stop().
+// app-server.rb). Everything started here is held by the run's clean-up (e2e/harness/cleanup.ts):
+// stop() ends it, and a run that ends without stop() ends it on exit, by process id.
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import {
   chmodSync,
   copyFileSync,
   existsSync,
   mkdirSync,
-  mkdtempSync,
   readFileSync,
-  rmSync,
   writeFileSync,
 } from "node:fs";
 import { connect } from "node:net";
@@ -22,6 +21,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { packageRoot } from "../../core/paths.js";
 import { bootFiles } from "../../e2e/harness/app.js";
+import { Resources } from "../../e2e/harness/cleanup.js";
 import { writeRepo } from "./repo.js";
 
 const execFileAsync = promisify(execFile);
@@ -184,10 +184,15 @@ export class Fleet {
   private readonly prefix = `10.${200 + (process.pid % 50)}`;
   private readonly tag = `${process.pid % 10000}`;
   private readonly children: ChildProcess[] = [];
+  /** The hosts' processes, namespaces and links, and the folder. */
+  private readonly resources = new Resources();
 
   constructor(readonly app: HostApp) {
     // Under /run, not /tmp: sshd runs AuthorizedKeysCommand only from paths no one else can write.
-    this.dir = mkdtempSync("/run/rails-aws-hosts-");
+    // KEEP_HOSTS=1 keeps it (sshd.log, state/) for a look after a failure.
+    this.dir = this.resources.tempFolder("/run/rails-aws-hosts-", {
+      keep: Boolean(process.env.KEEP_HOSTS),
+    });
     chmodSync(this.dir, 0o755);
     this.bin = join(this.dir, "bin");
     this.aws = join(this.dir, "aws");
@@ -344,6 +349,7 @@ export class Fleet {
     let stderr = "";
     child.stderr!.on("data", (chunk) => (stderr += chunk));
     this.children.push(child);
+    this.resources.child(child);
     await waitForPort(address, 22, () =>
       child.exitCode === null ? null : `host ${n} exited: ${stderr}`,
     );
@@ -353,6 +359,9 @@ export class Fleet {
   /** The host's network namespace, and a veth pair from this machine's to its address. */
   private async makeNetwork(n: number, namespace: string, address: string) {
     const veth = `ra${this.tag}h${n}`;
+    // Its processes (sshd, the app) are killed by id when the namespace goes.
+    this.resources.netns(namespace);
+    this.resources.link(veth);
     await run("ip", ["netns", "add", namespace]);
     await run("ip", [
       "link",
@@ -491,11 +500,7 @@ export class Fleet {
         await exited;
       }),
     );
-    for (const host of this.hosts)
-      await run("ip", ["netns", "delete", host.namespace]).catch(() => "");
-    // KEEP_HOSTS=1 keeps the hosts' folder (sshd.log, state/) for a look after a failure.
-    if (!process.env.KEEP_HOSTS)
-      rmSync(this.dir, { recursive: true, force: true });
+    this.resources.release();
   }
 }
 
