@@ -157,6 +157,19 @@ describe("e2e: cap production deploy of the real app over SSM, to hosts with rea
       );
     }
     deployed.push({ name, commit });
+    // The cleanup keeps no release that failed or was rolled back: only those listed healthy.
+    for (const host of group) {
+      const healthy = (
+        await host.run(`cat ${APP_ROOT}/healthy_releases`)
+      ).stdout.split("\n");
+      assert.deepEqual(
+        (await releasesOn(host)).filter(
+          (release) => !healthy.includes(release),
+        ),
+        [],
+        `${host.name} keeps releases that never deployed healthy`,
+      );
+    }
     const pointer = env.currentRelease();
     assert.equal(pointer.release, name);
     const published = join(env.awsState, "s3", RELEASE_BUCKET, pointer.key);
@@ -427,7 +440,8 @@ Rails.application.config.middleware.insert_before 0, Class.new {
       `a release failing health on the second host: cap failed after ${run.seconds.toFixed(1)} s; it answered 503 there for ${failingSeconds.toFixed(1)} s`,
     );
     assert.ok(failingSeconds > 0, "the failing release was seen failing");
-    assert.ok(failingSeconds < 15, `503 for ${failingSeconds} s`);
+    // Seconds: the put-back restarts the job worker, then Puma; a restart in place took 60 s.
+    assert.ok(failingSeconds < 20, `503 for ${failingSeconds} s`);
 
     // What the message suggests to find out why is what the instances' sudoers let the deploy
     // user run; journalctl is not.
