@@ -3,9 +3,10 @@
 // HOSTS=), over the SSM path, onto hosts with real systemd that booted through the user data.
 // /health is polled on both hosts through each deploy; figures (wall time, SSH sessions per
 // host) are printed. Then what goes wrong in a deploy, each on the same hosts: a migration that
-// fails, a release failing health on the second host, a host that freezes mid-restart and one
-// that never answers, two deploys at once, Capistrano's HOSTS filter, plain SSH hosts
-// (DEPLOY_HOSTS), and a rollback after the group launched a new instance (host 4).
+// fails, a release failing health on the second host, a host whose connection breaks or that
+// freezes mid-restart and one that never answers, two deploys at once, Capistrano's HOSTS
+// filter, plain SSH hosts (DEPLOY_HOSTS), and a rollback after the group launched a new
+// instance (host 4).
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
@@ -30,7 +31,7 @@ const APP_ROOT = "/var/www/app";
 /** A host holding this file fails the health check of the release the scenario deploys. */
 const BROKEN_MARKER = "/etc/e2e-broken-host";
 /** Created on the host to stop waiting for a restart that never came. */
-const STOP_FREEZING = "/run/e2e-stop-freezing";
+const STOP_WAITING = "/run/e2e-stop-waiting-for-restart";
 const BROKEN_MIGRATION = `# Added by the e2e suite: a migration that fails, so that the deploy fails at db:prepare.
 class E2eFailingMigration < ActiveRecord::Migration[8.1]
   def change
@@ -457,75 +458,108 @@ Rails.application.config.middleware.insert_before 0, Class.new {
     assert.equal(journal.code, 1, "journalctl is not in the sudoers");
   });
 
-  it("deploy: a host that stops answering mid-restart fails the deploy within the SSH keepalive bound, and is put back on its release", async function () {
-    this.timeout(20 * 60_000);
+  /**
+   * Deploys a new commit and, once the second host's Puma restarts, sends `signal` to the
+   * deploy's SSH session processes there that `session` picks (an awk condition on ps's
+   * title words); the processes are let go and ended afterwards. Returns the deploy and when
+   * the signal was sent (epoch seconds).
+   */
+  async function deployHittingSsh(
+    label: string,
+    signal: "STOP" | "TERM",
+    session: string,
+  ): Promise<{ run: CapRun; hitAt: number }> {
     const [, second] = group as [Host, Host];
-    const before = await servedByBoth();
-    await deployer.commit(
-      { "public/e2e-deploy.txt": "a host freezes\n" },
-      "a release",
-    );
-    // On the second host, once its Puma restarts: the deploy's SSH session processes stop
-    // (SIGSTOP): the connection stays open and nothing answers, as a host that hangs.
-    const freezing = second.run(
-      `rm -f ${STOP_FREEZING}
+    await deployer.commit({ "public/e2e-deploy.txt": `${label}\n` }, label);
+    const hitting = second.run(
+      `rm -f ${STOP_WAITING}
        before=$(systemctl show -p MainPID --value app-web.service)
        until now=$(systemctl show -p MainPID --value app-web.service); [ "$now" != "$before" ] && [ "$now" != 0 ]; do
-         [ ! -e ${STOP_FREEZING} ] || { echo "app-web.service was not restarted during the deploy" >&2; exit 1; }
+         [ ! -e ${STOP_WAITING} ] || { echo "app-web.service was not restarted during the deploy" >&2; exit 1; }
          sleep 0.1
        done
-       pids=$(ps -eo pid=,args= | awk '$2 ~ /^sshd(-session)?:$/ && $3 ~ /^deploy@/ { print $1 }')
-       [ -n "$pids" ] || { echo "no SSH session of deploy" >&2; exit 1; }
-       kill -STOP $pids
+       pids=$(ps -eo pid=,args= | awk '$2 ~ /^sshd(-session)?:$/ && ${session} { print $1 }')
+       [ -n "$pids" ] || { echo "no such SSH session of deploy" >&2; exit 1; }
+       kill -${signal} $pids
        echo $pids
        date +%s.%N`,
       { timeoutMs: 11 * 60_000 },
     );
     // Settled either way, so that a failure is reported once the deploy has ended.
-    const frozen = freezing.then(
+    const hit = hitting.then(
       ({ stdout }) => stdout.trim().split("\n"),
       (error: Error) => error,
     );
     let run: CapRun;
     try {
-      run = await timings.time("deploy: a host freezes mid-restart", () =>
+      run = await timings.time(`deploy: ${label}`, () =>
         deployer.cap(["production", "deploy"]),
       );
     } finally {
-      await second.run(`touch ${STOP_FREEZING}`);
-      const stopped = await frozen;
-      if (Array.isArray(stopped))
+      await second.run(`touch ${STOP_WAITING}`);
+      const done = await hit;
+      if (Array.isArray(done))
         await second.run(
-          `kill -CONT ${stopped[0]} 2>/dev/null; kill -TERM ${stopped[0]} 2>/dev/null || true`,
+          `kill -CONT ${done[0]} 2>/dev/null || true; kill -TERM ${done[0]} 2>/dev/null || true`,
         );
     }
-    const result = await frozen;
+    const result = await hit;
     if (result instanceof Error) {
       if (run.code !== 0) fail(run);
       throw result;
     }
-    const frozenAt = Number(result[1]);
+    return { run, hitAt: Number(result[1]) };
+  }
 
-    assert.notEqual(run.code, 0, "the deploy fails");
-    assert.match(
-      run.output,
-      new RegExp(
-        `stopped: ${env.instanceId(second)} failed: its SSH connection broke \\(Net::SSH::Timeout: [^\\n]*\\)\\.\\n${backOn(before.name)}`,
-      ),
+  /** The lines a rollout stopped by the second host's broken connection prints. */
+  const brokeOnSecond = (error: string, before: string) =>
+    new RegExp(
+      `stopped: ${env.instanceId(group[1]!)} failed: its SSH connection broke \\(${error}: [^\\n]*\\)\\.\\n${backOn(before)}`,
     );
+
+  it("deploy: a host whose SSH connection breaks mid-restart is put back on its release, and the message names each host's state", async function () {
+    this.timeout(20 * 60_000);
+    const before = await servedByBoth();
+    // The session's privileged sshd process ends: the connection closes under the deploy.
+    const { run } = await deployHittingSsh(
+      "a connection breaks",
+      "TERM",
+      '$3 == "deploy" && $4 == "[priv]"',
+    );
+    assert.notEqual(run.code, 0, "the deploy fails");
+    assert.match(run.output, brokeOnSecond("[\\w:]+", before.name));
     assert.doesNotMatch(run.output, /^IOError/m);
+    await serveHealthy(group, before);
+    log(
+      `a connection broken mid-restart: cap failed after ${run.seconds.toFixed(1)} s`,
+    );
+  });
+
+  it("deploy: a host that stops answering mid-restart fails the deploy within the SSH keepalive bound, and is put back on its release", async function () {
+    this.timeout(20 * 60_000);
+    const [, second] = group as [Host, Host];
+    const before = await servedByBoth();
+    // The session's processes stop (SIGSTOP): the connection stays open and nothing answers,
+    // as a host that hangs.
+    const { run, hitAt } = await deployHittingSsh(
+      "a host freezes",
+      "STOP",
+      "$3 ~ /^deploy@/",
+    );
+    assert.notEqual(run.code, 0, "the deploy fails");
+    assert.match(run.output, brokeOnSecond("Net::SSH::Timeout", before.name));
     await serveHealthy(group, before);
     // Given up on: the put-back's new session is the first one after the freeze.
     const { stdout } = await second.run(
-      `journalctl -q -o short-unix --since @${Math.floor(frozenAt)} -g "Accepted publickey for deploy "`,
+      `journalctl -q -o short-unix --since @${Math.floor(hitAt)} -g "Accepted publickey for deploy "`,
       { okCodes: [0, 1] },
     );
     const reconnectedAt = stdout
       .split("\n")
       .map((line) => Number(line.split(" ")[0]))
-      .find((at) => at > frozenAt);
+      .find((at) => at > hitAt);
     assert.ok(reconnectedAt, "the host was reconnected to after the freeze");
-    const givenUpAfter = reconnectedAt - frozenAt;
+    const givenUpAfter = reconnectedAt - hitAt;
     log(
       `a host that froze mid-restart was given up on and reconnected after ${givenUpAfter.toFixed(1)} s; cap failed after ${run.seconds.toFixed(1)} s`,
     );
