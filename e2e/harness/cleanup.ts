@@ -1,6 +1,5 @@
-// Everything the e2e harness and the SSH-host rig start on this machine is held here from the
-// moment it starts: processes (by id), cgroups, mounts, network links and namespaces, files and
-// folders.
+// Everything the e2e harness starts on this machine is held here from the moment it starts:
+// processes (by id), cgroups, mounts, network links and namespaces, files and folders.
 // Its owner releases it on the normal path; a run that ends any other way (an uncaught exception
 // or unhandled rejection, SIGINT or SIGTERM, process.exit) releases whatever is still held, on
 // exit, synchronously. Processes are killed by id and checked by start time, so a reused id is

@@ -2,7 +2,7 @@
 // Redis (Debian's redis-server over TLS, as ElastiCache serves it), which carries the
 // scratchpad's edits between tabs in Chromium on both hosts; `--shell-access bastion` deploys through a real bastion sshd.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { isObject } from "../../check/cloudformation/json.js";
 import { parseCloudFormationFile } from "../../check/cloudformation/template.js";
@@ -147,6 +147,25 @@ describe("e2e: the --shell-access bastion variant deploys through its bastion", 
     assert.ok(
       !calls.includes("ssm start-session"),
       "no SSM session: the bastion variant does not use Session Manager",
+    );
+
+    // A deploy job killed mid-deploy leaves its rule: the workflow's closing step removes it,
+    // and opens nothing itself.
+    const rules = join(env.awsState, "security-group.json");
+    writeFileSync(rules, JSON.stringify(["198.51.100.7/32"]));
+    const close = await deployer.cap(["production", "bastion:close"], {
+      RUBYOPT: "-r/usr/local/lib/rails-aws-e2e/checkip.rb",
+      CHECKIP_ADDRESS: "198.51.100.7",
+    });
+    assert.equal(close.code, 0, close.output);
+    assert.deepEqual(JSON.parse(readFileSync(rules, "utf8")), []);
+    assert.equal(
+      readFileSync(join(env.awsState, "calls.log"), "utf8")
+        .split("\n")
+        .filter((line) => line.includes("ec2 authorize-security-group-ingress"))
+        .length,
+      1,
+      "bastion:close opened nothing",
     );
   });
 });
