@@ -218,6 +218,14 @@ function installStandIns(merged: string, index: number): void {
     install(join(FIXTURES, name), `${STAND_IN_LIB}/${name}`);
   const id = instanceId(index);
   writeFileSync(join(merged, "etc/rails-aws-e2e-instance-id"), `${id}\n`);
+  // The AWS SDK in the app asks the instance metadata service for the instance role's credentials
+  // at boot, which EC2 answers at once; here there is none to ask (curl's stand-in answers only
+  // the boot's curl), so the services are told so, as the SDK documents.
+  mkdirSync(join(merged, "etc/systemd/system.conf.d"), { recursive: true });
+  writeFileSync(
+    join(merged, "etc/systemd/system.conf.d/e2e-instance-metadata.conf"),
+    "[Manager]\nDefaultEnvironment=AWS_EC2_METADATA_DISABLED=true\n",
+  );
   writeFileSync(
     join(merged, "etc/ssh/sshd_config.d/ec2-instance-connect.conf"),
     `AuthorizedKeysCommand /${STAND_IN_LIB}/pushed-keys ${SHARED}/aws/keys/${id} %u\nAuthorizedKeysCommandUser root\n`,
