@@ -148,7 +148,9 @@ export function resolveAnswers(
   const answers: PartialAnswers = {};
   for (const name of settingNames) {
     if (!applies(name, answers)) continue;
-    const raw = given[name] ?? defaultOf(name, answers, facts);
+    // null (an answers file's empty value) asks for the default, as a missing key does.
+    const givenValue = given[name] ?? undefined;
+    const raw = givenValue ?? defaultOf(name, answers, facts);
     if (raw === undefined) {
       problems.push(
         describeProblem(
@@ -162,7 +164,7 @@ export function resolveAnswers(
     const parsed = parseValue(name, raw, answers);
     if ("value" in parsed) answers[name] = parsed.value;
     // A default that fails only because an earlier answer did would repeat that problem.
-    else if (given[name] !== undefined || problems.length === 0)
+    else if (givenValue !== undefined || problems.length === 0)
       problems.push(describeProblem(name, raw, parsed.allowed));
   }
   return problems.length

@@ -296,6 +296,16 @@ describe("settings validation", () => {
     );
   });
 
+  it("takes an answers file's empty value as a missing one: a default that fails only for want of the domain is not reported", () => {
+    const resolution = resolveAnswers(
+      { alertEmail: null, githubRepository: null },
+      { folderName: "demo" },
+    );
+    assert.ok(!resolution.ok);
+    assert.equal(resolution.problems.length, 1, resolution.problems.join("\n"));
+    assert.match(resolution.problems[0]!, /--domain\): got nothing/);
+  });
+
   it("names an unknown key of an answers file", async () => {
     const answers = join(tempDir(), "answers.yml");
     writeFileSync(answers, "domain: example.com\ninstanceType: t3.medium\n");
