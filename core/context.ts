@@ -57,6 +57,17 @@ const KEEP_ALIVE = {
 } as const;
 
 /**
+ * How long a stopping Puma waits for a worker before killing it (worker_shutdown_timeout; Puma's
+ * default is 30 s, as long as systemd's TimeoutStopSec). A worker stops by finishing its requests
+ * in flight, which takes a second or two; but under Ruby 3.3 (3.3.8 measured; later releases not
+ * known) a worker that has finished them can hang for ever closing its own pipe, because the master repeats TERM every 0.2 s and Ruby's
+ * IO#close can miss the wake-up of a signal handler writing to that pipe (reproduced with Ruby
+ * 3.3.8 and a ten-line script: 2 hangs in 8 tries). Every restart on that host then took 30 s.
+ * A request still running after this long is cut.
+ */
+const PUMA_WORKER_SHUTDOWN_SECONDS = 10;
+
+/**
  * How an Auto Scaling group's instances are replaced (a rolling update). A new instance builds
  * Ruby at boot, about 15 minutes: it has this long to signal success.
  */
@@ -307,7 +318,7 @@ export interface Context {
   redis: boolean;
   bastion: boolean;
   cpuTarget: number;
-  puma: { workers: number; threads: number };
+  puma: { workers: number; threads: number; workerShutdownSeconds: number };
   /**
    * The jobs service: its threads, the worker it runs (the app's Active Job backend), and whether
    * the repo has that worker (not an app left without Solid Queue: too old a Rails, no PostgreSQL).
@@ -558,7 +569,11 @@ export function deriveContext(
     redis: answers.cableAdapter === "redis",
     bastion: answers.shellAccess === "bastion",
     cpuTarget,
-    puma: { workers: answers.pumaWorkers, threads: answers.pumaThreads },
+    puma: {
+      workers: answers.pumaWorkers,
+      threads: answers.pumaThreads,
+      workerShutdownSeconds: PUMA_WORKER_SHUTDOWN_SECONDS,
+    },
     jobs: {
       threads: answers.jobThreads,
       worker: fit.worker,

@@ -135,6 +135,15 @@ describe("systemd part: the units", () => {
     assert.equal(Number(alarm), Math.floor(16384 * 0.8 * workers));
   });
 
+  it("let Puma kill a worker that will not stop before systemd kills the whole service", () => {
+    const web = settings(read("demo-web.service"));
+    const workerShutdown = /^worker_shutdown_timeout (\d+)$/m.exec(
+      readFileSync(join(dir, "config/puma.rb"), "utf8"),
+    )?.[1];
+    assert.ok(workerShutdown, "config/puma.rb sets worker_shutdown_timeout");
+    assert.ok(Number(workerShutdown) + 5 <= Number(one(web, "TimeoutStopSec")));
+  });
+
   it("run the Solid Queue worker as Type=exec, stopping after its shutdown timeout, with its own pool", () => {
     const jobs = settings(read("demo-jobs.service"));
     assert.equal(one(jobs, "Type"), "exec");
