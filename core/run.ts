@@ -182,23 +182,21 @@ async function decideAndWrite(
  * milliseconds, and git's steps need each other's outcome only. The shell says it on standard
  * output (the identities, then a blank line) when it is ready for the fast-import stream on
  * standard input, and waits on descriptor 3 until the run says every file is `written` (or closes
- * it: the run failed). Its exit status is the outcome (FirstCommitOutcome).
- * pack.compression=1: the commit's pack is zlib's fastest level, not its default; it is a few
- * hundred kilobytes either way, and compressing it was half of fast-import's time.
+ * it: the run failed). Its exit status is the outcome (FIRST_COMMIT_OUTCOME).
  */
 const FIRST_COMMIT_SCRIPT = `
 command -v git >/dev/null || exit 10
 git rev-parse --is-inside-work-tree >/dev/null 2>&1 && exit 11
 git init --quiet >/dev/null 2>&1 || exit 12
 git var GIT_AUTHOR_IDENT 2>/dev/null && git var GIT_COMMITTER_IDENT 2>/dev/null &&
-  echo && git -c pack.compression=1 fast-import --quiet >/dev/null && committed=1
+  echo && git fast-import --quiet >/dev/null && committed=1
 read -r written <&3 || exit 13
 if [ "$committed" ]; then git read-tree HEAD >/dev/null; exit 0; fi
 git add --all -- . ":!$1" >/dev/null
 exit 14
 `;
 
-/** What FIRST_COMMIT_SCRIPT's exit status says; anything else: git failed after init. */
+/** What FIRST_COMMIT_SCRIPT's exit status says; none: the shell was stopped. */
 const FIRST_COMMIT_OUTCOME: Record<number, string | undefined> = {
   0: "git: a new repository, with the generated files as its first commit.",
   10: "git: not installed, so the project is not a repository yet.",
