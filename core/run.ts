@@ -13,7 +13,7 @@ import {
   type GenerateRequest,
 } from "./generate.js";
 import { acquireLock, LOCK_PATH, LockedError } from "./lock.js";
-import { StateError } from "./manifest.js";
+import { MANIFEST_PATH, StateError } from "./manifest.js";
 import { STATE_DIR } from "./paths.js";
 import { writes } from "./changes.js";
 import { preview, summarize } from "./summary.js";
@@ -109,19 +109,33 @@ function asOutcome(error: unknown): RunOutcome {
 /**
  * Runs a decision under the destination's lock and writes it. A dry run takes no lock and creates
  * nothing. A destination this run created is removed again when nothing was written to it.
+ * `mayInitGit`: the decision may make a new project's first commit (runs without --skip-git).
  */
 async function decideAndWrite(
   destination: string,
   dryRun: boolean | undefined,
   decide: () => Promise<Decision>,
-  confirm?: Confirm,
+  {
+    confirm,
+    mayInitGit = false,
+  }: { confirm?: Confirm; mayInitGit?: boolean } = {},
 ): Promise<RunOutcome> {
   if (dryRun) return decide().catch(asOutcome);
   const created = !existsSync(destination);
   let release: (() => void) | undefined;
+  let git: FirstCommit | undefined;
   try {
     release = acquireLock(destination);
+    removeUnfinishedRepository(destination);
     const resumed = resumeInterruptedWrite(destination);
+    // Git makes the repository while the files are rendered, where a first commit is likely (no
+    // manifest yet) and nobody is asked before: a run that makes none after all removes it.
+    if (
+      !confirm &&
+      (resumed.firstCommit ||
+        (mayInitGit && !existsSync(join(destination, MANIFEST_PATH))))
+    )
+      git = startFirstCommit(destination);
     const decision = await decide();
     if (confirm && decision.plan?.files && !(await confirm(decision.plan)))
       return {
@@ -132,27 +146,13 @@ async function decideAndWrite(
     // Git makes the first commit from the planned files while this process writes them; a run
     // completing one that was killed before its commit was made makes it.
     const firstCommit = decision.gitInit ? decision.files : resumed.firstCommit;
-    let committing: Promise<string | undefined> | undefined;
-    let wrote: (written: boolean) => void = () => {};
-    const written = new Promise<boolean>((resolve) => (wrote = resolve));
-    const commit = () => {
-      if (firstCommit)
-        committing ??= initialCommit(destination, firstCommit, written);
-    };
-    try {
-      await writeFiles(destination, decision.files, decision.removals, {
-        firstCommit: decision.gitInit,
-        checked: commit,
-      });
-      wrote(true);
-      commit();
-    } catch (error) {
-      wrote(false);
-      await committing;
-      throw error;
-    }
+    if (firstCommit)
+      (git ??= startFirstCommit(destination)).commit(firstCommit);
+    await writeFiles(destination, decision.files, decision.removals, {
+      firstCommit: decision.gitInit,
+    });
     const gitReport =
-      committing && (await timedAsync("git", () => committing!));
+      firstCommit && (await timedAsync("git", () => git!.written()));
     const notes = [
       ...(resumed.completed.length
         ? [
@@ -171,6 +171,8 @@ async function decideAndWrite(
   } catch (error) {
     return asOutcome(error);
   } finally {
+    // A run that stops short of writing everything: git first removes what it began.
+    await git?.abandon();
     release?.();
     removeIfEmpty(join(destination, STATE_DIR));
     if (created) removeIfEmpty(destination);
@@ -178,21 +180,40 @@ async function decideAndWrite(
 }
 
 /**
+ * In the .git of a repository a run has begun and not yet finished writing the files of (its
+ * first commit's): the next run removes that repository and begins again, a folder with a
+ * repository being otherwise left to it.
+ */
+const UNFINISHED_MARK = "rails-aws-unfinished";
+
+function removeUnfinishedRepository(destination: string): void {
+  if (existsSync(join(destination, ".git", UNFINISHED_MARK)))
+    rmSync(join(destination, ".git"), { recursive: true, force: true });
+}
+
+/**
  * git's side of a first commit, as one shell: each process Node starts costs its main thread
- * milliseconds, and git's steps need each other's outcome only. The shell says it on standard
- * output (the identities, then a blank line) when it is ready for the fast-import stream on
- * standard input, and waits on descriptor 3 until the run says every file is `written` (or closes
- * it: the run failed). Its exit status is the outcome (FIRST_COMMIT_OUTCOME).
+ * milliseconds, and git's steps need each other's outcome only. The shell prints the identities,
+ * then a blank line; reads `commit` on descriptor 3 (the run's files are then on standard input
+ * as a fast-import stream), then `written`, once every file is. Where descriptor 3 ends before,
+ * the run stopped: the repository goes. Its exit status is the outcome (FIRST_COMMIT_OUTCOME).
+ * fast-import packs at zlib's fastest level: the stream (some 800 KB, half of it the manifest)
+ * spent half of fast-import's time in zlib at git's default level, a quarter at this one, for a
+ * pack 15% larger; fast-import is what the run waits for at its end.
  */
 const FIRST_COMMIT_SCRIPT = `
 command -v git >/dev/null || exit 10
 git rev-parse --is-inside-work-tree >/dev/null 2>&1 && exit 11
-git init --quiet >/dev/null 2>&1 || exit 12
+mkdir .git 2>/dev/null && : >".git/$1"
+git init --quiet >/dev/null 2>&1 || { [ -e ".git/$1" ] && rm -rf .git; exit 12; }
 git var GIT_AUTHOR_IDENT 2>/dev/null && git var GIT_COMMITTER_IDENT 2>/dev/null &&
-  echo && git fast-import --quiet >/dev/null && committed=1
-read -r written <&3 || exit 13
+  echo && known=1
+read -r line <&3 || { rm -rf .git; exit 13; }
+[ "$known" ] && git -c pack.compression=1 fast-import --quiet >/dev/null && committed=1
+read -r line <&3 || { rm -rf .git; exit 13; }
+rm -f ".git/$1"
 if [ "$committed" ]; then git read-tree HEAD >/dev/null; exit 0; fi
-git add --all -- . ":!$1" >/dev/null
+git add --all -- . ":!$2" >/dev/null
 exit 14
 `;
 
@@ -202,6 +223,7 @@ const FIRST_COMMIT_OUTCOME: Record<number, string | undefined> = {
   10: "git: not installed, so the project is not a repository yet.",
   11: undefined,
   12: "git: git init failed; the project is not a repository yet.",
+  13: undefined,
   14: "git: a new repository with the generated files staged; commit them once git knows who you are (git config user.name and user.email).",
 };
 
@@ -229,52 +251,70 @@ function firstCommitStream(
 }
 
 /**
+ * A new project's first commit, begun before the run knows it makes one: see startFirstCommit.
+ * `commit` gives git the files; `written` says every file is, and waits for what git did, for
+ * the report; `abandon` (a run that stops before) has git remove the repository, and waits.
+ */
+interface FirstCommit {
+  commit(files: PlannedFile[]): void;
+  written(): Promise<string | undefined>;
+  abandon(): Promise<unknown>;
+}
+
+/**
  * A new project becomes a git repository with what was generated as its first commit, as
  * `rails new` does, so that the next regeneration's merges show as a diff. A folder already
  * inside a repository (`git rev-parse --is-inside-work-tree`) is left to it; without a git
  * identity (`git var`, by git's own rules, failing as `git commit` would), the files are only
  * staged. The commit is made from the planned files, so it does not wait until they are
- * `written`; a run that could not write everything leaves no repository of its own.
+ * written; a run that could not write everything leaves no repository of its own.
  */
-function initialCommit(
-  destination: string,
-  files: PlannedFile[],
-  written: Promise<boolean>,
-): Promise<string | undefined> {
-  return new Promise((resolve) => {
-    const child = spawn(
-      "/bin/sh",
-      ["-c", FIRST_COMMIT_SCRIPT, "sh", LOCK_PATH],
-      {
-        cwd: destination,
-        stdio: ["pipe", "pipe", "ignore", "pipe"],
-      },
-    );
-    // A shell that stops reading (git failed, or it had no need) closes the pipes: its status says so.
-    const stdin = child.stdin!;
-    const control = child.stdio[3] as Writable;
-    for (const pipe of [stdin, control]) pipe.on("error", () => {});
-    let identities = "";
-    child.stdout!.setEncoding("utf8").on("data", (text: string) => {
-      identities += text;
-      if (!identities.endsWith("\n\n")) return;
-      const [author, committer] = identities.split("\n");
-      stdin.end(firstCommitStream(files, author!, committer!));
-    });
-    void written.then((done) => control.end(done ? "written\n" : undefined));
-    child.on("error", () => resolve(FIRST_COMMIT_OUTCOME[10]));
-    child.on("close", (status) => {
-      if (status === 13) {
-        rmSync(join(destination, ".git"), { recursive: true, force: true });
-        resolve(undefined);
-      } else
-        resolve(
-          status !== null && status in FIRST_COMMIT_OUTCOME
-            ? FIRST_COMMIT_OUTCOME[status]
-            : "git: stopped before the first commit was made; the project may not be a repository yet.",
-        );
-    });
+function startFirstCommit(destination: string): FirstCommit {
+  const child = spawn(
+    "/bin/sh",
+    ["-c", FIRST_COMMIT_SCRIPT, "sh", UNFINISHED_MARK, LOCK_PATH],
+    { cwd: destination, stdio: ["pipe", "pipe", "ignore", "pipe"] },
+  );
+  // A shell that stops reading (git failed, or it had no need) closes the pipes: its status says so.
+  const stdin = child.stdin!;
+  const control = child.stdio[3] as Writable;
+  for (const pipe of [stdin, control]) pipe.on("error", () => {});
+  let identities = "";
+  let files: PlannedFile[] | undefined;
+  const feed = () => {
+    if (!files || !identities.endsWith("\n\n")) return;
+    const [author, committer] = identities.split("\n");
+    stdin.end(firstCommitStream(files, author!, committer!));
+  };
+  child.stdout!.setEncoding("utf8").on("data", (text: string) => {
+    identities += text;
+    feed();
   });
+  const outcome = new Promise<string | undefined>((resolve) => {
+    child.on("error", () => resolve(FIRST_COMMIT_OUTCOME[10]));
+    child.on("close", (status) =>
+      resolve(
+        status !== null && status in FIRST_COMMIT_OUTCOME
+          ? FIRST_COMMIT_OUTCOME[status]
+          : "git: stopped before the first commit was made; the project may not be a repository yet.",
+      ),
+    );
+  });
+  return {
+    commit(planned) {
+      files = planned;
+      control.write("commit\n");
+      feed();
+    },
+    written() {
+      control.end("written\n");
+      return outcome;
+    },
+    abandon() {
+      control.end();
+      return outcome;
+    },
+  };
 }
 
 export function runParts(request: RunRequest): Promise<RunOutcome> {
@@ -282,7 +322,7 @@ export function runParts(request: RunRequest): Promise<RunOutcome> {
     request.destination,
     request.dryRun,
     () => decideParts(request),
-    request.confirm,
+    { confirm: request.confirm, mayInitGit: !request.skipGit },
   );
 }
 
