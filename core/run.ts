@@ -3,7 +3,7 @@
 // The CLI and the Yeoman generators only print the outcome.
 import { spawn } from "node:child_process";
 import type { Writable } from "node:stream";
-import { existsSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { planEjection, type EjectRequest } from "./eject.js";
 import {
@@ -12,7 +12,7 @@ import {
   generate,
   type GenerateRequest,
 } from "./generate.js";
-import { acquireLock, LOCK_PATH, LockedError } from "./lock.js";
+import { acquireLock, alive, LOCK_PATH, LockedError } from "./lock.js";
 import { MANIFEST_PATH, StateError } from "./manifest.js";
 import { STATE_DIR } from "./paths.js";
 import { writes } from "./changes.js";
@@ -181,22 +181,35 @@ async function decideAndWrite(
 
 /**
  * In the .git of a repository a run has begun and not yet finished writing the files of (its
- * first commit's): the next run removes that repository and begins again, a folder with a
- * repository being otherwise left to it.
+ * first commit's), with the process id of the shell making it (FIRST_COMMIT_SCRIPT): the next
+ * run removes that repository and begins again, a folder with a repository being otherwise left
+ * to it.
  */
 const UNFINISHED_MARK = "rails-aws-unfinished";
 
+/**
+ * Removes a repository a killed run began. Its shell outlives the run and may still be writing in
+ * it (fast-import, then read-tree): it is waited for first, a few seconds at most.
+ */
 function removeUnfinishedRepository(destination: string): void {
-  if (existsSync(join(destination, ".git", UNFINISHED_MARK)))
-    rmSync(join(destination, ".git"), { recursive: true, force: true });
+  const mark = join(destination, ".git", UNFINISHED_MARK);
+  if (!existsSync(mark)) return;
+  const shell = Number(readFileSync(mark, "utf8"));
+  const giveUp = Date.now() + 3000;
+  while (shell > 0 && alive(shell) && Date.now() < giveUp)
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+  rmSync(join(destination, ".git"), { recursive: true, force: true });
 }
 
 /**
  * git's side of a first commit, as one shell: each process Node starts costs its main thread
  * milliseconds, and git's steps need each other's outcome only. The shell prints the identities,
  * then a blank line; reads `commit` on descriptor 3 (the run's files are then on standard input
- * as a fast-import stream), then `written`, once every file is. Where descriptor 3 ends before,
- * the run stopped: the repository goes. Its exit status is the outcome (FIRST_COMMIT_OUTCOME).
+ * as a fast-import stream; the index is the commit's, made without waiting for the files), then
+ * `written`, once every file is. `stop` instead: the run stopped, the repository goes. The end
+ * of descriptor 3 instead: the run was killed; the next one removes the repository (the mark),
+ * once this shell has ended.
+ * Its exit status is the outcome (FIRST_COMMIT_OUTCOME).
  * fast-import packs at zlib's fastest level: the stream (some 800 KB, half of it the manifest)
  * spent half of fast-import's time in zlib at git's default level, a quarter at this one, for a
  * pack 15% larger; fast-import is what the run waits for at its end.
@@ -204,15 +217,17 @@ function removeUnfinishedRepository(destination: string): void {
 const FIRST_COMMIT_SCRIPT = `
 command -v git >/dev/null || exit 10
 git rev-parse --is-inside-work-tree >/dev/null 2>&1 && exit 11
-mkdir .git 2>/dev/null && : >".git/$1"
+mkdir .git 2>/dev/null && echo $$ >".git/$1"
 git init --quiet >/dev/null 2>&1 || { [ -e ".git/$1" ] && rm -rf .git; exit 12; }
 git var GIT_AUTHOR_IDENT 2>/dev/null && git var GIT_COMMITTER_IDENT 2>/dev/null &&
   echo && known=1
-read -r line <&3 || { rm -rf .git; exit 13; }
-[ "$known" ] && git -c pack.compression=1 fast-import --quiet >/dev/null && committed=1
-read -r line <&3 || { rm -rf .git; exit 13; }
+next() { read -r line <&3 || exit 13; [ "$line" = "$1" ] || { rm -rf .git; exit 13; }; }
+next commit
+[ "$known" ] && git -c pack.compression=1 fast-import --quiet >/dev/null &&
+  committed=1 && git read-tree HEAD >/dev/null
+next written
 rm -f ".git/$1"
-if [ "$committed" ]; then git read-tree HEAD >/dev/null; exit 0; fi
+[ "$committed" ] && exit 0
 git add --all -- . ":!$2" >/dev/null
 exit 14
 `;
@@ -311,7 +326,7 @@ function startFirstCommit(destination: string): FirstCommit {
       return outcome;
     },
     abandon() {
-      control.end();
+      if (!control.writableEnded) control.end("stop\n");
       return outcome;
     },
   };
