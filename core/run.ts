@@ -135,7 +135,7 @@ async function decideAndWrite(
       (resumed.firstCommit ||
         (mayInitGit && !existsSync(join(destination, MANIFEST_PATH))))
     )
-      git = startFirstCommit(destination);
+      git = await startFirstCommit(destination);
     const decision = await decide();
     if (confirm && decision.plan?.files && !(await confirm(decision.plan)))
       return {
@@ -147,7 +147,7 @@ async function decideAndWrite(
     // completing one that was killed before its commit was made makes it.
     const firstCommit = decision.gitInit ? decision.files : resumed.firstCommit;
     if (firstCommit)
-      (git ??= startFirstCommit(destination)).commit(firstCommit);
+      await (git ??= await startFirstCommit(destination)).commit(firstCommit);
     await writeFiles(destination, decision.files, decision.removals, {
       firstCommit: decision.gitInit,
     });
@@ -271,7 +271,7 @@ function firstCommitStream(
  * the report; `abandon` (a run that stops before) has git remove the repository, and waits.
  */
 interface FirstCommit {
-  commit(files: PlannedFile[]): void;
+  commit(files: PlannedFile[]): Promise<void>;
   written(): Promise<string | undefined>;
   abandon(): Promise<unknown>;
 }
@@ -284,7 +284,7 @@ interface FirstCommit {
  * staged. The commit is made from the planned files, so it does not wait until they are
  * written; a run that could not write everything leaves no repository of its own.
  */
-function startFirstCommit(destination: string): FirstCommit {
+async function startFirstCommit(destination: string): Promise<FirstCommit> {
   const child = spawn(
     "/bin/sh",
     ["-c", FIRST_COMMIT_SCRIPT, "sh", UNFINISHED_MARK, LOCK_PATH],
@@ -300,6 +300,7 @@ function startFirstCommit(destination: string): FirstCommit {
     if (!files || !identities.endsWith("\n\n")) return;
     const [author, committer] = identities.split("\n");
     stdin.end(firstCommitStream(files, author!, committer!));
+    files = undefined; // Sent: a second end() would destroy the stream before it is written.
   };
   child.stdout!.setEncoding("utf8").on("data", (text: string) => {
     identities += text;
@@ -315,10 +316,16 @@ function startFirstCommit(destination: string): FirstCommit {
       ),
     );
   });
+  // The shell's output is read from the loop's turn after this one on: a turn now, so that what
+  // it prints while the files are rendered (which holds the loop) is read at the next.
+  await new Promise(setImmediate);
   return {
-    commit(planned) {
+    async commit(planned) {
       files = planned;
       control.write("commit\n");
+      // The render turned the event loop only at promises: what the shell printed meanwhile (the
+      // identities) is read now, so that the stream goes before the checks and the journal.
+      await new Promise(setImmediate);
       feed();
     },
     written() {
