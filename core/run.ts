@@ -203,10 +203,11 @@ function removeUnfinishedRepository(destination: string): void {
 
 /**
  * git's side of a first commit, as one shell: each process Node starts costs its main thread
- * milliseconds, and git's steps need each other's outcome only. The shell prints the identities,
- * then a blank line; reads `commit` on descriptor 3 (the run's files are then on standard input
- * as a fast-import stream; the index is the commit's, made without waiting for the files), then
- * `written`, once every file is. `stop` instead: the run stopped, the repository goes. The end
+ * milliseconds, and git's steps need each other's outcome only. The shell prints the identities
+ * (none, or one, when git cannot tell who commits), then a blank line; reads `commit` on
+ * descriptor 3 (the run's files are then on standard input as a fast-import stream, of the commit
+ * or, without identities, of the files' blobs alone, which `git add` then finds stored; the index
+ * is the commit's, made without waiting for the files), then `written`, once every file is. `stop` instead: the run stopped, the repository goes. The end
  * of descriptor 3 instead: the run was killed; the next one removes the repository (the mark),
  * once this shell has ended.
  * Its exit status is the outcome (FIRST_COMMIT_OUTCOME).
@@ -219,11 +220,11 @@ command -v git >/dev/null || exit 10
 git rev-parse --is-inside-work-tree >/dev/null 2>&1 && exit 11
 mkdir .git 2>/dev/null && echo $$ >".git/$1"
 git init --quiet >/dev/null 2>&1 || { [ -e ".git/$1" ] && rm -rf .git; exit 12; }
-git var GIT_AUTHOR_IDENT 2>/dev/null && git var GIT_COMMITTER_IDENT 2>/dev/null &&
-  echo && known=1
+git var GIT_AUTHOR_IDENT 2>/dev/null && git var GIT_COMMITTER_IDENT 2>/dev/null && known=1
+echo
 next() { read -r line <&3 || exit 13; [ "$line" = "$1" ] || { rm -rf .git; exit 13; }; }
 next commit
-[ "$known" ] && git -c pack.compression=1 fast-import --quiet >/dev/null &&
+git -c pack.compression=1 fast-import --quiet >/dev/null && [ "$known" ] &&
   committed=1 && git read-tree HEAD >/dev/null
 next written
 rm -f ".git/$1"
@@ -245,14 +246,16 @@ const FIRST_COMMIT_OUTCOME: Record<number, string | undefined> = {
 /**
  * The first commit as one `git fast-import` stream: the files, then the trees and the commit, go
  * into one pack file. `git add` and `git commit` wrote a loose object, in a folder of its own, for
- * each file and each folder, which took longer than rendering and writing the whole repo.
+ * each file and each folder, which took longer than rendering and writing the whole repo. Without
+ * both identities, the stream holds the files alone, for `git add` to find them in the pack.
  */
 function firstCommitStream(
   files: PlannedFile[],
-  author: string,
-  committer: string,
+  [author, committer]: string[],
 ): string {
   const data = (text: string) => `data ${Buffer.byteLength(text)}\n${text}\n`;
+  if (!author || !committer)
+    return files.map((file) => `blob\n${data(file.contents)}`).join("");
   return [
     "commit HEAD\n",
     `author ${author}\n`,
@@ -297,9 +300,8 @@ async function startFirstCommit(destination: string): Promise<FirstCommit> {
   let identities = "";
   let files: PlannedFile[] | undefined;
   const feed = () => {
-    if (!files || !identities.endsWith("\n\n")) return;
-    const [author, committer] = identities.split("\n");
-    stdin.end(firstCommitStream(files, author!, committer!));
+    if (!files || !/(^|\n)\n$/.test(identities)) return;
+    stdin.end(firstCommitStream(files, identities.split("\n").filter(Boolean)));
     files = undefined; // Sent: a second end() would destroy the stream before it is written.
   };
   child.stdout!.setEncoding("utf8").on("data", (text: string) => {
