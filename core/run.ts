@@ -15,6 +15,7 @@ import {
 import { acquireLock, alive, LOCK_PATH, LockedError } from "./lock.js";
 import { MANIFEST_PATH, StateError } from "./manifest.js";
 import { STATE_DIR } from "./paths.js";
+import { YO_RC } from "./state.js";
 import { writes } from "./changes.js";
 import { preview, summarize } from "./summary.js";
 import { resumeInterruptedWrite, writeFiles, WriteError } from "./write.js";
@@ -89,6 +90,16 @@ async function decideParts(request: RunRequest): Promise<Decision> {
   };
 }
 
+/** A folder holding no project yet: nothing but the state of a run that wrote no file. */
+function holdsNothingYet(destination: string): boolean {
+  return (
+    !existsSync(join(destination, MANIFEST_PATH)) &&
+    readdirSync(destination).every(
+      (name) => name === STATE_DIR || name === YO_RC,
+    )
+  );
+}
+
 /** Removes what taking the lock created, when the run left nothing else there. */
 function removeIfEmpty(path: string): void {
   if (existsSync(path) && readdirSync(path).length === 0)
@@ -128,12 +139,13 @@ async function decideAndWrite(
     release = acquireLock(destination);
     removeUnfinishedRepository(destination);
     const resumed = resumeInterruptedWrite(destination);
-    // Git makes the repository while the files are rendered, where a first commit is likely (no
-    // manifest yet) and nobody is asked before: a run that makes none after all removes it.
+    // Git makes the repository while the files are rendered, where a first commit is likely and
+    // nobody is asked before: a run that makes none after all removes it. Likely: a folder with
+    // nothing in it yet but the run's state, so that no decision reads a repository of the run's
+    // own (an existing app's .gitignore is asked of git only where it is the user's repository).
     if (
       !confirm &&
-      (resumed.firstCommit ||
-        (mayInitGit && !existsSync(join(destination, MANIFEST_PATH))))
+      (resumed.firstCommit || (mayInitGit && holdsNothingYet(destination)))
     )
       git = await startFirstCommit(destination);
     const decision = await decide();
