@@ -219,10 +219,10 @@ function removeUnfinishedRepository(destination: string): void {
  * (none, or one, when git cannot tell who commits), then a blank line; reads `commit` on
  * descriptor 3 (the run's files are then on standard input as a fast-import stream, of the commit
  * or, without identities, of the files' blobs alone, which `git add` then finds stored; the index
- * is the commit's, made without waiting for the files), then `written`, once every file is. `stop` instead: the run stopped, the repository goes. The end
- * of descriptor 3 instead: the run was killed; the next one removes the repository (the mark),
- * once this shell has ended.
- * Its exit status is the outcome (FIRST_COMMIT_OUTCOME).
+ * is the commit's, made without waiting for the files), then `written`, once every file is.
+ * `stop` instead: the run stopped, the repository goes. The end of descriptor 3 instead: the run
+ * was killed; the next one removes the repository (the mark), once this shell has ended. Its exit
+ * status is the outcome (FIRST_COMMIT_OUTCOME).
  * fast-import packs at zlib's fastest level: the stream (some 800 KB, half of it the manifest)
  * spent half of fast-import's time in zlib at git's default level, a quarter at this one, for a
  * pack 15% larger; fast-import is what the run waits for at its end.
