@@ -25,7 +25,8 @@ interface Holder {
   startedAt: string;
 }
 
-function alive(pid: number): boolean {
+/** Whether a process with this id exists on this machine. */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

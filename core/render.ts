@@ -70,7 +70,9 @@ export const PRECOMPILED_PATH = join(
 /**
  * Where the build puts V8's code cache of that script, made once it has rendered every template of
  * a default run: a run then neither parses the script nor compiles those templates' functions.
- * Its first line is the hash of the script it was made from; another Node rejects it by itself.
+ * Its first line is the first line of the script it was made from, which holds the hash of the
+ * script's templates (so that a run compares lines rather than hash a megabyte); another Node
+ * rejects the cache by itself.
  */
 export const PRECOMPILED_CACHE_PATH = join(
   packageRoot,
@@ -88,12 +90,15 @@ type TemplateSpec = Parameters<typeof HandlebarsType.template>[0];
 export const sourceHash = (source: string) =>
   createHash("sha1").update(source).digest("hex");
 
+/** The script's first line, which names what it holds (cli/precompile-templates.ts). */
+const firstLine = (text: string) => text.slice(0, text.indexOf("\n"));
+
 /** The code cache made from exactly this script, if the build made one. */
 function codeCacheOf(script: string): Buffer | undefined {
   if (!existsSync(PRECOMPILED_CACHE_PATH)) return undefined;
   const cache = readFileSync(PRECOMPILED_CACHE_PATH);
   const newline = cache.indexOf("\n");
-  return cache.subarray(0, newline).toString() === sourceHash(script)
+  return cache.subarray(0, newline).toString("latin1") === firstLine(script)
     ? cache.subarray(newline + 1)
     : undefined;
 }
@@ -126,7 +131,7 @@ function precompiled(): Record<string, TemplateSpec> {
 export function precompiledCodeCache(): Buffer | undefined {
   if (!loaded) return undefined;
   return Buffer.concat([
-    Buffer.from(`${sourceHash(loaded.source)}\n`),
+    Buffer.from(`${firstLine(loaded.source)}\n`, "latin1"),
     loaded.script.createCachedData(),
   ]);
 }

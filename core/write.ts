@@ -237,12 +237,6 @@ export interface WriteOptions {
    * completes this one after a kill makes it too (see resumeInterruptedWrite).
    */
   firstCommit?: boolean;
-  /**
-   * Called once every check has passed and the journal is recorded, before the first file is
-   * written: what runs beside the writes (git's processes) starts then, never for a run refused
-   * before writing.
-   */
-  checked?: () => void;
 }
 
 /**
@@ -253,7 +247,7 @@ export async function writeFiles(
   destination: string,
   files: PlannedFile[],
   removals: string[] = [],
-  { firstCommit, checked }: WriteOptions = {},
+  { firstCommit }: WriteOptions = {},
 ): Promise<void> {
   if (files.length === 0 && removals.length === 0) return;
   await timedAsync("write", async () => {
@@ -270,7 +264,6 @@ export async function writeFiles(
       `${JSON.stringify({ files: journal, ...(firstCommit && { firstCommit }) })}\n`,
       0o644,
     );
-    checked?.();
     const folders = new Set<string>();
     for (const [index, entry] of journal.entries()) {
       try {

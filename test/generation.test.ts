@@ -147,6 +147,22 @@ describe("generation", () => {
     assert.match(readTree(dir).get("bin/dev")!, /^755\n/);
   });
 
+  /** The command line as a process of its own, in an environment of the test's, as git sees it. */
+  const generateIn = (env: NodeJS.ProcessEnv, dir: string, ...args: string[]) =>
+    spawnSync(
+      process.execPath,
+      [
+        join(packageRoot, "bin/rails-aws.js"),
+        dir,
+        "--domain",
+        "example.com",
+        ...args,
+      ],
+      { encoding: "utf8", env },
+    );
+  const git = (dir: string, ...args: string[]) =>
+    spawnSync("git", args, { cwd: dir, encoding: "utf8" }).stdout;
+
   it("makes a new project a git repository with the generated files as its first commit, unless --skip-git", () => {
     const identity = {
       GIT_AUTHOR_NAME: "Test",
@@ -155,19 +171,7 @@ describe("generation", () => {
       GIT_COMMITTER_EMAIL: "test@example.com",
     };
     const generate = (dir: string, ...args: string[]) =>
-      spawnSync(
-        process.execPath,
-        [
-          join(packageRoot, "bin/rails-aws.js"),
-          dir,
-          "--domain",
-          "example.com",
-          ...args,
-        ],
-        { encoding: "utf8", env: { ...process.env, ...identity } },
-      );
-    const git = (dir: string, ...args: string[]) =>
-      spawnSync("git", args, { cwd: dir, encoding: "utf8" }).stdout;
+      generateIn({ ...process.env, ...identity }, dir, ...args);
     const dir = join(tempDir(), "demo");
     const first = generate(dir);
     assert.equal(first.status, 0, first.stderr);
@@ -199,5 +203,50 @@ describe("generation", () => {
     const skipped = join(tempDir(), "demo");
     assert.equal(generate(skipped, "--skip-git").status, 0);
     assert.ok(!existsSync(join(skipped, ".git")));
+  });
+
+  it("without a git identity stages the files, inside a repository leaves the folder to it, and without git says so", () => {
+    // No identity: git told to use only its configuration, which names nobody.
+    const nobody = Object.fromEntries(
+      Object.entries(process.env).filter(([name]) => !name.startsWith("GIT_")),
+    );
+    const unknown = join(tempDir(), "demo");
+    const staged = generateIn(
+      {
+        ...nobody,
+        HOME: tempDir(),
+        GIT_CONFIG_NOSYSTEM: "1",
+        GIT_CONFIG_COUNT: "1",
+        GIT_CONFIG_KEY_0: "user.useConfigOnly",
+        GIT_CONFIG_VALUE_0: "true",
+      },
+      unknown,
+    );
+    assert.equal(staged.status, 0, staged.stderr);
+    assert.match(
+      staged.stdout,
+      /git: a new repository with the generated files staged; commit them once git knows who you are/,
+    );
+    assert.equal(git(unknown, "rev-list", "--all"), "", "no commit");
+    const status = git(unknown, "status", "--porcelain");
+    assert.match(status, /^A {2}bin\/dev$/m);
+    assert.doesNotMatch(status, /^\?\?|run\.lock/m, "all staged, the lock not");
+
+    const outer = tempDir();
+    spawnSync("git", ["init", "--quiet"], { cwd: outer });
+    const inside = generateIn(process.env, join(outer, "demo"));
+    assert.equal(inside.status, 0, inside.stderr);
+    assert.doesNotMatch(inside.stdout, /git:/);
+    assert.ok(!existsSync(join(outer, "demo", ".git")));
+
+    // Without git on PATH (node is started by its full path).
+    const noGit = join(tempDir(), "demo");
+    const missing = generateIn({ ...process.env, PATH: tempDir() }, noGit);
+    assert.equal(missing.status, 0, missing.stderr);
+    assert.match(
+      missing.stdout,
+      /git: not installed, so the project is not a repository yet\./,
+    );
+    assert.ok(!existsSync(join(noGit, ".git")));
   });
 });
