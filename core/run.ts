@@ -228,18 +228,20 @@ function removeUnfinishedRepository(destination: string): void {
  * pack 15% larger; fast-import is what the run waits for at its end.
  */
 const FIRST_COMMIT_SCRIPT = `
+mark=$1
 command -v git >/dev/null || exit 10
 git rev-parse --is-inside-work-tree >/dev/null 2>&1 && exit 11
-mkdir .git 2>/dev/null && echo $$ >".git/$1"
-git init --quiet >/dev/null 2>&1 || { [ -e ".git/$1" ] && rm -rf .git; exit 12; }
+mkdir .git 2>/dev/null && echo $$ >".git/$mark"
+git init --quiet >/dev/null 2>&1 || { [ -e ".git/$mark" ] && rm -rf .git; exit 12; }
 git var GIT_AUTHOR_IDENT 2>/dev/null && git var GIT_COMMITTER_IDENT 2>/dev/null && known=1
 echo
-next() { read -r line <&3 || exit 13; [ "$line" = "$1" ] || { rm -rf .git; exit 13; }; }
+# A repository this shell did not begin (no mark) is never removed.
+next() { read -r line <&3 || exit 13; [ "$line" = "$1" ] || { [ -e ".git/$mark" ] && rm -rf .git; exit 13; }; }
 next commit
 git -c pack.compression=1 fast-import --quiet >/dev/null && [ "$known" ] &&
   committed=1 && git read-tree HEAD >/dev/null
 next written
-rm -f ".git/$1"
+rm -f ".git/$mark"
 [ "$committed" ] && exit 0
 git add --all -- . ":!$2" >/dev/null
 exit 14

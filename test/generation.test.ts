@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { packageRoot } from "../core/paths.js";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   generateRepo,
@@ -248,5 +248,20 @@ describe("generation", () => {
       /git: not installed, so the project is not a repository yet\./,
     );
     assert.ok(!existsSync(join(noGit, ".git")));
+  });
+  it("removes, after a run that could not write, only a repository it began: a .git folder it found stays", () => {
+    const dir = tempDir();
+    // Not a repository git recognises (so the run makes one), yet the user's.
+    mkdirSync(join(dir, ".git"));
+    writeFileSync(join(dir, ".git", "notes"), "mine\n");
+    // A file where the generator needs a folder: the run stops before writing.
+    writeFileSync(join(dir, "bin"), "mine\n");
+    const run = generateIn(process.env, dir, "--into-existing");
+    assert.equal(run.status, 1, run.stdout);
+    assert.match(
+      run.stderr,
+      /bin is a file where the generator needs a folder/,
+    );
+    assert.equal(readFileSync(join(dir, ".git", "notes"), "utf8"), "mine\n");
   });
 });
