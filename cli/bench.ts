@@ -55,17 +55,32 @@ const median = (values: number[]) => {
   return sorted[Math.floor(sorted.length / 2)]!;
 };
 
-function measure(
-  args: (index: number) => string[],
-  command?: string,
-  options?: (index: number) => { cwd?: string; env?: NodeJS.ProcessEnv },
-): Sample[] {
-  // One unmeasured run warms the file system cache.
-  run(args(-1), command, options?.(-1));
-  return Array.from({ length: RUNS }, (_, index) =>
-    run(args(index), command, options?.(index)),
-  );
+interface Case {
+  args: (index: number) => string[];
+  command?: string;
+  options?: (index: number) => { cwd?: string; env?: NodeJS.ProcessEnv };
 }
+
+/**
+ * Runs the cases in turn, one run of each a round, so that a change in the machine's load while
+ * they run (this machine's disk varies several-fold within minutes) weighs on each alike and
+ * leaves their ratio alone. One unmeasured round first warms the file system cache.
+ */
+function measureInTurn(cases: Case[]): Sample[][] {
+  const samples = cases.map((): Sample[] => []);
+  for (let index = -1; index < RUNS; index++)
+    cases.forEach(({ args, command, options }, which) => {
+      const sample = run(args(index), command, options?.(index));
+      if (index >= 0) samples[which]!.push(sample);
+    });
+  return samples;
+}
+
+const measure = (
+  args: Case["args"],
+  command?: string,
+  options?: Case["options"],
+): Sample[] => measureInTurn([{ args, command, options }])[0]!;
 
 /** From start to the first question on the screen, in a pseudo-terminal (`script`). */
 function untilFirstPrompt(dir: string): Promise<number> {
@@ -134,21 +149,20 @@ export default class extends Generator {
   mkdirSync(home);
   for (const folder of [scratch, rig, home]) chmodSync(folder, 0o777);
   const yo = join(packageRoot, "node_modules", "yo", "lib", "cli.js");
-  const measureYo = (args: string[]) =>
-    measure(
-      () => [yo, ...args, "--no-insight"],
-      undefined,
-      (index) => {
-        const cwd = join(rig, `${args[0]}-${index}`);
-        mkdirSync(cwd);
-        chmodSync(cwd, 0o777);
-        return { cwd, env: { HOME: home } };
-      },
-    );
-  return {
-    railsAws: measureYo(["rails-aws", "--defaults", "--domain", "example.com"]),
-    bare: measureYo(["bare"]),
-  };
+  const yoCase = (args: string[]): Case => ({
+    args: () => [yo, ...args, "--no-insight"],
+    options: (index) => {
+      const cwd = join(rig, `${args[0]}-${index}`);
+      mkdirSync(cwd);
+      chmodSync(cwd, 0o777);
+      return { cwd, env: { HOME: home } };
+    },
+  });
+  const [railsAws, bareGenerator] = measureInTurn([
+    yoCase(["rails-aws", "--defaults", "--domain", "example.com"]),
+    yoCase(["bare"]),
+  ]) as [Sample[], Sample[]];
+  return { railsAws, bare: bareGenerator };
 }
 
 /** `rails new --skip-bundle`, where Rails is installed: what a new Rails app costs by itself. */
@@ -161,14 +175,19 @@ function railsNew(): Sample[] | undefined {
 }
 
 const fullDir = (index: number) => join(scratch, `full-${index}`, "demo");
-const floor = measure(() => ["-e", "0"]);
-const full = measure((index) => [
-  cli,
-  fullDir(index),
-  "--defaults",
-  "--domain",
-  "example.com",
-]);
+// The ratio that matters: the floor and a full generation, measured in turn.
+const [floor, full] = measureInTurn([
+  { args: () => ["-e", "0"] },
+  {
+    args: (index) => [
+      cli,
+      fullDir(index),
+      "--defaults",
+      "--domain",
+      "example.com",
+    ],
+  },
+]) as [Sample[], Sample[]];
 const regenerate = measure(() => [cli, "docker", fullDir(0)]);
 /**
  * `rails-aws check` on the generated repo: every validator over every file rails-aws writes, so
