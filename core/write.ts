@@ -46,7 +46,10 @@ const inside = (root: string, path: string) => {
   return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
 };
 
-/** A path's own status, undefined when nothing is there (asked without an exception to throw). */
+/**
+ * A path's own status, undefined when nothing is there. throwIfNoEntry covers ENOENT only: a path
+ * through a file (ENOTDIR), which the checks then name, still throws.
+ */
 function lstatOrUndefined(path: string) {
   try {
     return lstatSync(path, { throwIfNoEntry: false });
