@@ -103,28 +103,39 @@ function codeCacheOf(script: string): Buffer | undefined {
     : undefined;
 }
 
-let loaded:
-  | { source: string; script: Script; specs: Record<string, TemplateSpec> }
-  | undefined;
+/** What the build precompiled: see cli/precompile-templates.ts. */
+interface Precompiled {
+  /** Each built-in template, `part/template`, with the hash of its source. */
+  builtIn: Record<string, string>;
+  /** The templates' specs by the hash of their source. */
+  specs: Record<string, TemplateSpec>;
+}
+
+let loaded: { source: string; script: Script; value: Precompiled } | undefined;
 
 /**
- * Built-in templates precompiled at build time (cli/precompile-templates.ts), by source hash:
- * compiling them took most of a run. Absent after a bare `tsc`; a template edited since the build
- * has another hash: both are compiled as a user's template is. Loaded when first rendered.
+ * Built-in templates precompiled at build time (cli/precompile-templates.ts): compiling them took
+ * most of a run, and listing, reading and hashing them a tenth of it. The built-in templates are
+ * those the build found, so after editing, adding or removing one, run `npm run build` (as after
+ * editing code). Undefined after a bare `tsc`: the templates are then listed and compiled from
+ * templates/. Loaded when a part is first rendered.
  */
-function precompiled(): Record<string, TemplateSpec> {
+function precompiled(): Precompiled | undefined {
   if (!loaded) {
-    if (!existsSync(PRECOMPILED_PATH)) return {};
+    if (!existsSync(PRECOMPILED_PATH)) return undefined;
     // ASCII: the build escapes every other character.
     const source = readFileSync(PRECOMPILED_PATH, "latin1");
     const script = new Script(source, {
       filename: PRECOMPILED_PATH,
       cachedData: codeCacheOf(source),
     });
-    const specs = script.runInThisContext() as Record<string, TemplateSpec>;
-    loaded = { source, script, specs };
+    loaded = {
+      source,
+      script,
+      value: script.runInThisContext() as Precompiled,
+    };
   }
-  return loaded.specs;
+  return loaded.value;
 }
 
 /** The code cache of the precompiled templates as far as rendered (build step), with its header. */
@@ -150,9 +161,34 @@ function compile(source: string): Template {
   return compiler.compile(source, COMPILE_OPTIONS);
 }
 
+/** A user's template, precompiled when it is a built-in one unchanged. */
 function templateOf(source: string): Template {
-  const spec = precompiled()[sourceHash(source)];
+  const spec = precompiled()?.specs[sourceHash(source)];
   return spec ? runtime.template(spec) : compile(source);
+}
+
+/**
+ * A part's built-in templates (paths inside templates/<part>/), each with how to render it: as
+ * the build precompiled it, else compiled from its source.
+ */
+function builtInTemplates(part: string): Map<string, () => Template> {
+  const build = precompiled();
+  const dir = builtInTemplateDir(part);
+  const fromSource = (template: string) => () =>
+    templateOf(readFileSync(join(dir, template), "utf8"));
+  if (!build)
+    return new Map(
+      listTemplates(dir).map((template) => [template, fromSource(template)]),
+    );
+  const prefix = `${part}/`;
+  return new Map(
+    Object.entries(build.builtIn)
+      .filter(([path]) => path.startsWith(prefix))
+      .map(([path, hash]) => [
+        path.slice(prefix.length),
+        () => runtime.template(build.specs[hash]!),
+      ]),
+  );
 }
 
 export function builtInTemplateDir(part: string): string {
@@ -179,12 +215,12 @@ function modeOf(path: string): number {
 }
 
 function renderTemplate(
-  source: string,
+  template: () => Template,
   templatePath: string,
   context: object,
 ): string {
   try {
-    return templateOf(source)(context);
+    return template()(context);
   } catch (error) {
     throw new Error(`template ${templatePath}: ${(error as Error).message}`);
   }
@@ -204,19 +240,21 @@ export function renderPart(
   const partContext = part.context
     ? { ...context, [part.name]: part.context(context) }
     : context;
-  const builtIn = builtInTemplateDir(part.name);
+  const builtIn = builtInTemplates(part.name);
   const custom = userTemplateDir(destination, part.name);
+  const customTemplates = new Set(listTemplates(custom));
   const templates = [
-    ...new Set([...listTemplates(builtIn), ...listTemplates(custom)]),
+    ...new Set([...builtIn.keys(), ...customTemplates]),
   ].sort();
   return templates.flatMap((template) => {
     const templatePath = template.slice(0, -TEMPLATE_SUFFIX.length);
     const rule = part.files[templatePath] ?? {};
     if (existingApp && rule.newAppOnly) return [];
-    const customPath = join(custom, template);
-    const sourcePath = existsSync(customPath)
-      ? customPath
-      : join(builtIn, template);
+    const fromUser = customTemplates.has(template);
+    const sourcePath = join(
+      fromUser ? custom : builtInTemplateDir(part.name),
+      template,
+    );
     const outputPath = templatePath.replaceAll(APP_SEGMENT, context.app.name);
     const targets = outputPath.includes(ENV_SEGMENT)
       ? context.environments.map((env) => ({
@@ -227,16 +265,20 @@ export function renderPart(
     const rendered = targets.filter(
       ({ env }) => rule.when?.(context, env) ?? true,
     );
-    const source = readFileSync(sourcePath, "utf8");
+    // Made once, for the first file it renders.
+    let made: Template | undefined;
+    const make = fromUser
+      ? () => templateOf(readFileSync(sourcePath, "utf8"))
+      : builtIn.get(template)!;
     return rendered.map(({ path, env }) => ({
       path,
       contents: renderTemplate(
-        source,
+        () => (made ??= make()),
         sourcePath,
         env ? { ...partContext, env } : partContext,
       ),
       mode: modeOf(path),
-      fromUserTemplate: sourcePath === customPath,
+      fromUserTemplate: fromUser,
     }));
   });
 }
