@@ -59,11 +59,11 @@ const KEEP_ALIVE = {
 /**
  * How long a stopping Puma waits for a worker before killing it (worker_shutdown_timeout; Puma's
  * default is 30 s, as long as systemd's TimeoutStopSec). A worker stops by finishing its requests
- * in flight, which takes a second or two; but under Ruby 3.3 (3.3.8 measured; later releases not
- * known) a worker that has finished them can hang for ever closing its own pipe, because the master repeats TERM every 0.2 s and Ruby's
- * IO#close can miss the wake-up of a signal handler writing to that pipe (reproduced with Ruby
- * 3.3.8 and a ten-line script: 2 hangs in 8 tries). Every restart on that host then took 30 s.
- * A request still running after this long is cut.
+ * in flight, which takes a second or two. But under Ruby 3.3 (3.3.8 measured; later releases not
+ * known) a worker that has finished them can hang for ever closing its own pipe: the master
+ * repeats TERM every 0.2 s, the worker's TERM trap writes to that pipe, and Ruby's IO#close can
+ * miss the wake-up (3 of 30 restarts on an e2e host; a ten-line script, 7 of 50). Each such
+ * restart took 30 s. A request still running after this long is cut.
  */
 const PUMA_WORKER_SHUTDOWN_SECONDS = 10;
 

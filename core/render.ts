@@ -161,7 +161,7 @@ function compile(source: string): Template {
   return compiler.compile(source, COMPILE_OPTIONS);
 }
 
-/** A template from its source: the build's spec of that same source if there is one, else compiled. */
+/** A template from its source: the build's spec of that same source, else compiled. */
 function templateOf(source: string): Template {
   const spec = precompiled()?.specs[sourceHash(source)];
   return spec ? runtime.template(spec) : compile(source);
