@@ -3,10 +3,13 @@
 // - everything that can be known before the first write is checked first (a file where a folder
 //   must be, a read-only file, a link out of the destination, free space), and nothing is written
 //   when any check fails;
-// - the run's intent (every file with what it replaces) is recorded in a journal before the first
-//   write, so that a run killed halfway is completed by the next one (resumeInterruptedWrite);
-// - each file is written to a temporary file beside it and renamed over the old one, so a file is
-//   either as it was or as planned, never torn.
+// - every file is first written to a temporary file beside it, and only once all of them are does
+//   the run replace any file, by renaming: a run stopped before then (a full disk) has changed
+//   nothing, and a file is either as it was or as planned, never torn;
+// - the run's intent (every file, with digests of what it replaces and of what it writes) is
+//   recorded in a journal, so that a run killed while renaming is completed by the next one from
+//   its temporary files (resumeInterruptedWrite). The journal holds digests, not contents: the
+//   contents are on disk once, in the temporary files.
 import {
   closeSync,
   existsSync,
@@ -16,6 +19,7 @@ import {
   readFileSync,
   realpathSync,
   renameSync,
+  rmdirSync,
   rmSync,
   statfsSync,
   statSync,
@@ -34,11 +38,25 @@ export class WriteError extends Error {}
 
 interface JournalEntry {
   path: string;
-  /** What the run writes; null: the run removes the file. */
-  contents: string | null;
+  /** sha256 of what the run writes; null: the run removes the file. */
+  planned: string | null;
+  /** The planned file's mode, for a first commit the next run makes (see Resumed). */
   mode: number;
   /** sha256 of what the file held before the run; null: it did not exist. */
   before: string | null;
+}
+
+interface Journal {
+  files: JournalEntry[];
+  /** The run also makes the destination's first commit (see WriteOptions). */
+  firstCommit?: true;
+  /**
+   * The temporary files are still being written: no file has been replaced yet, and a run killed
+   * now is undone by the next one (its temporary files removed) rather than completed.
+   */
+  staging?: true;
+  /** While staging: the folders the run makes, relative to the destination, each after its own. */
+  folders?: string[];
 }
 
 const inside = (root: string, path: string) => {
@@ -137,7 +155,10 @@ function spaceProblem(root: string, files: PlannedFile[]): string | undefined {
 }
 
 /** Checks everything that can fail before the first write; returns each file's real target. */
-function preflight(destination: string, files: PlannedFile[]): string[] {
+function preflight(
+  destination: string,
+  files: PlannedFile[],
+): { root: string; targets: string[] } {
   mkdirSync(destination, { recursive: true });
   const root = realpathSync(destination);
   const problems: string[] = [];
@@ -159,7 +180,7 @@ function preflight(destination: string, files: PlannedFile[]): string[] {
     throw new WriteError(
       `nothing written, because:\n${problems.map((problem) => `  ${problem}`).join("\n")}`,
     );
-  return targets;
+  return { root, targets };
 }
 
 /** The temporary file a write goes through; one name per target, so a resumed run finds it. */
@@ -177,22 +198,43 @@ function createTemporary(temporary: string, mode: number): number {
   }
 }
 
+/** The folders the targets need that do not exist yet, each after the folder it is in. */
+function missingFolders(targets: string[]): string[] {
+  const missing = new Set<string>();
+  const existing = new Set<string>();
+  for (const target of targets)
+    for (
+      let folder = dirname(target);
+      !missing.has(folder) && !existing.has(folder);
+      folder = dirname(folder)
+    )
+      if (existsSync(folder)) existing.add(folder);
+      else missing.add(folder);
+  return [...missing].sort();
+}
+
 /**
- * Writes contents to a temporary file beside path, then renames it over path. Not flushed to the
- * device: a killed process loses nothing the kernel already has, and only a power cut would need it.
- * `folders` are those known to exist already, so that a run makes each folder once, not per file.
+ * Undoes a run stopped before it replaced any file: its temporary files and journal go, and the
+ * folders it made, where they are empty again.
  */
-function replaceAtomically(
-  path: string,
-  contents: string,
-  mode: number,
-  folders = new Set<string>(),
-) {
-  const folder = dirname(path);
-  if (!folders.has(folder)) {
-    mkdirSync(folder, { recursive: true });
-    folders.add(folder);
-  }
+function undoStaging(root: string, targets: string[], folders: string[]) {
+  for (const target of targets) rmSync(temporaryOf(target), { force: true });
+  for (const journal of [JOURNAL_PATH, temporaryOf(JOURNAL_PATH)])
+    rmSync(join(root, journal), { force: true });
+  for (const folder of [...folders].reverse())
+    try {
+      rmdirSync(join(root, folder));
+    } catch {
+      // Not empty, or gone: something else is in it.
+    }
+}
+
+/**
+ * Writes contents to the temporary file beside path, which a rename later puts in its place; the
+ * folder exists. Not flushed to the device: a killed process loses nothing the kernel already
+ * has, and only a power cut would need it.
+ */
+function writeTemporary(path: string, contents: string, mode: number): string {
   const existing = lstatOrUndefined(path);
   const temporary = temporaryOf(path);
   // A new file is created through the umask; an existing one keeps the user's mode, but becomes
@@ -211,27 +253,23 @@ function replaceAtomically(
     throw error;
   }
   closeSync(fd);
-  renameSync(temporary, path);
+  return temporary;
+}
+
+/** The journal, replaced as a whole: it is either the previous one or this one. */
+function recordJournal(destination: string, journal: Journal): void {
+  const path = join(destination, JOURNAL_PATH);
+  renameSync(writeTemporary(path, `${JSON.stringify(journal)}\n`, 0o644), path);
 }
 
 function digestOf(path: string): string | null {
   return existsSync(path) ? sha256(readFileSync(path)) : null;
 }
 
-function failedWrite(path: string, error: unknown): WriteError {
-  return new WriteError(
-    `writing ${path} failed: ${(error as Error).message}. The files not yet written are recorded in ${JOURNAL_PATH}: fix the cause and run the same command again to complete the run.`,
-  );
-}
-
-/** Carries out one journal entry: the file as planned, or removed. */
-function apply(
-  target: string,
-  entry: JournalEntry,
-  folders?: Set<string>,
-): void {
-  if (entry.contents === null) rmSync(target, { force: true });
-  else replaceAtomically(target, entry.contents, entry.mode, folders);
+/** Carries out one journal entry whose temporary file is written: the file replaced, or removed. */
+function replace(target: string, entry: JournalEntry): void {
+  if (entry.planned === null) rmSync(target, { force: true });
+  else renameSync(temporaryOf(target), target);
 }
 
 export interface WriteOptions {
@@ -254,28 +292,52 @@ export async function writeFiles(
 ): Promise<void> {
   if (files.length === 0 && removals.length === 0) return;
   await timedAsync("write", async () => {
-    const targets = preflight(destination, [
+    const { root, targets } = preflight(destination, [
       ...files,
       ...removals.map((path) => ({ path, contents: "", mode: 0o644 })),
     ]);
-    const journal: JournalEntry[] = [
-      ...files,
-      ...removals.map((path) => ({ path, contents: null, mode: 0 })),
-    ].map((entry, index) => ({ ...entry, before: digestOf(targets[index]!) }));
-    replaceAtomically(
-      join(destination, JOURNAL_PATH),
-      `${JSON.stringify({ files: journal, ...(firstCommit && { firstCommit }) })}\n`,
-      0o644,
+    const journal: Journal = {
+      files: [
+        ...files.map(({ path, contents, mode }) => ({
+          path,
+          planned: sha256(contents),
+          mode,
+        })),
+        ...removals.map((path) => ({ path, planned: null, mode: 0 })),
+      ].map((entry, index) => ({
+        ...entry,
+        before: digestOf(targets[index]!),
+      })),
+      ...(firstCommit && { firstCommit }),
+    };
+    const folders = missingFolders(targets).map((folder) =>
+      relative(root, folder),
     );
-    const folders = new Set<string>();
-    for (const [index, entry] of journal.entries()) {
-      try {
-        apply(targets[index]!, entry, folders);
-      } catch (error) {
-        throw failedWrite(entry.path, error);
+    let writing = JOURNAL_PATH;
+    try {
+      recordJournal(root, { ...journal, staging: true, folders });
+      for (const folder of folders) mkdirSync(join(root, folder));
+      for (const [index, file] of files.entries()) {
+        writing = file.path;
+        writeTemporary(targets[index]!, file.contents, file.mode);
+        await new Promise(setImmediate);
       }
-      await new Promise(setImmediate);
+      writing = JOURNAL_PATH;
+      recordJournal(root, journal);
+    } catch (error) {
+      undoStaging(root, targets, folders);
+      throw new WriteError(
+        `writing ${writing} failed: ${(error as Error).message}. Nothing was changed: fix the cause and run the same command again.`,
+      );
     }
+    for (const [index, entry] of journal.files.entries())
+      try {
+        replace(targets[index]!, entry);
+      } catch (error) {
+        throw new WriteError(
+          `writing ${entry.path} failed: ${(error as Error).message}. The files not yet written are recorded in ${JOURNAL_PATH}: fix the cause and run the same command again to complete the run.`,
+        );
+      }
     rmSync(join(destination, JOURNAL_PATH));
   });
 }
@@ -283,7 +345,10 @@ export async function writeFiles(
 export interface Resumed {
   /** Files the interrupted run had still to write, written now. */
   completed: string[];
-  /** Files changed since the interruption: left as they are. */
+  /**
+   * Files left as they are: changed since the interruption, or their temporary file is gone or
+   * not what the run wrote.
+   */
   left: string[];
   /**
    * The interrupted run's files, when it was making the destination's first commit and left the
@@ -292,44 +357,80 @@ export interface Resumed {
   firstCommit?: PlannedFile[];
 }
 
-/**
- * Completes a run that was killed while writing: each file still as it was before that run gets
- * what that run planned; a file changed since is left alone and named.
- */
-export function resumeInterruptedWrite(destination: string): Resumed {
-  const path = join(destination, JOURNAL_PATH);
-  const resumed: Resumed = { completed: [], left: [] };
-  if (!existsSync(path)) return resumed;
-  let files: JournalEntry[];
-  let firstCommit: boolean | undefined;
+const isDigest = (value: unknown) =>
+  value === null || (typeof value === "string" && /^[0-9a-f]{64}$/.test(value));
+
+function readJournal(path: string): Journal {
   try {
-    ({ files, firstCommit } = JSON.parse(readFileSync(path, "utf8")) as {
-      files: JournalEntry[];
-      firstCommit?: boolean;
-    });
-    if (!Array.isArray(files)) throw new Error("no list of files");
+    const journal = JSON.parse(readFileSync(path, "utf8")) as Journal;
+    if (!Array.isArray(journal.files)) throw new Error("no list of files");
+    for (const entry of journal.files)
+      if (
+        typeof entry.path !== "string" ||
+        !isDigest(entry.planned) ||
+        !isDigest(entry.before)
+      )
+        throw new Error(`not a file entry: ${JSON.stringify(entry)}`);
+    for (const folder of journal.folders ?? [])
+      if (typeof folder !== "string" || !inside(".", folder))
+        throw new Error(`not a folder inside the destination: ${folder}`);
+    return journal;
   } catch (error) {
     throw new WriteError(
       `${JOURNAL_PATH} records a run that was interrupted, but cannot be read (${(error as Error).message}). Remove it and run again: files that run did not finish are then treated as yours.`,
     );
   }
+}
+
+/** What a file holds if it holds what the journal planned for it. */
+function holdingPlanned(path: string, planned: string): string | undefined {
+  if (!existsSync(path)) return undefined;
+  const contents = readFileSync(path, "utf8");
+  return sha256(contents) === planned ? contents : undefined;
+}
+
+/**
+ * Ends a run that was killed while writing. Killed while its temporary files were written: none
+ * of its files was replaced, and its temporary files go. Killed while renaming: each file still
+ * as it was before that run gets what that run planned, from its temporary file; a file changed
+ * since is left alone and named.
+ */
+export function resumeInterruptedWrite(destination: string): Resumed {
+  const path = join(destination, JOURNAL_PATH);
+  const resumed: Resumed = { completed: [], left: [] };
+  if (!existsSync(path)) return resumed;
+  const { files, firstCommit, staging, folders } = readJournal(path);
   const root = realpathSync(destination);
-  for (const file of files) {
-    const target = targetOf(root, file.path);
-    rmSync(temporaryOf(target), { force: true });
+  const targets = files.map((entry) => targetOf(root, entry.path));
+  if (staging) {
+    undoStaging(root, targets, folders ?? []);
+    return resumed;
+  }
+  const committed: PlannedFile[] = [];
+  for (const [index, entry] of files.entries()) {
+    const target = targets[index]!;
+    const temporary = temporaryOf(target);
+    if (firstCommit && entry.planned !== null) {
+      const contents =
+        holdingPlanned(target, entry.planned) ??
+        holdingPlanned(temporary, entry.planned);
+      if (contents !== undefined)
+        committed.push({ path: entry.path, contents, mode: entry.mode });
+    }
+    // A file that holds what was planned was renamed before the kill.
     const now = digestOf(target);
-    const planned = file.contents === null ? null : sha256(file.contents);
-    if (now === planned) continue;
-    if (now === file.before) {
-      apply(target, file);
-      resumed.completed.push(file.path);
-    } else resumed.left.push(file.path);
+    if (now !== entry.planned) {
+      const completable =
+        now === entry.before &&
+        (entry.planned === null || digestOf(temporary) === entry.planned);
+      if (completable) replace(target, entry);
+      (completable ? resumed.completed : resumed.left).push(entry.path);
+    }
+    rmSync(temporary, { force: true });
   }
   if (firstCommit && !existsSync(join(destination, ".git", "index"))) {
     rmSync(join(destination, ".git"), { recursive: true, force: true });
-    resumed.firstCommit = files.flatMap(({ path, contents, mode }) =>
-      contents === null ? [] : [{ path, contents, mode }],
-    );
+    resumed.firstCommit = committed;
   }
   rmSync(path);
   return resumed;

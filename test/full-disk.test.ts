@@ -73,16 +73,18 @@ describe("a full disk", () => {
     assert.doesNotMatch(log, /^demo$/m);
   });
 
-  it("a disk that fills up during a run stops it naming the file; once there is room, the same command completes it as an uninterrupted run", () => {
+  it("a disk that fills up during a run stops it naming the file, with nothing changed and nothing left behind; once there is room, the same command gives the uninterrupted run", () => {
     const uninterrupted = join(tempDir(), "demo");
     assert.equal(
       spawnSync(process.execPath, [CLI, uninterrupted, ...ANSWERS]).status,
       0,
     );
+    // The first rename puts the run's journal in place, before the first file is written.
     const { out, log } = onSmallDisk(
       "8m",
-      `FILL_DISK_AT_RENAME="30:$disk/filler" "$node" --import "$preload" "$cli" "$disk/demo" ${ANSWERS.join(" ")} \
+      `FILL_DISK_AT_RENAME="1:$disk/filler" "$node" --import "$preload" "$cli" "$disk/demo" ${ANSWERS.join(" ")} \
          2>"$out/first" || echo "first exit $?"
+       ls -A "$disk"
        rm "$disk/filler"
        "$node" "$cli" "$disk/demo" ${ANSWERS.join(" ")} >"$out/second" 2>&1 || echo "second exit $?"
        cp -a "$disk/demo" "$out/final"`,
@@ -91,13 +93,12 @@ describe("a full disk", () => {
     assert.match(log, /^first exit 1$/m);
     assert.match(
       first,
-      /writing (\S+) failed: ENOSPC: no space left on device.*recorded in \.rails-aws\/pending-run\.json: fix the cause and run the same command again/,
+      /writing (\S+) failed: ENOSPC: no space left on device.*Nothing was changed: fix the cause and run the same command again/,
     );
+    // The new folder is gone again, with the folders, temporary files and journal the run made.
+    assert.doesNotMatch(log, /^demo$/m);
     assert.doesNotMatch(log, /second exit/);
-    assert.match(
-      readTree(out).get("second")!,
-      /completed the interrupted previous run/,
-    );
+    assert.doesNotMatch(readTree(out).get("second")!, /interrupted/);
     const final = readTree(join(out, "final"));
     const expected = readTree(uninterrupted);
     assert.deepEqual(

@@ -1,6 +1,8 @@
 // Preloaded into a rails-aws process (node --import) to stand in for a kill at an unlucky moment:
-// the process SIGKILLs itself just before its Nth rename (KILL_AT_RENAME=N), that is, with every
-// earlier file in place and the Nth written to its temporary file but not yet renamed. Without N,
+// the process SIGKILLs itself just before its Nth rename (KILL_AT_RENAME=N). A run renames its
+// journal into place, then, once every file is written to its temporary file, the journal again,
+// then each file: so a kill at N lands before any file is written (N=1), with every file written
+// and none replaced (N=2), or with N-3 files replaced and the rest not yet. Without N,
 // it counts the renames of a whole run and prints them last on stderr (`renames: 104`).
 // PAUSE_AT_RENAME_MS=M stands in for a slow disk instead: each rename waits M ms first, so that
 // a run holds its folder long enough for another to try it. FILL_DISK_AT_RENAME=N:FILE stands in
