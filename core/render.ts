@@ -52,6 +52,7 @@ const HELPERS = {
 export const COMPILE_OPTIONS = {
   strict: true,
   noEscape: true,
+  knownHelpersOnly: true,
   knownHelpers: Object.fromEntries(
     Object.keys(HELPERS).map((name) => [name, true]),
   ),
