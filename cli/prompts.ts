@@ -1,7 +1,13 @@
 // An interactive run's questions in the terminal, without Yeoman (so the first one shows at
 // once): each prompt as core/questions.ts describes it, then the preview and the confirmation.
+import { createRequire } from "node:module";
 import { headline, labelledChoices, type Question } from "../core/questions.js";
 import type { Confirm } from "../core/run.js";
+
+// The prompt packages are ES modules, required when a question of their kind is first asked: the
+// command runs as a CommonJS script (cli/bundle.ts), where import() of an ES module would give
+// the whole module as its default export.
+const require = createRequire(import.meta.url);
 
 /**
  * Asks one question; a given answer that failed is explained first. Each kind of prompt is loaded
@@ -26,13 +32,15 @@ async function prompt(
   const message = headline(question);
   switch (question.kind) {
     case "boolean": {
-      const { default: confirm } = await import("@inquirer/confirm");
+      const { default: confirm } =
+        require("@inquirer/confirm") as typeof import("@inquirer/confirm");
       return {
         answer: confirm({ message, default: Boolean(question.default) }),
       };
     }
     case "choice": {
-      const { default: select } = await import("@inquirer/select");
+      const { default: select } =
+        require("@inquirer/select") as typeof import("@inquirer/select");
       return {
         answer: select({
           message,
@@ -43,7 +51,8 @@ async function prompt(
       };
     }
     case "list": {
-      const { default: checkbox } = await import("@inquirer/checkbox");
+      const { default: checkbox } =
+        require("@inquirer/checkbox") as typeof import("@inquirer/checkbox");
       const chosen = (question.default as string[] | undefined) ?? [];
       return {
         answer: checkbox({
@@ -58,7 +67,8 @@ async function prompt(
       };
     }
     default: {
-      const { default: input } = await import("@inquirer/input");
+      const { default: input } =
+        require("@inquirer/input") as typeof import("@inquirer/input");
       return {
         answer: input({
           message,
@@ -77,7 +87,8 @@ export function confirmInTerminal(
 ): Confirm {
   return async ({ preview, files }) => {
     write(`\n${preview}\n`);
-    const { default: confirm } = await import("@inquirer/confirm");
+    const { default: confirm } =
+      require("@inquirer/confirm") as typeof import("@inquirer/confirm");
     return confirm({
       message: `Write ${files} files to ${destinationLabel}?`,
       default: true,

@@ -14,6 +14,7 @@ import { handlebarsCompiler } from "./lazy.js";
 import type { Part } from "./parts/part.js";
 import { packageRoot, STATE_DIR } from "./paths.js";
 import { quotingHelpers } from "./quote.js";
+import { didYouMean } from "./suggest.js";
 
 export interface PlannedFile {
   /** Relative to the destination, with forward slashes. */
@@ -52,6 +53,7 @@ const HELPERS = {
 export const COMPILE_OPTIONS = {
   strict: true,
   noEscape: true,
+  knownHelpersOnly: true,
   knownHelpers: Object.fromEntries(
     Object.keys(HELPERS).map((name) => [name, true]),
   ),
@@ -222,8 +224,25 @@ function renderTemplate(
   try {
     return template()(context);
   } catch (error) {
-    throw new Error(`template ${templatePath}: ${(error as Error).message}`);
+    throw new Error(
+      `template ${templatePath}: ${inUserTerms((error as Error).message)}`,
+    );
   }
+}
+
+/** Handlebars' own helpers, which every template may call beside HELPERS. */
+const BUILT_IN_HELPERS = ["if", "unless", "each", "with", "lookup", "log"];
+
+/** A compile error in the terms of the template's author, who never set knownHelpersOnly. */
+function inUserTerms(message: string): string {
+  const unknown =
+    /knownHelpersOnly, but used the unknown helper (\S+) - (\d+):(\d+)/.exec(
+      message,
+    );
+  if (!unknown) return message;
+  const [, name = "", line, column] = unknown;
+  const helpers = [...BUILT_IN_HELPERS, ...Object.keys(HELPERS)];
+  return `line ${line}, column ${Number(column) + 1}: "${name}" is not a helper${didYouMean(name, helpers) || "."} A template may call ${helpers.join(", ")}.`;
 }
 
 /**

@@ -74,7 +74,8 @@ async function decideParts(request: RunRequest): Promise<Decision> {
     files: dryRun ? [] : filesToWrite(result, request.destination),
     removals: dryRun ? [] : filesToRemove(result),
     gitInit: result.newApp && !request.skipGit,
-    plan: {
+    // Only a run that asks before writing shows it: its cost estimate takes a run milliseconds.
+    plan: request.confirm && {
       preview: preview(result.answers, result.context),
       files: result.changes.filter(writes).length,
     },

@@ -22,7 +22,8 @@ import {
   rmdirSync,
   rmSync,
   statfsSync,
-  statSync,
+  type Stats,
+  unlinkSync,
   writeSync,
 } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative } from "node:path";
@@ -76,17 +77,37 @@ function lstatOrUndefined(path: string) {
   }
 }
 
+/** Where a planned file really goes, and what is there now (undefined: nothing). */
+interface Target {
+  path: string;
+  stat?: Stats;
+}
+
 /**
  * Where a planned file really goes: links inside the destination are followed, a link that leads
- * out of it is refused by name, and a file standing where a folder must be is refused.
+ * out of it is refused by name, and a file standing where a folder must be is refused. The
+ * folders the file needs that do not exist yet are added to `missing`.
  */
-function targetOf(root: string, path: string): string {
+function targetOf(
+  root: string,
+  path: string,
+  missing = new Set<string>(),
+): Target {
   const segments = path.split("/");
   let current = root;
   for (const [index, segment] of segments.entries()) {
     current = join(current, segment);
-    const stat = lstatOrUndefined(current);
-    if (!stat) return join(current, ...segments.slice(index + 1));
+    let stat = lstatOrUndefined(current);
+    if (!stat) {
+      const target = join(current, ...segments.slice(index + 1));
+      for (
+        let folder = dirname(target);
+        folder.length >= current.length;
+        folder = dirname(folder)
+      )
+        missing.add(folder);
+      return { path: target };
+    }
     const shown = relative(root, current);
     if (stat.isSymbolicLink()) {
       const resolved = existsSync(current) ? realpathSync(current) : undefined;
@@ -95,13 +116,15 @@ function targetOf(root: string, path: string): string {
           `${shown} is a symbolic link to ${resolved ?? "a missing file"}, outside the destination: the generator never writes through it. Replace the link by a real ${index < segments.length - 1 ? "folder" : "file"}, or remove it.`,
         );
       current = resolved;
+      stat = lstatSync(current);
     }
-    if (index < segments.length - 1 && !statSync(current).isDirectory())
+    if (index < segments.length - 1 && !stat.isDirectory())
       throw new WriteError(
         `${shown} is a file where the generator needs a folder (for ${path}): move it away and run again.`,
       );
+    if (index === segments.length - 1) return { path: current, stat };
   }
-  return current;
+  return { path: current };
 }
 
 const folderInPlaceOfFile = (path: string) =>
@@ -125,8 +148,7 @@ export function readInDestination(destination: string, path: string): Buffer {
   }
 }
 
-function readOnlyProblem(target: string, path: string): string | undefined {
-  const stat = lstatOrUndefined(target);
+function readOnlyProblem({ stat }: Target, path: string): string | undefined {
   if (stat && stat.isDirectory()) return folderInPlaceOfFile(path);
   if (stat && (stat.mode & 0o200) === 0)
     return `${path} is read-only (mode ${(stat.mode & 0o777).toString(8)}): make it writable (chmod u+w ${path}) or run without the part that writes it.`;
@@ -154,24 +176,28 @@ function spaceProblem(root: string, files: PlannedFile[]): string | undefined {
     : undefined;
 }
 
-/** Checks everything that can fail before the first write; returns each file's real target. */
+/**
+ * Checks everything that can fail before the first write; returns each file's real target, and
+ * the folders to make (relative to the destination), each after the folder it is in.
+ */
 function preflight(
   destination: string,
   files: PlannedFile[],
-): { root: string; targets: string[] } {
+): { root: string; targets: Target[]; folders: string[] } {
   mkdirSync(destination, { recursive: true });
   const root = realpathSync(destination);
   const problems: string[] = [];
+  const missing = new Set<string>();
   const targets = files.map((file) => {
     try {
-      const target = targetOf(root, file.path);
+      const target = targetOf(root, file.path, missing);
       const problem = readOnlyProblem(target, file.path);
       if (problem) problems.push(problem);
       return target;
     } catch (error) {
       if (!(error instanceof WriteError)) throw error;
       problems.push(error.message);
-      return "";
+      return { path: "" };
     }
   });
   const space = spaceProblem(root, files);
@@ -180,7 +206,8 @@ function preflight(
     throw new WriteError(
       `nothing written, because:\n${problems.map((problem) => `  ${problem}`).join("\n")}`,
     );
-  return { root, targets };
+  const folders = [...missing].map((folder) => relative(root, folder)).sort();
+  return { root, targets, folders };
 }
 
 /** The temporary file a write goes through; one name per target, so a resumed run finds it. */
@@ -198,27 +225,13 @@ function createTemporary(temporary: string, mode: number): number {
   }
 }
 
-/** The folders the targets need that do not exist yet, each after the folder it is in. */
-function missingFolders(targets: string[]): string[] {
-  const missing = new Set<string>();
-  const existing = new Set<string>();
-  for (const target of targets)
-    for (
-      let folder = dirname(target);
-      !missing.has(folder) && !existing.has(folder);
-      folder = dirname(folder)
-    )
-      if (existsSync(folder)) existing.add(folder);
-      else missing.add(folder);
-  return [...missing].sort();
-}
-
 /**
  * Undoes a run stopped before it replaced any file: its temporary files and journal go, and the
  * folders it made, where they are empty again.
  */
-function undoStaging(root: string, targets: string[], folders: string[]) {
-  for (const target of targets) rmSync(temporaryOf(target), { force: true });
+function undoStaging(root: string, targets: Target[], folders: string[]) {
+  for (const target of targets)
+    rmSync(temporaryOf(target.path), { force: true });
   for (const journal of [JOURNAL_PATH, temporaryOf(JOURNAL_PATH)])
     rmSync(join(root, journal), { force: true });
   for (const folder of [...folders].reverse())
@@ -230,12 +243,15 @@ function undoStaging(root: string, targets: string[], folders: string[]) {
 }
 
 /**
- * Writes contents to the temporary file beside path, which a rename later puts in its place; the
- * folder exists. Not flushed to the device: a killed process loses nothing the kernel already
- * has, and only a power cut would need it.
+ * Writes contents to the temporary file beside a target, which a rename later puts in its place;
+ * the folder exists. Not flushed to the device: a killed process loses nothing the kernel
+ * already has, and only a power cut would need it.
  */
-function writeTemporary(path: string, contents: string, mode: number): string {
-  const existing = lstatOrUndefined(path);
+function writeTemporary(
+  { path, stat: existing }: Target,
+  contents: string,
+  mode: number,
+): string {
   const temporary = temporaryOf(path);
   // A new file is created through the umask; an existing one keeps the user's mode, but becomes
   // executable where the generator's file is a script.
@@ -259,7 +275,10 @@ function writeTemporary(path: string, contents: string, mode: number): string {
 /** The journal, replaced as a whole: it is either the previous one or this one. */
 function recordJournal(destination: string, journal: Journal): void {
   const path = join(destination, JOURNAL_PATH);
-  renameSync(writeTemporary(path, `${JSON.stringify(journal)}\n`, 0o644), path);
+  renameSync(
+    writeTemporary({ path }, `${JSON.stringify(journal)}\n`, 0o644),
+    path,
+  );
 }
 
 function digestOf(path: string): string | null {
@@ -267,7 +286,7 @@ function digestOf(path: string): string | null {
 }
 
 /** Carries out one journal entry whose temporary file is written: the file replaced, or removed. */
-function replace(target: string, entry: JournalEntry): void {
+function replace({ path: target }: Target, entry: JournalEntry): void {
   if (entry.planned === null) rmSync(target, { force: true });
   else renameSync(temporaryOf(target), target);
 }
@@ -292,7 +311,7 @@ export async function writeFiles(
 ): Promise<void> {
   if (files.length === 0 && removals.length === 0) return;
   await timedAsync("write", async () => {
-    const { root, targets } = preflight(destination, [
+    const { root, targets, folders } = preflight(destination, [
       ...files,
       ...removals.map((path) => ({ path, contents: "", mode: 0o644 })),
     ]);
@@ -306,13 +325,10 @@ export async function writeFiles(
         ...removals.map((path) => ({ path, planned: null, mode: 0 })),
       ].map((entry, index) => ({
         ...entry,
-        before: digestOf(targets[index]!),
+        before: targets[index]!.stat ? digestOf(targets[index]!.path) : null,
       })),
       ...(firstCommit && { firstCommit }),
     };
-    const folders = missingFolders(targets).map((folder) =>
-      relative(root, folder),
-    );
     let writing = JOURNAL_PATH;
     try {
       recordJournal(root, { ...journal, staging: true, folders });
@@ -338,7 +354,7 @@ export async function writeFiles(
           `writing ${entry.path} failed: ${(error as Error).message}. The files not yet written are recorded in ${JOURNAL_PATH}: fix the cause and run the same command again to complete the run.`,
         );
       }
-    rmSync(join(destination, JOURNAL_PATH));
+    unlinkSync(join(destination, JOURNAL_PATH));
   });
 }
 
@@ -409,16 +425,16 @@ export function resumeInterruptedWrite(destination: string): Resumed {
   const committed: PlannedFile[] = [];
   for (const [index, entry] of files.entries()) {
     const target = targets[index]!;
-    const temporary = temporaryOf(target);
+    const temporary = temporaryOf(target.path);
     if (firstCommit && entry.planned !== null) {
       const contents =
-        holdingPlanned(target, entry.planned) ??
+        holdingPlanned(target.path, entry.planned) ??
         holdingPlanned(temporary, entry.planned);
       if (contents !== undefined)
         committed.push({ path: entry.path, contents, mode: entry.mode });
     }
     // A file that holds what was planned was renamed before the kill.
-    const now = digestOf(target);
+    const now = digestOf(target.path);
     if (now !== entry.planned) {
       const completable =
         now === entry.before &&

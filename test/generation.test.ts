@@ -124,23 +124,41 @@ describe("generation", () => {
     );
   });
 
-  it("fails on a template value that does not exist, naming the template, and writes nothing", async () => {
-    const dir = await generateRepo();
-    const before = readTree(dir);
-    mkdirSync(join(dir, ".rails-aws/templates/docker"), { recursive: true });
-    writeFileSync(
-      join(dir, ".rails-aws/templates/docker/Procfile.dev.hbs"),
-      "web: {{app.nmae}}\n",
-    );
-    const run = await runCli(["docker", dir]);
-    assert.equal(run.code, 1);
-    assert.match(run.stderr, /Procfile\.dev\.hbs: "nmae" not defined/);
-    before.set(
-      ".rails-aws/templates/docker/Procfile.dev.hbs",
-      "644\nweb: {{app.nmae}}\n",
-    );
-    assert.deepEqual(readTree(dir), before);
-  });
+  for (const { what, template, reason } of [
+    {
+      what: "a template value that does not exist",
+      template: "web: {{app.nmae}}\n",
+      reason: /Procfile\.dev\.hbs: "nmae" not defined/,
+    },
+    {
+      what: "a helper that does not exist, listing those that do",
+      template: "web: {{shout app.name}}\n",
+      reason:
+        /Procfile\.dev\.hbs: line 1, column 6: "shout" is not a helper\. A template may call if, unless, each, with, lookup, log, and, .*, indent\./,
+    },
+    {
+      what: "a mistyped helper, suggesting the one meant",
+      template: "web: {{mdcode app.name}}\n",
+      reason: /"mdcode" is not a helper; did you mean mdCode\?/,
+    },
+  ])
+    it(`fails on ${what}, naming the template, and writes nothing`, async () => {
+      const dir = await generateRepo();
+      const before = readTree(dir);
+      mkdirSync(join(dir, ".rails-aws/templates/docker"), { recursive: true });
+      writeFileSync(
+        join(dir, ".rails-aws/templates/docker/Procfile.dev.hbs"),
+        template,
+      );
+      const run = await runCli(["docker", dir]);
+      assert.equal(run.code, 1);
+      assert.match(run.stderr, reason);
+      before.set(
+        ".rails-aws/templates/docker/Procfile.dev.hbs",
+        `644\n${template}`,
+      );
+      assert.deepEqual(readTree(dir), before);
+    });
 
   it("writes bin/dev executable", async () => {
     const dir = await generateRepo();
