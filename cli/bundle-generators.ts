@@ -2,26 +2,37 @@
 // share in chunks beside them, in place of tsc's output in dist/generators/. Yeoman loads a
 // generator module by module otherwise: some sixty of them, which took `yo rails-aws` longer than
 // the generator's own work. Yeoman finds the generators where it did (dist/generators/<name>/).
-// yeoman-generator stays outside (bundleOptions): the generator class must be the one yo knows.
 import { build } from "esbuild";
 import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { packageRoot } from "../core/paths.js";
-import { bundleOptions } from "./bundle-options.js";
 
 const sources = join(packageRoot, "generators");
 const outdir = join(packageRoot, "dist/generators");
 const names = readdirSync(sources, { withFileTypes: true })
   .filter((entry) => entry.isDirectory())
   .map((entry) => entry.name);
+const { dependencies } = JSON.parse(
+  readFileSync(join(packageRoot, "package.json"), "utf8"),
+) as { dependencies: Record<string, string> };
 
 rmSync(outdir, { recursive: true, force: true });
 const { metafile } = await build({
-  ...bundleOptions,
   entryPoints: names.map((name) => join(sources, name, "index.ts")),
   outbase: sources,
   outdir,
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  sourcemap: true,
+  // Handlebars' runtime, which every run uses and which is some twenty files, goes in. The other
+  // packages stay in node_modules; yeoman-generator must: its class is the one yo knows.
+  external: Object.keys(dependencies).filter((name) => name !== "handlebars"),
+  absWorkingDir: packageRoot,
   metafile: true,
+  logLevel: "warning",
 });
 
 // Paths made from import.meta.url (core/paths.ts) assume a module at the depth of dist/core/:
