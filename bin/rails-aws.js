@@ -1,16 +1,14 @@
 #!/usr/bin/env node
 // Entry point of `npx rails-aws`. The compiled CLI is one CommonJS script (built by `npm ci` through
 // `prepare`: cli/bundle.ts), run here with the V8 code cache the build made of it, so that a run
-// neither parses it nor compiles what a default run needs.
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import Module, { createRequire } from "node:module";
-import { dirname } from "node:path";
-import { fileURLToPath } from "node:url";
-import { Script } from "node:vm";
+// neither parses it nor compiles what a default run needs. This file is CommonJS too
+// (bin/package.json): Node starts an ES module entry point several milliseconds later.
+const { existsSync, readFileSync, writeFileSync } = require("node:fs");
+const Module = require("node:module");
+const { dirname, join } = require("node:path");
+const { Script } = require("node:vm");
 
-const bundle = fileURLToPath(
-  new URL("../dist/bundle/cli.cjs", import.meta.url),
-);
+const bundle = join(__dirname, "../dist/bundle/cli.cjs");
 const cachePath = `${bundle}.cache`;
 const source = readFileSync(bundle, "utf8");
 // The cache begins with the first line of the script it was made from, which holds its hash.
@@ -29,7 +27,7 @@ script
   .call(
     cli.exports,
     cli.exports,
-    createRequire(bundle),
+    Module.createRequire(bundle),
     cli,
     bundle,
     dirname(bundle),
@@ -53,15 +51,17 @@ const io = {
   interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY),
   columns: process.stdout.isTTY ? process.stdout.columns : undefined,
 };
-process.exitCode = await main(process.argv.slice(2), io);
-// The build's default run (cli/bundle.ts) keeps what it compiled, for every later run.
-if (process.env.RAILS_AWS_WRITE_CODE_CACHE)
-  writeFileSync(
-    cachePath,
-    Buffer.concat([Buffer.from(header, "latin1"), script.createCachedData()]),
-  );
-// The benchmark asks where the time went (npm run bench).
-if (process.env.RAILS_AWS_TIMINGS)
-  process.stderr.write(
-    `${JSON.stringify({ timings: timings(), started, uptime: process.uptime() * 1000 })}\n`,
-  );
+main(process.argv.slice(2), io).then((exitCode) => {
+  process.exitCode = exitCode;
+  // The build's default run (cli/bundle.ts) keeps what it compiled, for every later run.
+  if (process.env.RAILS_AWS_WRITE_CODE_CACHE)
+    writeFileSync(
+      cachePath,
+      Buffer.concat([Buffer.from(header, "latin1"), script.createCachedData()]),
+    );
+  // The benchmark asks where the time went (npm run bench).
+  if (process.env.RAILS_AWS_TIMINGS)
+    process.stderr.write(
+      `${JSON.stringify({ timings: timings(), started, uptime: process.uptime() * 1000 })}\n`,
+    );
+});
