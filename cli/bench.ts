@@ -147,6 +147,13 @@ export default class extends Generator {
   );
   const home = join(rig, "home");
   mkdirSync(home);
+  // A git identity, as a developer's machine has, so that the run makes the new project's first
+  // commit as a developer's would. The folders are made by root for the user yo becomes, which
+  // git would refuse as another user's (safe.directory) and then make no repository at all.
+  writeFileSync(
+    join(home, ".gitconfig"),
+    "[user]\n\tname = rails-aws bench\n\temail = bench@example.com\n[safe]\n\tdirectory = *\n",
+  );
   for (const folder of [scratch, rig, home]) chmodSync(folder, 0o777);
   const yo = join(packageRoot, "node_modules", "yo", "lib", "cli.js");
   const yoCase = (args: string[]): Case => ({
