@@ -230,9 +230,6 @@ function renderTemplate(
   }
 }
 
-/** Handlebars' own helpers, which every template may call beside HELPERS. */
-const BUILT_IN_HELPERS = ["if", "unless", "each", "with", "lookup", "log"];
-
 /** A compile error in the terms of the template's author, who never set knownHelpersOnly. */
 function inUserTerms(message: string): string {
   const unknown =
@@ -241,7 +238,10 @@ function inUserTerms(message: string): string {
     );
   if (!unknown) return message;
   const [, name = "", line, column] = unknown;
-  const helpers = [...BUILT_IN_HELPERS, ...Object.keys(HELPERS)];
+  // Handlebars' own helpers and HELPERS, as registered; the two *Missing ones are its internals.
+  const helpers = Object.keys(runtime.helpers).filter(
+    (helper) => !helper.endsWith("Missing"),
+  );
   return `line ${line}, column ${Number(column) + 1}: "${name}" is not a helper${didYouMean(name, helpers) || "."} A template may call ${helpers.join(", ")}.`;
 }
 

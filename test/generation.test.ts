@@ -134,7 +134,7 @@ describe("generation", () => {
       what: "a helper that does not exist, listing those that do",
       template: "web: {{shout app.name}}\n",
       reason:
-        /Procfile\.dev\.hbs: line 1, column 6: "shout" is not a helper\. A template may call if, unless, each, with, lookup, log, and, .*, indent\./,
+        /Procfile\.dev\.hbs: line 1, column 6: "shout" is not a helper\. A template may call each, if, unless, log, lookup, with, and, .*, indent\./,
     },
     {
       what: "a mistyped helper, suggesting the one meant",
