@@ -196,10 +196,16 @@ const [floor, full] = measureInTurn([
   },
 ]) as [Sample[], Sample[]];
 const regenerate = measure(() => [cli, "docker", fullDir(0)]);
+const firstPrompt = await measureFirstPrompt();
+const yeoman = yeomanRig();
+const rails = railsNew();
 /**
  * `rails-aws check` on the generated repo: every validator over every file rails-aws writes, so
  * an upper bound for an onboarded app, where check looks at fewer of them. It runs the installed
- * tools (Ruby, cfn-lint, shellcheck…); where one is missing, check fails and says which.
+ * tools (Ruby, cfn-lint, shellcheck…); where one is missing, check fails and says which. Measured
+ * last: each check makes and deletes some 750 temporary files, and on some file systems (ext4
+ * without a journal) creating files stays slower for minutes after many were deleted, which would
+ * weigh on the cases measured after it.
  */
 let check: Sample[] | string;
 try {
@@ -280,9 +286,6 @@ for (const phase of phases) line(phase, phaseMedian(phase), notes[phase]);
 line("the rest", fullMs - accounted, "(deciding outside the phases, exit)");
 console.log(`\n${fileCount} files generated.`);
 
-const firstPrompt = await measureFirstPrompt();
-const yeoman = yeomanRig();
-const rails = railsNew();
 /**
  * The ratio of the medians, and where a and b were measured in turn, the median of each round's
  * own ratio: on this kind of machine the disk's speed drifts within a run of the benchmark, and
