@@ -86,18 +86,23 @@ interface Target {
 /**
  * Where a planned file really goes: links inside the destination are followed, a link that leads
  * out of it is refused by name, and a file standing where a folder must be is refused. The
- * folders the file needs that do not exist yet are added to `missing`.
+ * folders the file needs that do not exist yet are added to `missing`. `seen` keeps each path's
+ * status for the next file, which is mostly in the same folders.
  */
 function targetOf(
   root: string,
   path: string,
   missing = new Set<string>(),
+  seen = new Map<string, Stats | undefined>(),
 ): Target {
   const segments = path.split("/");
   let current = root;
   for (const [index, segment] of segments.entries()) {
     current = join(current, segment);
-    let stat = lstatOrUndefined(current);
+    let stat = seen.has(current)
+      ? seen.get(current)
+      : lstatOrUndefined(current);
+    seen.set(current, stat);
     if (!stat) {
       const target = join(current, ...segments.slice(index + 1));
       for (
@@ -188,9 +193,10 @@ function preflight(
   const root = realpathSync(destination);
   const problems: string[] = [];
   const missing = new Set<string>();
+  const seen = new Map<string, Stats | undefined>();
   const targets = files.map((file) => {
     try {
-      const target = targetOf(root, file.path, missing);
+      const target = targetOf(root, file.path, missing, seen);
       const problem = readOnlyProblem(target, file.path);
       if (problem) problems.push(problem);
       return target;
