@@ -28,6 +28,7 @@ import { timedAsync } from "../core/timings.js";
 
 // For the benchmark (bin/rails-aws.js): the phases of this module's run, not of another copy.
 export { timings } from "../core/timings.js";
+export { codeCacheUse, templatesCodeCache } from "../core/render.js";
 
 /** The modules of a run beyond the command line's own, loaded when a run needs them. */
 const loadRun = () => timedAsync("load", () => import("../core/run.js"));

@@ -113,7 +113,34 @@ interface Precompiled {
   specs: Record<string, TemplateSpec>;
 }
 
-let loaded: { source: string; script: Script; value: Precompiled } | undefined;
+/**
+ * What became of a code cache offered to V8 with a script: none offered (none built, or built for
+ * another script), rejected (by another Node, or other V8 flags), or used.
+ */
+export type CodeCacheUse = "none" | "rejected" | "used";
+
+export const codeCacheUse = (
+  cachedData: Buffer | undefined,
+  script: Script,
+): CodeCacheUse =>
+  cachedData === undefined
+    ? "none"
+    : script.cachedDataRejected
+      ? "rejected"
+      : "used";
+
+let loaded:
+  | {
+      source: string;
+      script: Script;
+      value: Precompiled;
+      codeCache: CodeCacheUse;
+    }
+  | undefined;
+
+/** What became of the precompiled templates' code cache; undefined before a part is rendered. */
+export const templatesCodeCache = (): CodeCacheUse | undefined =>
+  loaded?.codeCache;
 
 /**
  * Built-in templates precompiled at build time (cli/precompile-templates.ts): compiling them took
@@ -127,14 +154,16 @@ function precompiled(): Precompiled | undefined {
     if (!existsSync(PRECOMPILED_PATH)) return undefined;
     // ASCII: the build escapes every other character.
     const source = readFileSync(PRECOMPILED_PATH, "latin1");
+    const cachedData = codeCacheOf(source);
     const script = new Script(source, {
       filename: PRECOMPILED_PATH,
-      cachedData: codeCacheOf(source),
+      cachedData,
     });
     loaded = {
       source,
       script,
       value: script.runInThisContext() as Precompiled,
+      codeCache: codeCacheUse(cachedData, script),
     };
   }
   return loaded.value;
