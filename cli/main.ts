@@ -23,7 +23,7 @@ import {
 } from "../core/terminal.js";
 import { readFacts, readStoredAnswers } from "../core/state.js";
 import { CHECK_OPTIONS, commandNames } from "./commands.js";
-import { didYouMean, shortened } from "../core/suggest.js";
+import { didYouMean, nearest, shortened } from "../core/suggest.js";
 import { timedAsync } from "../core/timings.js";
 
 // For the benchmark (bin/rails-aws.js): the phases of this module's run, not of another copy.
@@ -121,9 +121,18 @@ function route(positionals: string[]) {
     throw new UsageError(
       `expected at most one folder, got ${operands.join(" ")}${command ? "" : didYouMean(operands[0]!, commandNames).replace("; did you mean", "; is the first a command? did you mean")}`,
     );
+  // A mistyped command alone becomes a new project's folder: the run says so, in case.
+  const mistyped =
+    !command &&
+    operands.length === 1 &&
+    !existsSync(resolve(operands[0]!)) &&
+    nearest(operands[0]!, commandNames);
   return {
     command,
     part,
+    notice:
+      mistyped &&
+      `rails-aws: ${operands[0]} is taken as the folder of a new project; did you mean the command ${mistyped}?\n`,
     dirOperand: operands[0],
     dir: resolve(operands[0] ?? "."),
   };
@@ -270,7 +279,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
       io.stdout(`${pkg.version}\n`);
       return 0;
     }
-    const { command, part, dir, dirOperand } = route(parsed.positionals);
+    const { command, part, notice, dir, dirOperand } = route(
+      parsed.positionals,
+    );
+    if (notice) io.stderr(notice);
     if (command === "check") return await runCheck(dir, values, io);
     for (const name of Object.keys(CHECK_OPTIONS))
       if (values[name] !== undefined)

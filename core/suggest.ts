@@ -10,12 +10,29 @@ export function nearest(
   const lower = typed.toLowerCase();
   const sameLetters = known.find((word) => word.toLowerCase() === lower);
   if (sameLetters) return sameLetters;
+  // Two neighbouring letters swapped (`chekc`) is one slip, though Levenshtein counts two.
+  const swapped = known.find((word) => isSwap(lower, word.toLowerCase()));
+  if (swapped) return swapped;
   const { closest, distance } = levenshtein();
   const best = closest(typed, [...known]);
   // A third of the word may be wrong: `domian` → `domain`, not `vpc` → `app`.
   return distance(typed, best) <= Math.max(1, Math.floor(best.length / 3))
     ? best
     : undefined;
+}
+
+/** Whether a is b with two neighbouring letters swapped. */
+function isSwap(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  const at = [...a].flatMap((letter, index) =>
+    letter === b[index] ? [] : [index],
+  );
+  return (
+    at.length === 2 &&
+    at[1] === at[0]! + 1 &&
+    a[at[0]!] === b[at[1]!] &&
+    a[at[1]!] === b[at[0]!]
+  );
 }
 
 /** "; did you mean X?", from a near spelling or else from the words that contain what was typed. */

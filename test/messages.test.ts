@@ -1,7 +1,13 @@
 // Mistakes are answered in the user's terms: the prompt's label and the flag, what was typed
 // (shortened when huge), what is allowed, and a suggestion; values that mean the same are taken.
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { packageRoot } from "../core/paths.js";
@@ -59,6 +65,33 @@ describe("messages in the user's terms", () => {
       (await runCli(["chek", join(tempDir(), "demo")])).stderr,
       /did you mean check\?/,
     );
+  });
+
+  it("a mistyped command given alone is taken as a new project's folder, and the run says which command it may have meant", () => {
+    const here = tempDir();
+    const typo = spawnSync(
+      process.execPath,
+      [join(packageRoot, "bin/rails-aws.js"), "chekc"],
+      { cwd: here, encoding: "utf8" },
+    );
+    assert.match(
+      typo.stderr,
+      /^rails-aws: chekc is taken as the folder of a new project; did you mean the command check\?\n/,
+    );
+    // Nothing was written: the run also lacked its domain.
+    assert.equal(typo.status, 1);
+    assert.deepEqual(readdirSync(here), []);
+    // A folder of that name that exists is the folder, and a name far from every command is quiet.
+    mkdirSync(join(here, "chekc"));
+    for (const folder of ["chekc", "shop"])
+      assert.doesNotMatch(
+        spawnSync(
+          process.execPath,
+          [join(packageRoot, "bin/rails-aws.js"), folder],
+          { cwd: here, encoding: "utf8" },
+        ).stderr,
+        /did you mean/,
+      );
   });
 
   it("an answers file that is missing, a folder, commented JSON or tagged YAML gets a clean error naming it", async () => {
