@@ -243,6 +243,23 @@ describe("capistrano part: the generated deploy, run by cap", function () {
       indexOf(run, "i-2", `ln -sfn ${PREVIOUS} `) >
         indexOf(run, "i-2", "systemctl restart"),
     );
+    // Going forward the job worker restarts first; going back, web does, so that the host stops
+    // serving the failed release sooner.
+    const restartsOn = (host: string) =>
+      run.commands
+        .filter((c) => c.host === host && c.command.includes("restart"))
+        .map((c) => c.command.replace(/.*systemctl restart /, ""));
+    assert.deepEqual(restartsOn("i-1"), [
+      "demo-jobs.service",
+      "demo-web.service",
+      "demo-web.service",
+      "demo-jobs.service",
+    ]);
+    assert.deepEqual(restartsOn("i-2"), [
+      "demo-jobs.service",
+      "demo-web.service",
+      "demo-jobs.service",
+    ]);
     assert.equal(indexOf(run, "i-3", "ln -s"), -1);
     assert.deepEqual(on(run, "aws s3 cp"), []);
     assert.deepEqual(on(run, "put-parameter"), []);

@@ -441,7 +441,7 @@ Rails.application.config.middleware.insert_before 0, Class.new {
       `a release failing health on the second host: cap failed after ${run.seconds.toFixed(1)} s; it answered 503 there for ${failingSeconds.toFixed(1)} s`,
     );
     assert.ok(failingSeconds > 0, "the failing release was seen failing");
-    // Seconds: the put-back restarts the job worker, then Puma; a restart in place took 60 s.
+    // Seconds: the put-back restarts Puma, then the job worker; a restart in place took 60 s.
     assert.ok(failingSeconds < 20, `503 for ${failingSeconds} s`);
 
     // What the message suggests to find out why is what the instances' sudoers let the deploy

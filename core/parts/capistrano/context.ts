@@ -66,7 +66,10 @@ export function capistranoContext(context: Context) {
     linkedDirs: instance.linkedDirs.map((dir) => `"${dir}"`).join(", "),
     /** Every dir a release links to shared/: capistrano-rails adds public/assets. */
     sharedDirs: [...instance.linkedDirs, "public/assets"],
-    /** Restarted in this order: the job worker first, so web's health check ends the step. */
+    /**
+     * Restarted in this order: the job worker first, so web's health check ends the step (a host
+     * going back after a failure restarts them the other way round: rollout.rake).
+     */
     units: `${app.units.jobs} ${app.units.web}`,
     healthUrl: `http://127.0.0.1:${app.port}${app.healthPath}`,
     healthCheckTimeout: HEALTH_CHECK_TIMEOUT,
