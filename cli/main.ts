@@ -23,7 +23,7 @@ import {
 } from "../core/terminal.js";
 import { readFacts, readStoredAnswers } from "../core/state.js";
 import { CHECK_OPTIONS, commandNames } from "./commands.js";
-import { didYouMean, nearest, shortened } from "../core/suggest.js";
+import { didYouMean, oneSlipFrom, shortened } from "../core/suggest.js";
 import { timedAsync } from "../core/timings.js";
 
 // For the benchmark (bin/rails-aws.js): the phases of this module's run, not of another copy.
@@ -125,13 +125,13 @@ function route(positionals: string[]) {
   const mistyped =
     !command &&
     operands.length === 1 &&
-    !existsSync(resolve(operands[0]!)) &&
-    nearest(operands[0]!, commandNames);
+    oneSlipFrom(operands[0]!, commandNames);
   return {
     command,
     part,
     notice:
       mistyped &&
+      !existsSync(resolve(operands[0]!)) &&
       `rails-aws: ${operands[0]} is taken as the folder of a new project; did you mean the command ${mistyped}?\n`,
     dirOperand: operands[0],
     dir: resolve(operands[0] ?? "."),

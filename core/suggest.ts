@@ -10,9 +10,8 @@ export function nearest(
   const lower = typed.toLowerCase();
   const sameLetters = known.find((word) => word.toLowerCase() === lower);
   if (sameLetters) return sameLetters;
-  // Two neighbouring letters swapped (`chekc`) is one slip, though Levenshtein counts two.
-  const swapped = known.find((word) => isSwap(lower, word.toLowerCase()));
-  if (swapped) return swapped;
+  const slipped = oneSlipFrom(typed, known);
+  if (slipped) return slipped;
   const { closest, distance } = levenshtein();
   const best = closest(typed, [...known]);
   // A third of the word may be wrong: `domian` → `domain`, not `vpc` → `app`.
@@ -21,18 +20,32 @@ export function nearest(
     : undefined;
 }
 
-/** Whether a is b with two neighbouring letters swapped. */
-function isSwap(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  const at = [...a].flatMap((letter, index) =>
-    letter === b[index] ? [] : [index],
-  );
-  return (
-    at.length === 2 &&
-    at[1] === at[0]! + 1 &&
-    a[at[0]!] === b[at[1]!] &&
-    a[at[1]!] === b[at[0]!]
-  );
+/**
+ * The known word that typed is one slip from: a letter changed, added or dropped, or two
+ * neighbouring letters swapped (`chekc`, which Levenshtein counts as two). Without the edit
+ * distances' library, which takes milliseconds to load: a run checks its folder's name with it.
+ */
+export function oneSlipFrom(
+  typed: string,
+  known: readonly string[],
+): string | undefined {
+  const a = typed.toLowerCase();
+  return known.find((word) => {
+    const b = word.toLowerCase();
+    if (Math.abs(a.length - b.length) > 1 || a === b) return false;
+    let same = 0;
+    while (a[same] === b[same]) same++;
+    if (a.length !== b.length) {
+      const [longer, shorter] = a.length > b.length ? [a, b] : [b, a];
+      return longer.slice(same + 1) === shorter.slice(same);
+    }
+    return (
+      a.slice(same + 1) === b.slice(same + 1) ||
+      (a[same] === b[same + 1] &&
+        a[same + 1] === b[same] &&
+        a.slice(same + 2) === b.slice(same + 2))
+    );
+  });
 }
 
 /** "; did you mean X?", from a near spelling or else from the words that contain what was typed. */
