@@ -315,9 +315,10 @@ console.log(
  * a round's two runs see the same disk.
  */
 const ratio = (a: Sample[], b: Sample[], inTurn = true) => {
-  const ofMedians = median(a.map((s) => s.ms)) / median(b.map((s) => s.ms));
+  const ofMedians = `${(median(a.map((s) => s.ms)) / median(b.map((s) => s.ms))).toFixed(2)}x`;
+  if (!inTurn) return ofMedians;
   const perRound = median(a.map((sample, index) => sample.ms / b[index]!.ms));
-  return `${ofMedians.toFixed(2)}x${inTurn ? ` (per round: ${perRound.toFixed(2)}x)` : ""}`;
+  return `${ofMedians} (per round: ${perRound.toFixed(2)}x)`;
 };
 console.log(`\n${"what a person feels".padEnd(28)}`);
 console.log(row("first prompt (terminal)", firstPrompt));
