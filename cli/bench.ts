@@ -22,6 +22,20 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 9);
 const cli = join(packageRoot, "bin/rails-aws.js");
 const scratch = mkdtempSync(join(tmpdir(), "rails-aws-bench-"));
 
+/**
+ * Marks the scratch folder as the top of a tree (ext2/3/4's T attribute), so that the kernel
+ * places each folder made in it in a block group of its own, as a user's new project folder
+ * usually is, rather than beside everything else in the system's temporary folder. On ext4
+ * without a journal, creating a file passes over each inode of its group freed in the last
+ * minutes; the test suites make and delete thousands in the temporary folder's group, and a
+ * generation there took up to ten times as long to create its files. A journaled file system,
+ * the usual kind, has no such cost. Returns whether the file system took the mark.
+ */
+function spreadAcrossTheDisk(folder: string): boolean {
+  return spawnSync("chattr", ["+T", folder], { stdio: "ignore" }).status === 0;
+}
+const spread = spreadAcrossTheDisk(scratch);
+
 interface Sample {
   ms: number;
   phases?: Record<Phase, number> & { started: number };
@@ -119,6 +133,10 @@ async function measureFirstPrompt(): Promise<Sample[]> {
  */
 function yeomanRig() {
   const rig = join(scratch, "yo");
+  mkdirSync(rig);
+  // Each run's folder in a block group of its own too: yo and git replace files as they go (a
+  // new copy renamed over the old), and the inodes so freed would slow the next runs' creations.
+  spreadAcrossTheDisk(rig);
   const bare = join(rig, "node_modules", "generator-bare");
   mkdirSync(join(bare, "generators", "app"), { recursive: true });
   symlinkSync(packageRoot, join(rig, "node_modules", "generator-rails-aws"));
@@ -182,14 +200,14 @@ function railsNew(): Sample[] | undefined {
 }
 
 /**
- * What creating a file costs on this disk, in the folder the generations go to: the context for
- * the write phase, which is mostly that. On ext4 without a journal it varies several-fold with
- * what was deleted in the minutes before (see the README), which no change to rails-aws moves.
+ * What creating a file costs on this disk, in new folders of the given one: the context for the
+ * write phase, which is mostly that. On ext4 without a journal it varies several-fold with what
+ * was deleted nearby in the minutes before (see the README), which no change to rails-aws moves.
  */
-function microsecondsToCreateAFile(probe: string): number {
+function microsecondsToCreateAFile(parent: string, probe: string): number {
   const samples: number[] = [];
   for (let round = 0; round < 5; round++) {
-    const dir = join(scratch, `${probe}-${round}`);
+    const dir = join(parent, `${probe}-${round}`);
     mkdirSync(dir);
     const start = performance.now();
     for (let file = 0; file < 100; file++)
@@ -200,7 +218,7 @@ function microsecondsToCreateAFile(probe: string): number {
 }
 
 const fullDir = (index: number) => join(scratch, `full-${index}`, "demo");
-const creationBefore = microsecondsToCreateAFile("creation-before");
+const creationBefore = microsecondsToCreateAFile(scratch, "creation-before");
 // The ratio that matters: the floor and a full generation, measured in turn.
 const [floor, full] = measureInTurn([
   { args: () => ["-e", "0"] },
@@ -214,7 +232,11 @@ const [floor, full] = measureInTurn([
     ],
   },
 ]) as [Sample[], Sample[]];
-const creationAfter = microsecondsToCreateAFile("creation-after");
+const creationAfter = microsecondsToCreateAFile(scratch, "creation-after");
+// The same, in the system's temporary folder as it is, for comparison.
+const beside = mkdtempSync(join(tmpdir(), "rails-aws-bench-beside-"));
+const creationBeside = microsecondsToCreateAFile(beside, "creation");
+rmSync(beside, { recursive: true, force: true });
 const regenerate = measure(() => [cli, "docker", fullDir(0)]);
 const firstPrompt = await measureFirstPrompt();
 const yeoman = yeomanRig();
@@ -306,7 +328,7 @@ for (const phase of phases) line(phase, phaseMedian(phase), notes[phase]);
 line("the rest", fullMs - accounted, "(deciding outside the phases, exit)");
 console.log(`\n${fileCount} files generated.`);
 console.log(
-  `Creating a file here took ${creationBefore.toFixed(0)} µs before the full generations and ${creationAfter.toFixed(0)} µs after (medians of 5 × 100 files of 2 KiB): where that is several times a quiet moment's, the disk, not rails-aws, set the write phase.`,
+  `Creating a file in the bench's folders took ${creationBefore.toFixed(0)} µs before the full generations and ${creationAfter.toFixed(0)} µs after, and ${creationBeside.toFixed(0)} µs in a new folder of ${tmpdir()} (medians of 5 × 100 files of 2 KiB). ${spread ? "The bench's folders are each in a block group of their own (chattr +T)" : "The file system did not take chattr +T, so the bench's folders are where it put them"}: where creating a file took several times a quiet moment's (about 40 µs on ext4), the disk, not rails-aws, set the write phase.`,
 );
 
 /**
