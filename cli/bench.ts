@@ -336,7 +336,15 @@ for (const phase of phases) line(phase, phaseMedian(phase), notes[phase]);
 line("the rest", fullMs - accounted, "(deciding outside the phases, exit)");
 console.log(`\n${fileCount} files generated.`);
 console.log(
-  `Creating a file in the bench's folders took ${creationBefore.toFixed(0)} µs before the full generations and ${creationAfter.toFixed(0)} µs after, and ${creationBeside.toFixed(0)} µs in a new folder of ${tmpdir()} (medians of 5 × 100 files of 2 KiB). ${spread ? "The bench's folders are each in a block group of their own (chattr +T)" : "The file system did not take chattr +T, so the bench's folders are where it put them"}: where creating a file took several times a quiet moment's (about 40 µs on ext4), the disk, not rails-aws, set the write phase.`,
+  `Creating a file (medians of 5 × 100 files of 2 KiB): ${creationBefore.toFixed(0)} µs in the bench's folders before the full generations, ${creationAfter.toFixed(0)} µs after; ${creationBeside.toFixed(0)} µs in a new folder of ${tmpdir()}.`,
+);
+console.log(
+  spread
+    ? "The bench's folders are each in a block group of their own (chattr +T; see the README)."
+    : "The file system did not take chattr +T: the bench's folders are where it put them.",
+);
+console.log(
+  "Where creating a file in them took several times a quiet moment's (about 40 µs on ext4), the disk, not rails-aws, set the write phase.",
 );
 
 /**
