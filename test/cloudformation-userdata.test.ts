@@ -233,7 +233,8 @@ describe("the app instances' user data: apt at boot", function () {
       .slice(start + 1, script.indexOf("PERL", start))
       .join("\n");
     // needrestart reads each conf.d file into %nrconf after its own configuration, then takes
-    // the first override_rc pattern a service matches (0: not restarted).
+    // the first override_rc pattern a service matches (0: not restarted). This stands in for
+    // needrestart's own decision, which the e2e suite runs on a host (default-repo, g).
     const decide = (unit: string) =>
       execFileSync(
         "perl",

@@ -32,6 +32,9 @@ const SYSTEM = [
   // Ubuntu's images have it (cloud-init is Python): the bastion's user data signs its request
   // to SSM with it.
   "python3",
+  // Ubuntu's images have it too: after an update, it restarts the services using what changed,
+  // except those the user data leaves to the deploys.
+  "needrestart",
   "git",
   "postgresql-17",
   // RDS only accepts TLS, and the generated database.yml asks for it: PostgreSQL's snakeoil

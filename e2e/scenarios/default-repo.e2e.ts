@@ -1,6 +1,7 @@
 // The default generated repo, run for real: the user data's boot path on fresh hosts, the
 // production boot, Puma under its systemd units, the Solid Queue worker, db:prepare on
-// PostgreSQL 17, and the scratchpad edited in Chromium on both hosts. Each scenario is timed; the table is printed at the end.
+// PostgreSQL 17, the scratchpad edited in Chromium on both hosts, and needrestart after a library
+// update. Each scenario is timed; the table is printed at the end.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -364,7 +365,67 @@ describe("e2e: the default repo on Debian 13 hosts with real systemd", function 
       ),
     );
   });
+
+  // Last: it restarts a service on the host.
+  it("g: after an update of a library they use, needrestart restarts the host's services but leaves app-web and app-jobs to the deploys", async function () {
+    this.timeout(5 * 60_000);
+    requireBootPath(bootPathRan);
+    // The host whose app-jobs d restarted once the databases were made.
+    const host = env.hosts[0]!;
+    await timings.time("g: needrestart after a library update", async () => {
+      await host.run(
+        `cat >/etc/systemd/system/e2e-sleeper.service <<'UNIT'\n${SLEEPER}UNIT
+         systemctl daemon-reload && systemctl start e2e-sleeper.service`,
+      );
+      const units = ["app-web", "app-jobs", "e2e-sleeper"];
+      const pids = async () =>
+        Promise.all(
+          units.map(
+            async (unit) =>
+              (await unitProperties(host, `${unit}.service`)).MainPID,
+          ),
+        );
+      const before = await pids();
+      assert.ok(
+        !before.includes("0"),
+        `every unit runs before the update (app-jobs needs e's databases): ${units.join(", ")}: ${before.join(", ")}`,
+      );
+      // Ruby's shared library replaced by a copy, a new file under the same name, as dpkg
+      // replaces a package's files: each process still maps the old one.
+      await host.run(
+        `library=$(grep -om1 '/[^ ]*/libruby[^ ]*' /proc/${before[0]}/maps)
+         cp -a "$library" "$library.e2e" && mv "$library.e2e" "$library"`,
+      );
+      // What an unattended upgrade runs after installing (needrestart's apt hook), restarting
+      // automatically: -r a, for outdated libraries (-l).
+      const { stdout } = await host.run("needrestart -r a -l 2>&1");
+      const after = await pids();
+      assert.deepEqual(
+        after.slice(0, 2),
+        before.slice(0, 2),
+        `app-web and app-jobs kept running:\n${stdout}`,
+      );
+      assert.notEqual(
+        after[2],
+        before[2],
+        `needrestart restarted the host's own service:\n${stdout}`,
+      );
+      assert.match(
+        stdout,
+        /^Service restarts being deferred:\n systemctl restart app-jobs\.service\n systemctl restart app-web\.service\n\n/m,
+      );
+      assert.equal(
+        (await get(await env.fleet.forward(host, 3000), "/health")).status,
+        200,
+      );
+    });
+  });
 });
+
+/** A service of the host's own: Ruby, doing nothing, as a service the app does not own. */
+const SLEEPER = `[Service]
+ExecStart=/usr/bin/ruby -e sleep
+`;
 
 /** A step of the generated CI workflow's test job, by its command. */
 function ciStep(
