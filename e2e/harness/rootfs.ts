@@ -5,8 +5,11 @@ import { createHash } from "node:crypto";
 import {
   existsSync,
   mkdirSync,
+  readdirSync,
   renameSync,
   rmSync,
+  statSync,
+  utimesSync,
   writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
@@ -108,11 +111,42 @@ export function rootPath(): string {
   return join(cacheRoot(), `${SUITE}-${key}`);
 }
 
+/** No run lasts this long: a root unused for a week is not under any host. */
+const UNUSED_ROOT_MS = 7 * 24 * 3600_000;
+
+/**
+ * Removes the cached roots (and unfinished builds) of this suite that no run has used for a
+ * week, but `keep`: each change to the package list leaves one of over a gigabyte behind. A root's use is
+ * the modification time of its `.complete` mark, which ensureRoot touches.
+ */
+export function pruneUnusedRoots(
+  keep: string,
+  log: (line: string) => void,
+  now = Date.now(),
+): void {
+  const pattern = new RegExp(`^${SUITE}-[0-9a-f]{12}(\\.build-\\d+)?$`);
+  for (const name of readdirSync(cacheRoot())) {
+    const path = join(cacheRoot(), name);
+    if (!pattern.test(name) || path === keep) continue;
+    const mark = join(path, ".complete");
+    const used = statSync(existsSync(mark) ? mark : path).mtimeMs;
+    if (now - used < UNUSED_ROOT_MS) continue;
+    log(`removing ${path}, a root no run has used for a week`);
+    rmSync(path, { recursive: true, force: true });
+  }
+}
+
 /** The cached root, built first if it is missing (about 2 minutes, 1.5 GB). */
 export async function ensureRoot(log: (line: string) => void): Promise<string> {
   const root = rootPath();
-  if (existsSync(join(root, ".complete"))) return root;
   mkdirSync(cacheRoot(), { recursive: true });
+  pruneUnusedRoots(root, log);
+  const mark = join(root, ".complete");
+  if (existsSync(mark)) {
+    const now = new Date();
+    utimesSync(mark, now, now);
+    return root;
+  }
   const building = `${root}.build-${process.pid}`;
   // debootstrap mounts /proc and /sys below it: a run that ends meanwhile unmounts them.
   const unfinished = new Resources();
