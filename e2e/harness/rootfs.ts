@@ -116,8 +116,8 @@ const UNUSED_ROOT_MS = 7 * 24 * 3600_000;
 
 /**
  * Removes the cached roots (and unfinished builds) of this suite that no run has used for a
- * week, but `keep`: each change to the package list leaves one of over a gigabyte behind. A root's use is
- * the modification time of its `.complete` mark, which ensureRoot touches.
+ * week, but `keep`: each change to the package list leaves one of over a gigabyte behind. A
+ * root's last use is the modification time of its `.complete` mark, which ensureRoot touches.
  */
 export function pruneUnusedRoots(
   keep: string,
