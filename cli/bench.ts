@@ -341,7 +341,7 @@ console.log(
 console.log(
   spread
     ? "The bench's folders are each in a block group of their own (chattr +T; see the README)."
-    : "The file system did not take chattr +T: the bench's folders are where it put them.",
+    : "chattr +T failed here (it needs e2fsprogs and ext2/3/4): the bench's folders are where the file system put them.",
 );
 console.log(
   "Where creating a file in them took several times a quiet moment's (about 40 µs on ext4), the disk, not rails-aws, set the write phase.",
