@@ -36,11 +36,11 @@ function spreadAcrossTheDisk(folder: string): boolean {
 }
 const spread = spreadAcrossTheDisk(scratch);
 /**
- * The path of a folder to make in a spread one. The kernel starts its search for a block group
- * from a hash of the folder's name: with the names of the last bench, a bench would land in the
- * groups that one's clean-up just freed, which stay slow for minutes.
+ * The path of a folder to make, named anew by each bench. In a spread folder the kernel starts its
+ * search for a block group from a hash of the folder's name: with the names of the last bench, a
+ * bench would land in the groups that one's clean-up just freed, which stay slow for minutes.
  */
-const spreadPath = (parent: string, name: string) =>
+const newFolder = (parent: string, name: string) =>
   join(parent, `${name}-${process.pid}`);
 
 interface Sample {
@@ -127,7 +127,7 @@ function untilFirstPrompt(dir: string): Promise<number> {
 async function measureFirstPrompt(): Promise<Sample[]> {
   const samples: Sample[] = [];
   for (let index = -1; index < RUNS; index++) {
-    const ms = await untilFirstPrompt(spreadPath(scratch, `prompt-${index}`));
+    const ms = await untilFirstPrompt(newFolder(scratch, `prompt-${index}`));
     if (index >= 0) samples.push({ ms });
   }
   return samples;
@@ -139,7 +139,7 @@ async function measureFirstPrompt(): Promise<Sample[]> {
  * home of its own and folders it may write.
  */
 function yeomanRig() {
-  const rig = spreadPath(scratch, "yo");
+  const rig = newFolder(scratch, "yo");
   mkdirSync(rig);
   // Each run's folder in a block group of its own too: yo and git replace files as they go (a
   // new copy renamed over the old), and the inodes so freed would slow the next runs' creations.
@@ -170,7 +170,7 @@ export default class extends Generator {
 }
 `,
   );
-  const home = spreadPath(rig, "home");
+  const home = newFolder(rig, "home");
   mkdirSync(home);
   // A git identity, as a developer's machine has, so that the run makes the new project's first
   // commit as a developer's would. The folders are made by root for the user yo becomes, which
@@ -184,7 +184,7 @@ export default class extends Generator {
   const yoCase = (args: string[]): Case => ({
     args: () => [yo, ...args, "--no-insight"],
     options: (index) => {
-      const cwd = spreadPath(rig, `${args[0]}-${index}`);
+      const cwd = newFolder(rig, `${args[0]}-${index}`);
       mkdirSync(cwd);
       chmodSync(cwd, 0o777);
       return { cwd, env: { HOME: home } };
@@ -201,7 +201,7 @@ export default class extends Generator {
 function railsNew(): Sample[] | undefined {
   if (spawnSync("rails", ["--version"]).error) return undefined;
   return measure(
-    (index) => ["new", spreadPath(scratch, `rails-${index}`), "--skip-bundle"],
+    (index) => ["new", newFolder(scratch, `rails-${index}`), "--skip-bundle"],
     "rails",
   );
 }
@@ -214,7 +214,7 @@ function railsNew(): Sample[] | undefined {
 function microsecondsToCreateAFile(parent: string, probe: string): number {
   const samples: number[] = [];
   for (let round = 0; round < 5; round++) {
-    const dir = spreadPath(parent, `${probe}-${round}`);
+    const dir = newFolder(parent, `${probe}-${round}`);
     mkdirSync(dir);
     const start = performance.now();
     for (let file = 0; file < 100; file++)
@@ -225,7 +225,7 @@ function microsecondsToCreateAFile(parent: string, probe: string): number {
 }
 
 const fullDir = (index: number) =>
-  join(spreadPath(scratch, `full-${index}`), "demo");
+  join(newFolder(scratch, `full-${index}`), "demo");
 const creationBefore = microsecondsToCreateAFile(scratch, "creation-before");
 // The ratio that matters: the floor and a full generation, measured in turn.
 const [floor, full] = measureInTurn([

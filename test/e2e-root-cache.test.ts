@@ -1,9 +1,19 @@
 // The e2e suite's cache of Debian roots outside the clone: a root no run has used for a week goes
 // when the next run starts; the root in use, recent ones and the gem caches stay.
 import assert from "node:assert/strict";
-import { mkdirSync, readdirSync, utimesSync, writeFileSync } from "node:fs";
+import {
+  mkdirSync,
+  readdirSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { basename, join } from "node:path";
-import { pruneUnusedRoots, rootPath } from "../e2e/harness/rootfs.js";
+import {
+  ensureRoot,
+  pruneUnusedRoots,
+  rootPath,
+} from "../e2e/harness/rootfs.js";
 import { tempDir } from "./helpers/repo.js";
 
 const DAY = 24 * 3600_000;
@@ -49,5 +59,14 @@ describe("e2e: the cache of root file systems", function () {
     );
     assert.equal(removed.length, 2, removed.join("\n"));
     assert.match(removed[0]!, /no run has used for a week/);
+  });
+
+  it("marks the root a run uses as used now, so that other package lists' runs keep it", async function () {
+    const current = basename(rootPath());
+    entry(current, 30);
+    assert.equal(await ensureRoot(() => {}), join(cache, current));
+    const age =
+      Date.now() - statSync(join(cache, current, ".complete")).mtimeMs;
+    assert.ok(age < DAY, `the mark is ${age} ms old`);
   });
 });

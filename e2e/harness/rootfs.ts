@@ -129,8 +129,11 @@ export function pruneUnusedRoots(
     const path = join(cacheRoot(), name);
     if (!pattern.test(name) || path === keep) continue;
     const mark = join(path, ".complete");
-    const used = statSync(existsSync(mark) ? mark : path).mtimeMs;
-    if (now - used < UNUSED_ROOT_MS) continue;
+    // Another run starting at the same time may be removing it already.
+    const used = statSync(existsSync(mark) ? mark : path, {
+      throwIfNoEntry: false,
+    })?.mtimeMs;
+    if (used === undefined || now - used < UNUSED_ROOT_MS) continue;
     log(`removing ${path}, a root no run has used for a week`);
     rmSync(path, { recursive: true, force: true });
   }
